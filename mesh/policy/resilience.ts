@@ -1,0 +1,48 @@
+/**
+ * Resilience, declared once: one policy per call edge (caller -> callee). Istio DestinationRules and
+ * VirtualServices, the Envoy edge clusters and the in-process policy of the local mesh all come from
+ * here. In a cluster the in-process retries and breaker are off (IN_PROCESS_RESILIENCE=false) so they
+ * do not stack on Istio's; deadlines stay everywhere.
+ */
+
+/** gRPC status names a retry may be made on (Envoy/Istio `retry_on` spelling). */
+export type RetryOn = 'unavailable' | 'resource-exhausted' | 'cancelled' | 'deadline-exceeded';
+
+export interface CallPolicy {
+  /** Whole-call deadline, retries included. */
+  deadlineMs: number;
+  retries: { attempts: number; perTryTimeoutMs: number; retryOn: RetryOn[] };
+  circuitBreaker: {
+    /** Consecutive failures (UNAVAILABLE, DEADLINE_EXCEEDED, …) that open the circuit / eject a host. */
+    consecutiveFailures: number;
+    /** How often failures are assessed (Envoy outlier `interval`). */
+    intervalMs: number;
+    /** How long an open circuit / ejected host stays out before a trial call. */
+    baseEjectionMs: number;
+    maxEjectionPercent: number;
+  };
+  connectionPool: { maxRequests: number; maxPendingRequests: number };
+}
+
+export interface CallEdge extends CallPolicy {
+  caller: string;
+  callee: string;
+}
+
+const standard: CallPolicy = {
+  deadlineMs: 2_000,
+  retries: { attempts: 2, perTryTimeoutMs: 800, retryOn: ['unavailable', 'resource-exhausted'] },
+  circuitBreaker: { consecutiveFailures: 5, intervalMs: 5_000, baseEjectionMs: 10_000, maxEjectionPercent: 100 },
+  connectionPool: { maxRequests: 1_000, maxPendingRequests: 100 },
+};
+
+export const callEdges: readonly CallEdge[] = [
+  { caller: 'edge', callee: 'catalog', ...standard, deadlineMs: 5_000, retries: { ...standard.retries, perTryTimeoutMs: 2_000 } },
+];
+
+/** The policy for caller -> callee; an undeclared edge is a configuration error. */
+export function callPolicy(caller: string, callee: string): CallPolicy {
+  const edge = callEdges.find((candidate) => candidate.caller === caller && candidate.callee === callee);
+  if (edge === undefined) throw new Error(`no call policy for ${caller} -> ${callee} in mesh/policy/resilience.ts`);
+  return edge;
+}

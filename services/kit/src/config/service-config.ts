@@ -1,0 +1,37 @@
+import { readConfig, type ConfigReader, type Env } from './config.js';
+
+/** What every service process needs: where it listens, where its store and the broker are. */
+export interface ServiceConfig {
+  service: string;
+  grpcPort: number;
+  adminPort: number;
+  databaseUrl: string;
+  natsUrl: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Drain time on SIGTERM before in-flight calls are cut (Kubernetes grace period minus margin). */
+  shutdownGraceMs: number;
+  /** In a cluster Istio retries and breaks circuits; in-process policy would stack on it. */
+  inProcessResilience: boolean;
+}
+
+export function readServiceConfig<T>(
+  service: string,
+  defaults: { grpcPort: number; adminPort: number },
+  extra: (env: ConfigReader) => T,
+  env: Env = process.env,
+): ServiceConfig & T {
+  return readConfig(
+    (read) => ({
+      service,
+      grpcPort: read.port('GRPC_PORT', defaults.grpcPort),
+      adminPort: read.port('ADMIN_PORT', defaults.adminPort),
+      databaseUrl: read.string('DATABASE_URL', `sqlite://.data/${service}.sqlite`),
+      natsUrl: read.string('NATS_URL', 'nats://127.0.0.1:4222'),
+      logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+      shutdownGraceMs: read.int('SHUTDOWN_GRACE_MS', 10_000, { min: 0 }),
+      inProcessResilience: read.bool('IN_PROCESS_RESILIENCE', true),
+      ...extra(read),
+    }),
+    env,
+  );
+}

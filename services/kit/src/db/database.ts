@@ -1,0 +1,81 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import knexFactory, { type Knex } from 'knex';
+
+export type { Knex };
+
+/** One schema step. Names are prefixed by their owner (`kit/…`, `catalog/…`) and never change. */
+export interface Migration {
+  name: string;
+  up(db: Knex): Promise<void>;
+}
+
+export type Dialect = 'postgres' | 'sqlite';
+
+export interface Database {
+  knex: Knex;
+  dialect: Dialect;
+  close(): Promise<void>;
+}
+
+/**
+ * Parses a store URL: `postgres://user@host:5432/db`, `sqlite://relative/or/absolute/path.sqlite`,
+ * `sqlite::memory:`. One URL switches a service between the cluster and the embedded store.
+ */
+export function knexConfigFor(url: string): { config: Knex.Config; dialect: Dialect } {
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    return {
+      dialect: 'postgres',
+      config: { client: 'pg', connection: url, pool: { min: 0, max: 10 } },
+    };
+  }
+  if (url.startsWith('sqlite:')) {
+    const location = url.replace(/^sqlite:(\/\/)?/, '');
+    if (location === '') throw new Error(`DATABASE_URL "${url}" names no file`);
+    const filename = location === ':memory:' ? ':memory:' : resolve(location);
+    if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
+    return {
+      dialect: 'sqlite',
+      config: {
+        client: 'better-sqlite3',
+        connection: { filename },
+        useNullAsDefault: true,
+        // One connection: SQLite has one writer; knex queues transactions on it instead of
+        // failing with SQLITE_BUSY.
+        pool: {
+          min: 1,
+          max: 1,
+          afterCreate: (conn: { pragma(sql: string): unknown }, done: (err: Error | null, conn: unknown) => void) => {
+            conn.pragma('journal_mode = WAL');
+            conn.pragma('synchronous = NORMAL');
+            conn.pragma('foreign_keys = ON');
+            conn.pragma('busy_timeout = 5000');
+            done(null, conn);
+          },
+        },
+      },
+    };
+  }
+  throw new Error(`DATABASE_URL must start with postgres:// or sqlite:, got "${url}"`);
+}
+
+class ListMigrationSource implements Knex.MigrationSource<Migration> {
+  constructor(private readonly migrations: readonly Migration[]) {}
+  getMigrations(): Promise<Migration[]> {
+    return Promise.resolve([...this.migrations]);
+  }
+  getMigrationName(migration: Migration): string {
+    return migration.name;
+  }
+  getMigration(migration: Migration): Promise<Knex.Migration> {
+    return Promise.resolve({ up: (db: Knex) => migration.up(db), down: () => Promise.resolve() });
+  }
+}
+
+/** Opens the store named by `url` and brings its schema up to date (kit tables first). */
+export async function openDatabase(url: string, migrations: readonly Migration[]): Promise<Database> {
+  const { config, dialect } = knexConfigFor(url);
+  const knex = knexFactory(config);
+  await knex.migrate.latest({ migrationSource: new ListMigrationSource(migrations) });
+  return { knex, dialect, close: () => knex.destroy() };
+}

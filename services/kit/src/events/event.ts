@@ -1,0 +1,58 @@
+/**
+ * Domain events on the wire. Subject: `bookstore.<context>.<EventName>`; payload: the protobuf
+ * message from proto/bookstore/events/v1; identity and lineage in NATS headers (see headers.ts).
+ */
+
+/** The encode/decode pair ts-proto generates for every message. */
+export interface MessageCodec<T> {
+  encode(message: T): { finish(): Uint8Array };
+  decode(input: Uint8Array): T;
+}
+
+export interface EventType<T> {
+  /** The publishing context: catalog, order, delivery, coupon, customer. */
+  context: string;
+  /** The event name as in DOMAIN.md: OrderPlaced, BookPrepared, … */
+  name: string;
+  subject: string;
+  codec: MessageCodec<T>;
+}
+
+export function defineEvent<T>(context: string, name: string, codec: MessageCodec<T>): EventType<T> {
+  return { context, name, subject: `bookstore.${context}.${name}`, codec };
+}
+
+/** An event a use case raises; the outbox gives it an id and a time when it is recorded. */
+export interface NewEvent<T = unknown> {
+  type: EventType<T>;
+  payload: T;
+  /** The orderId where there is one, else the aggregate's id. */
+  correlationId: string;
+}
+
+/** An event as a consumer receives it. */
+export interface ReceivedEvent<T = unknown> {
+  id: string;
+  type: EventType<T>;
+  subject: string;
+  payload: T;
+  correlationId: string;
+  causationId: string | undefined;
+  occurredAt: Date;
+  traceparent: string | undefined;
+  /** 1 on first delivery. */
+  deliveryCount: number;
+  /** Position in the stream; increases with publish order. */
+  streamSequence: number;
+}
+
+/**
+ * Thrown by a handler whose prerequisite has not arrived yet (events cross subjects in any order):
+ * the event is redelivered later instead of being guessed at or dead-lettered early.
+ */
+export class NotYet extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'NotYet';
+  }
+}
