@@ -46,7 +46,7 @@ export class NatsServer {
     const args = ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-m', String(this.monitorPort), '-sd', this.storeDir];
     const child = spawn(natsServerBinary(), args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
+    child.stderr.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-4000);
     });
     this.child = child;
@@ -64,7 +64,7 @@ export class NatsServer {
   async pause(): Promise<void> {
     const child = this.child;
     if (child === undefined) return;
-    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    const exited = new Promise<void>((r) => child.once('exit', () => { r(); }));
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
     await exited;
