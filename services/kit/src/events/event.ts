@@ -56,3 +56,8 @@ export class NotYet extends Error {
     this.name = 'NotYet';
   }
 }
+
+/** Narrows a received event to one type, for handlers that consume several. */
+export function isEvent<T>(event: ReceivedEvent, type: EventType<T>): event is ReceivedEvent<T> {
+  return event.subject === type.subject;
+}

@@ -1,0 +1,197 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import type { Knex } from 'knex';
+import { withLogContext, type Logger } from '../log/log.js';
+import { NotYet, type EventType, type ReceivedEvent } from './event.js';
+import { publishDeadLetter } from './dead-letter.js';
+import { traceIdOf } from './headers.js';
+import { eventsDeadLettered, eventsFailed, eventsHandled } from './metrics.js';
+import { claimEvent } from './processed-events.js';
+import { receivedEvent } from './received.js';
+import { eventStream } from './streams.js';
+
+export interface ConsumeOptions {
+  /** The durable consumer's name, shared by every replica of the consuming service. */
+  durable: string;
+  events: readonly EventType<unknown>[];
+  /** The store the handler changes; the processed-events table lives there too. */
+  db: Knex;
+  /** Changes state in `trx` only; throws NotYet when a prerequisite event has not arrived. */
+  handle: (event: ReceivedEvent, trx: Knex.Transaction) => Promise<void>;
+  /** Deliveries a failing event gets before it is dead-lettered. */
+  maxDeliver?: number;
+  /** Redelivery delay after the 1st, 2nd, … failed delivery; the last repeats. */
+  backoffMs?: readonly number[];
+  /** How long a delivery may go unanswered (a crashed replica) before it is redelivered. */
+  ackWaitMs?: number;
+  /** Deliveries an event waiting for its prerequisite (NotYet) gets before it is dead-lettered. */
+  notYetLimit?: number;
+}
+
+export interface EventConsumer {
+  /** Finishes the event in hand, returns the ones fetched but not started, and stops. */
+  stop(): Promise<void>;
+}
+
+export const consumeDefaults = {
+  maxDeliver: 5,
+  backoffMs: [1_000, 5_000, 15_000, 30_000, 60_000],
+  ackWaitMs: 30_000,
+  notYetLimit: 60,
+} as const;
+
+/** Messages fetched ahead of the handler; few, so replicas share a burst. */
+const prefetch = 16;
+const restartDelayMs = 1_000;
+
+/** One replica's share of a durable consumer: handles its events one at a time. */
+export class DurableConsumer implements EventConsumer {
+  private readonly types: ReadonlyMap<string, EventType<unknown>>;
+  private readonly settings: Required<Pick<ConsumeOptions, 'maxDeliver' | 'backoffMs' | 'notYetLimit'>>;
+  private readonly stopping = new AbortController();
+  private messages: ConsumerMessages | undefined;
+  private readonly running: Promise<void>;
+
+  constructor(
+    private readonly js: JetStreamClient,
+    private readonly isClosed: () => boolean,
+    private readonly log: Logger,
+    private readonly options: ConsumeOptions,
+  ) {
+    this.types = new Map(options.events.map((type) => [type.subject, type]));
+    this.settings = {
+      maxDeliver: options.maxDeliver ?? consumeDefaults.maxDeliver,
+      backoffMs: options.backoffMs ?? consumeDefaults.backoffMs,
+      notYetLimit: options.notYetLimit ?? consumeDefaults.notYetLimit,
+    };
+    this.running = this.run();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.isStopping()) {
+      this.stopping.abort();
+      await this.messages?.close();
+    }
+    await this.running;
+  }
+
+  private isStopping(): boolean {
+    return this.stopping.signal.aborted;
+  }
+
+  private get durable(): string {
+    return this.options.durable;
+  }
+
+  /** Keeps consuming across broker restarts until stopped. */
+  private async run(): Promise<void> {
+    while (!this.isStopping() && !this.isClosed()) {
+      try {
+        const consumer = await this.js.consumers.get(eventStream, this.durable);
+        this.messages = await consumer.consume({ max_messages: prefetch });
+        if (this.isStopping()) await this.messages.close();
+        for await (const msg of this.messages) {
+          if (this.isStopping()) msg.nak();
+          else await this.deliver(msg).catch((error: unknown) => {
+            this.log.error({ err: error, consumer: this.durable, subject: msg.subject }, 'event delivery not answered; the broker redelivers it');
+          });
+        }
+      } catch (error) {
+        if (!this.isStopping()) this.log.warn({ err: error, consumer: this.durable }, 'event consumer interrupted; restarting');
+      }
+      await sleep(restartDelayMs, undefined, { signal: this.stopping.signal }).catch(() => undefined);
+    }
+  }
+
+  private async deliver(msg: JsMsg): Promise<void> {
+    const type = this.types.get(msg.subject);
+    if (type === undefined) {
+      msg.ack();
+      return;
+    }
+    let event: ReceivedEvent;
+    try {
+      event = receivedEvent(msg, type);
+    } catch (error) {
+      await this.giveUp(msg, errorText(error));
+      return;
+    }
+    const context = { correlationId: event.correlationId, eventId: event.id, traceId: traceIdOf(event.traceparent) };
+    await withLogContext(context, () => this.handle(msg, event));
+  }
+
+  private async handle(msg: JsMsg, event: ReceivedEvent): Promise<void> {
+    const { maxDeliver, notYetLimit } = this.settings;
+    const lastDelivery = Math.max(maxDeliver, notYetLimit);
+    if (event.deliveryCount > lastDelivery) {
+      // The earlier deliveries got no answer: the replica died in the handler, or dead-lettering failed.
+      await this.giveUp(msg, `not handled in ${lastDelivery} deliveries`);
+      return;
+    }
+    const progress = { claimed: false, handled: false };
+    try {
+      await this.options.db.transaction(async (trx) => {
+        progress.claimed = await claimEvent(trx, this.durable, event.id);
+        if (!progress.claimed) return;
+        await this.options.handle(event, trx);
+        progress.handled = true;
+      });
+    } catch (error) {
+      if (progress.claimed) await this.failed(msg, event, error);
+      else this.storeUnavailable(msg, event, error);
+      return;
+    }
+    msg.ack();
+    if (progress.handled) eventsHandled.inc({ consumer: this.durable, event: event.subject });
+    else this.log.debug({ consumer: this.durable }, 'event already processed; skipped');
+  }
+
+  private async failed(msg: JsMsg, event: ReceivedEvent, error: unknown): Promise<void> {
+    const notYet = error instanceof NotYet;
+    eventsFailed.inc({ consumer: this.durable, event: event.subject, reason: notYet ? 'not_yet' : 'error' });
+    const limit = notYet ? this.settings.notYetLimit : this.settings.maxDeliver;
+    if (event.deliveryCount >= limit) {
+      await this.giveUp(msg, notYet ? `prerequisite never arrived: ${errorText(error)}` : errorText(error));
+      return;
+    }
+    const delayMs = this.redeliveryDelay(event.deliveryCount);
+    const fields = { consumer: this.durable, deliveries: event.deliveryCount, delayMs };
+    if (notYet) this.log.debug({ ...fields, reason: errorText(error) }, 'event waits for its prerequisite');
+    else this.log.warn({ ...fields, err: error }, 'event handler failed; redelivering');
+    msg.nak(delayMs);
+  }
+
+  /**
+   * The store failing before the handler ran says nothing about the event: it is redelivered, and
+   * only the bound on deliveries (the larger of maxDeliver and notYetLimit) ends its wait.
+   */
+  private storeUnavailable(msg: JsMsg, event: ReceivedEvent, error: unknown): void {
+    eventsFailed.inc({ consumer: this.durable, event: event.subject, reason: 'store_unavailable' });
+    const delayMs = this.redeliveryDelay(event.deliveryCount);
+    this.log.warn({ err: error, consumer: this.durable, deliveries: event.deliveryCount, delayMs }, 'store unavailable; redelivering the event');
+    msg.nak(delayMs);
+  }
+
+  private async giveUp(msg: JsMsg, reason: string): Promise<void> {
+    try {
+      await publishDeadLetter(this.js, msg, this.durable, reason);
+    } catch (error) {
+      this.log.error({ err: error, consumer: this.durable }, 'cannot dead-letter an event; redelivering it');
+      msg.nak(this.redeliveryDelay(msg.info.deliveryCount));
+      return;
+    }
+    // Without a reason: servers before 2.11 ignore a term() that carries one.
+    msg.term();
+    eventsDeadLettered.inc({ consumer: this.durable, event: msg.subject });
+    this.log.error({ consumer: this.durable, subject: msg.subject, deliveries: msg.info.deliveryCount, reason }, 'event moved to dead letters');
+  }
+
+  private redeliveryDelay(deliveryCount: number): number {
+    const { backoffMs } = this.settings;
+    return backoffMs[Math.min(deliveryCount, backoffMs.length) - 1] ?? 0;
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

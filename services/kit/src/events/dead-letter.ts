@@ -1,0 +1,26 @@
+import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import { headers } from '@nats-io/nats-core';
+import { DeadLetterHeader, EventHeader, headerValue } from './headers.js';
+import { deadLetterSubject } from './streams.js';
+
+/**
+ * Copies a message consumer `durable` gives up on to `deadletter.<durable>.<subject>`: the original
+ * payload and headers, and why. Its msgID is the durable and stream position, so a retry after a
+ * failed term() stores it once.
+ */
+export async function publishDeadLetter(js: JetStreamClient, msg: JsMsg, durable: string, reason: string): Promise<void> {
+  const copy = headers();
+  for (const [name, values] of msg.headers ?? []) {
+    if (name === EventHeader.id) continue;
+    for (const value of values) copy.append(name, value);
+  }
+  const eventId = msg.headers?.get(EventHeader.id) ?? '';
+  if (eventId !== '') copy.set(DeadLetterHeader.eventId, eventId);
+  copy.set(DeadLetterHeader.reason, headerValue(reason));
+  copy.set(DeadLetterHeader.deliveries, String(msg.info.deliveryCount));
+  copy.set(DeadLetterHeader.consumer, durable);
+  await js.publish(deadLetterSubject(durable, msg.subject), msg.data, {
+    headers: copy,
+    msgID: `${durable}:${msg.info.streamSequence}`,
+  });
+}

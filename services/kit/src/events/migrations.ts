@@ -1,0 +1,31 @@
+import type { Migration } from '../db/database.js';
+
+export const outboxTable = 'kit_outbox';
+export const processedEventsTable = 'kit_processed_events';
+
+/** The kit's event tables; a service lists these before its own migrations. */
+export const eventMigrations: Migration[] = [
+  {
+    name: 'kit/outbox',
+    async up(db) {
+      await db.schema.createTable(outboxTable, (table) => {
+        table.increments('sequence').primary();
+        table.string('event_id', 36).notNullable();
+        table.string('subject', 255).notNullable();
+        table.binary('payload').notNullable();
+        table.text('headers').notNullable();
+      });
+    },
+  },
+  {
+    name: 'kit/processed-events',
+    async up(db) {
+      await db.schema.createTable(processedEventsTable, (table) => {
+        table.string('consumer', 255).notNullable();
+        table.string('event_id', 36).notNullable();
+        table.timestamp('processed_at', { useTz: true }).notNullable().defaultTo(db.fn.now());
+        table.primary(['consumer', 'event_id']);
+      });
+    },
+  },
+];

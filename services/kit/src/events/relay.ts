@@ -1,0 +1,158 @@
+import type { Knex } from 'knex';
+import type { Logger } from '../log/log.js';
+import type { EventBus } from './bus.js';
+import { watchOutbox } from './metrics.js';
+import { outboxTable } from './migrations.js';
+import type { OutboxRow } from './outbox.js';
+
+export interface OutboxRelayOptions {
+  db: Knex;
+  bus: Pick<EventBus, 'publish' | 'isConnected'>;
+  log: Logger;
+  /** How often to look for events nobody nudged about (another replica's, or after an outage). */
+  pollIntervalMs?: number;
+  /** Events read and published per round trip. */
+  batchSize?: number;
+}
+
+/**
+ * Publishes the outbox to the event stream, oldest first, and deletes what the stream stored. A
+ * crash between publish and delete re-publishes, and the stream drops the copy by event id.
+ */
+export class OutboxRelay {
+  readonly db: Knex;
+  private readonly bus: OutboxRelayOptions['bus'];
+  private readonly log: Logger;
+  private readonly pollIntervalMs: number;
+  private readonly batchSize: number;
+  private readonly holdsTransaction: boolean;
+  private rounds: Promise<unknown> = Promise.resolve();
+  private nudged = false;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private failing = false;
+  private unwatch: (() => void) | undefined;
+
+  constructor(options: OutboxRelayOptions) {
+    this.db = options.db;
+    this.bus = options.bus;
+    this.log = options.log;
+    this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
+    this.batchSize = options.batchSize ?? 200;
+    this.holdsTransaction = isPostgres(options.db);
+  }
+
+  start(): void {
+    if (this.stopped || this.unwatch !== undefined) return;
+    this.unwatch = watchOutbox(this);
+    this.poll(0);
+  }
+
+  /** Publishes soon; call after committing a transaction that recorded events. */
+  nudge(): void {
+    if (this.stopped || this.nudged) return;
+    this.nudged = true;
+    void this.exclusive(() => {
+      this.nudged = false;
+      return this.publishLogged();
+    });
+  }
+
+  /** Publishes every event pending now; returns how many were stored (or re-stored) in the stream. */
+  flush(): Promise<number> {
+    return this.exclusive(() => this.publishPending());
+  }
+
+  /** Stops polling and waits for the round in progress. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.unwatch?.();
+    await this.rounds;
+  }
+
+  private poll(delayMs: number): void {
+    this.timer = setTimeout(() => {
+      void this.exclusive(() => this.publishLogged()).finally(() => {
+        if (!this.stopped) this.poll(this.pollIntervalMs);
+      });
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  /** One round at a time in this process, so a nudge and a poll do not publish the same rows. */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const round = this.rounds.then(work);
+    this.rounds = round.catch(() => undefined);
+    return round;
+  }
+
+  private async publishLogged(): Promise<void> {
+    try {
+      await this.publishPending();
+      if (this.failing) this.log.info('outbox relay publishing again');
+      this.failing = false;
+    } catch (error) {
+      if (!this.failing) this.log.warn({ err: error }, 'outbox relay cannot publish; events wait in the outbox');
+      this.failing = true;
+    }
+  }
+
+  private async publishPending(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      if (!this.bus.isConnected()) throw new Error('not connected to NATS');
+      const batch = await this.publishBatch();
+      total += batch;
+      if (batch < this.batchSize) return total;
+    }
+  }
+
+  /**
+   * On PostgreSQL, relays of several replicas take turns under a transaction-scoped advisory lock:
+   * with SKIP LOCKED instead, a second relay would publish a later batch while the first is still
+   * publishing an earlier one. SQLite has one connection per process, which a transaction would
+   * hold through every publish; there a relay publishes, then deletes, and a batch two relays both
+   * read is stored once thanks to the stream's de-duplication.
+   */
+  private publishBatch(): Promise<number> {
+    if (!this.holdsTransaction) return this.publishOldest(this.db);
+    return this.db.transaction(async (trx) => {
+      await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [outboxTable]);
+      return this.publishOldest(trx);
+    });
+  }
+
+  /** Publishes the oldest batch in order and deletes the events the stream stored, up to the first failure. */
+  private async publishOldest(db: Knex | Knex.Transaction): Promise<number> {
+    const rows = await db<OutboxRow>(outboxTable)
+      .select('sequence', 'event_id', 'subject', 'payload', 'headers')
+      .orderBy('sequence')
+      .limit(this.batchSize);
+    if (rows.length === 0) return 0;
+    const outcomes = await Promise.allSettled(
+      rows.map((row) =>
+        this.bus.publish({ id: row.event_id, subject: row.subject, payload: row.payload, headers: parseHeaders(row.headers) }),
+      ),
+    );
+    const firstFailure = outcomes.findIndex((outcome) => outcome.status === 'rejected');
+    const stored = firstFailure === -1 ? rows : rows.slice(0, firstFailure);
+    if (stored.length > 0) {
+      await db(outboxTable)
+        .whereIn('sequence', stored.map((row) => row.sequence))
+        .delete();
+    }
+    const failure = outcomes[firstFailure];
+    if (failure?.status === 'rejected') throw failure.reason;
+    return stored.length;
+  }
+}
+
+function parseHeaders(json: string): Record<string, string> {
+  return JSON.parse(json) as Record<string, string>;
+}
+
+function isPostgres(db: Knex): boolean {
+  const client: unknown = db.client;
+  return typeof client === 'object' && client !== null && 'dialect' in client && client.dialect === 'postgresql';
+}

@@ -1,0 +1,135 @@
+import { expect } from 'chai';
+import { OrderCancelled, OrderPlaced } from '#contracts/events/v1/order.js';
+import type { ReceivedEvent } from '#kit/events/event.js';
+import { EventHeader } from '#kit/events/headers.js';
+import { recordEvents } from '#kit/events/outbox.js';
+import { OutboxRelay } from '#kit/events/relay.js';
+import { withLogContext } from '#kit/log/log.js';
+import { storeKinds } from '#kit/testing/stores.js';
+import { cancelled, eventually, EventsWorld, log, metricValue, openTestDatabase, orderPlaced, placed, rejectionOf } from './support.js';
+
+for (const kind of storeKinds) {
+  describe(`outbox relay on ${kind}`, () => {
+    let world: EventsWorld;
+    const relays: OutboxRelay[] = [];
+    const relayFor = (world: EventsWorld, db = world.db, batchSize?: number): OutboxRelay => {
+      const relay = new OutboxRelay({ db, bus: world.bus, log, pollIntervalMs: 20, batchSize });
+      relays.push(relay);
+      return relay;
+    };
+
+    beforeEach(async () => {
+      world = await EventsWorld.start(kind, 'relay');
+    });
+
+    afterEach(async () => {
+      await Promise.all(relays.splice(0).map((relay) => relay.stop()));
+      await world.stop();
+    });
+
+    it('publishes events committed by a process that died before publishing, once each even when re-published', async () => {
+      const crashed = await openTestDatabase(world.store.url);
+      const ids = await crashed.knex.transaction((trx) => recordEvents(trx, [placed(1), placed(2), cancelled(1)]));
+      await crashed.close();
+
+      const rowsBeforePublish: unknown[] = await world.db('kit_outbox').select('*');
+      expect(await relayFor(world).flush()).to.equal(3);
+      expect(await world.outboxSize()).to.equal(0);
+
+      // The relay dies after publishing, before its delete commits: the rows are back.
+      await world.db('kit_outbox').insert(rowsBeforePublish);
+      expect(await relayFor(world).flush()).to.equal(3);
+      expect(await world.outboxSize()).to.equal(0);
+
+      const stored = await world.streamEvents();
+      expect(stored.map((event) => event.headers.get(EventHeader.id))).to.deep.equal(ids);
+      expect(stored.map((event) => event.subject)).to.deep.equal([
+        'bookstore.order.OrderPlaced',
+        'bookstore.order.OrderPlaced',
+        'bookstore.order.OrderCancelled',
+      ]);
+      expect(OrderPlaced.decode(stored[1]?.data ?? new Uint8Array()).orderId).to.equal(2);
+      expect(OrderCancelled.decode(stored[2]?.data ?? new Uint8Array()).orderId).to.equal(1);
+    });
+
+    it('keeps events in the outbox while the broker is down and publishes them when it is back', async () => {
+      const relay = relayFor(world);
+      relay.start();
+      await world.nats.pause();
+      await eventually(() => Promise.resolve(!world.bus.isConnected()), 'the bus to notice the broker is gone');
+
+      const published = await metricValue('bookstore_events_published_total', { event: orderPlaced.subject });
+      const ids = await world.record([placed(1), placed(2)]);
+      relay.nudge();
+      const error = await rejectionOf(relay.flush());
+      expect(error.message).to.match(/not connected/);
+      expect(await world.outboxSize()).to.equal(2);
+      expect(await metricValue('bookstore_outbox_pending', {})).to.equal(2);
+
+      await world.nats.resume();
+      await eventually(async () => (await world.outboxSize()) === 0, 'the relay to publish after the broker is back');
+      const stored = await world.streamEvents();
+      expect(stored.map((event) => event.headers.get(EventHeader.id))).to.deep.equal(ids);
+      expect(await metricValue('bookstore_outbox_pending', {})).to.equal(0);
+      expect(await metricValue('bookstore_events_published_total', { event: orderPlaced.subject })).to.equal(published + 2);
+    });
+
+    it('two relays over one database publish every event once, in the order recorded', async () => {
+      const ids: string[] = [];
+      for (let order = 1; order <= 12; order++) ids.push(...(await world.record([placed(order), placed(order + 100), cancelled(order)])));
+      const otherProcess = await openTestDatabase(world.store.url);
+      try {
+        const first = relayFor(world, world.db, 5);
+        const second = relayFor(world, otherProcess.knex, 5);
+        first.nudge();
+        await Promise.all([first.flush(), second.flush(), second.flush()]);
+      } finally {
+        await Promise.all(relays.splice(0).map((relay) => relay.stop()));
+        await otherProcess.close();
+      }
+
+      expect(await world.outboxSize()).to.equal(0);
+      const stored = await world.streamEvents();
+      expect(stored.map((event) => event.headers.get(EventHeader.id))).to.deep.equal(ids);
+    });
+  });
+}
+
+describe('recorded event headers', () => {
+  let world: EventsWorld;
+
+  beforeEach(async () => {
+    world = await EventsWorld.start('sqlite', 'headers');
+  });
+
+  afterEach(async () => {
+    await world.stop();
+  });
+
+  it('carry the event, correlation id, cause, time and trace of the story that raised them', async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const cause: ReceivedEvent = {
+      id: 'cause-event-id',
+      type: orderPlaced,
+      subject: orderPlaced.subject,
+      payload: {},
+      correlationId: '42',
+      causationId: undefined,
+      occurredAt: new Date(),
+      traceparent: undefined,
+      deliveryCount: 1,
+      streamSequence: 1,
+    };
+    const before = new Date();
+    await withLogContext({ traceId }, () => world.db.transaction((trx) => recordEvents(trx, [cancelled(42)], cause)));
+    await new OutboxRelay({ db: world.db, bus: world.bus, log }).flush();
+
+    const [stored] = await world.streamEvents();
+    const header = (name: string): string | undefined => stored?.headers.get(name);
+    expect(header(EventHeader.event)).to.equal('OrderCancelled');
+    expect(header(EventHeader.correlationId)).to.equal('42');
+    expect(header(EventHeader.causationId)).to.equal('cause-event-id');
+    expect(new Date(header(EventHeader.occurredAt) ?? '').getTime()).to.be.at.least(before.getTime());
+    expect(header(EventHeader.traceparent)).to.match(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+  });
+});
