@@ -8,8 +8,9 @@ PROTO_SRC := $(shell find proto/bookstore -name '*.proto')
 GOOGLE_API := node_modules/google-proto-files/google/api
 STAMP_DEPS := node_modules/.deps-stamp
 STAMP_PROTO := proto/gen/.stamp
+TEST_SPEC := 'services/*/test/**/*.test.ts' 'mesh/**/test/**/*.test.ts'
 
-.PHONY: help deps proto build lint dev test bench check-manifests clean
+.PHONY: help deps proto build lint dev test bench generate-mesh check-manifests clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -17,7 +18,7 @@ help: ## List the targets
 deps: $(STAMP_DEPS) ## Install npm packages (npm ci) and nats-server (Debian package) when missing
 	@mesh/tools/ensure-system-deps.sh
 
-$(STAMP_DEPS): package.json package-lock.json
+$(STAMP_DEPS): package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
@@ -43,10 +44,23 @@ dev: proto ## Run the local mesh: nats-server, every service, the edge on :8080
 	node --import tsx mesh/local/main.ts
 
 test: deps lint ## Install what is missing, lint, then run every test (unit, integration, e2e, config)
-	$(BIN)/mocha
+	$(BIN)/mocha $(TEST_SPEC)
 
 bench: deps proto ## Measure hot paths as ratios against a baseline measured in the same run
 	node --import tsx mesh/bench/main.ts
+
+MESH_GENERATORS := mesh/envoy/generate.ts mesh/istio/generate.ts manifests/generator/generate.ts
+
+generate-mesh: proto ## Rewrite the generated Envoy, Istio and Kubernetes files from mesh/policy and proto/
+	for generator in $(MESH_GENERATORS); do node --import tsx $$generator; done
+
+check-manifests: proto ## Regenerate Envoy, Istio and Kubernetes files into a temp dir, compare, run the config tests
+	@out=$$(mktemp -d); trap 'rm -rf "$$out"' EXIT; \
+	for generator in $(MESH_GENERATORS); do node --import tsx $$generator --out "$$out" >/dev/null; done; \
+	drift=0; for file in $$(cd "$$out" && find . -type f | sort); do diff -u "$$file" "$$out/$$file" || drift=1; done; \
+	if [ $$drift -ne 0 ]; then echo "generated files differ from the committed ones: run make generate-mesh" >&2; exit 1; fi
+	$(BIN)/tsc -p manifests/tsconfig.json
+	$(BIN)/mocha --no-config --node-option import=tsx --timeout 30000 'mesh/test/**/*.test.ts'
 
 clean: ## Remove generated code and local data
 	rm -rf proto/gen .data

@@ -1,0 +1,104 @@
+import { StatefulSet } from 'kubernetes-models/apps/v1';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import { Service } from 'kubernetes-models/v1';
+import { appLabel, clusterNamespace, type Manifest } from './cluster.js';
+import { containerSecurity, httpProbe, podSecurity, resources, tmpMount, tmpVolume } from './pod-defaults.js';
+import { natsClientPort, natsService } from './shared-config.js';
+
+export const natsConfigMap = 'nats-config';
+const natsImage = 'nats:2.10-alpine';
+const clusterPort = 6222;
+const monitorPort = 8222;
+const storeDir = '/data/jetstream';
+const natsUser = 1000;
+
+/**
+ * The one-node server of the base. The prod overlay swaps in a three-node cluster config
+ * (manifests/overlays/prod/nats.conf); server_name comes from the pod name in both.
+ */
+export function natsConfig(): string {
+  return [
+    'server_name: $POD_NAME',
+    `listen: 0.0.0.0:${String(natsClientPort)}`,
+    `http: 0.0.0.0:${String(monitorPort)}`,
+    'jetstream {',
+    `  store_dir: ${storeDir}`,
+    '  max_file_store: 4G',
+    '}',
+    '',
+  ].join('\n');
+}
+
+/**
+ * NATS with JetStream: a StatefulSet with a volume per pod and a headless Service, so every pod
+ * has a stable DNS name for cluster routes. Ports are named tcp-*: NATS speaks first on a new
+ * connection, which Istio must not sniff as HTTP.
+ */
+export function natsWorkload(): Manifest[] {
+  const name = natsService;
+  const labels = { [appLabel]: name, 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'bookstore-mesh' };
+  return [
+    new Service({
+      metadata: { name, namespace: clusterNamespace, labels },
+      spec: {
+        clusterIP: 'None',
+        // Cluster members must find each other before any of them is ready.
+        publishNotReadyAddresses: true,
+        selector: { [appLabel]: name },
+        ports: [
+          { name: 'tcp-client', port: natsClientPort, targetPort: 'tcp-client' },
+          { name: 'tcp-cluster', port: clusterPort, targetPort: 'tcp-cluster' },
+          { name: 'http-monitor', port: monitorPort, targetPort: 'http-monitor' },
+        ],
+      },
+    }),
+    new StatefulSet({
+      metadata: { name, namespace: clusterNamespace, labels },
+      spec: {
+        serviceName: name,
+        replicas: 1,
+        podManagementPolicy: 'Parallel',
+        selector: { matchLabels: { [appLabel]: name } },
+        template: {
+          metadata: { labels },
+          spec: {
+            securityContext: podSecurity(natsUser),
+            automountServiceAccountToken: false,
+            terminationGracePeriodSeconds: 30,
+            containers: [
+              {
+                name: 'nats',
+                image: natsImage,
+                args: ['--config', '/etc/nats/nats.conf'],
+                env: [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
+                ports: [
+                  { name: 'tcp-client', containerPort: natsClientPort },
+                  { name: 'tcp-cluster', containerPort: clusterPort },
+                  { name: 'http-monitor', containerPort: monitorPort },
+                ],
+                startupProbe: httpProbe('/healthz', 'http-monitor', { periodSeconds: 2, failureThreshold: 60 }),
+                readinessProbe: httpProbe('/healthz?js-enabled-only=true', 'http-monitor', { periodSeconds: 5, failureThreshold: 3 }),
+                livenessProbe: httpProbe('/healthz?js-enabled-only=true', 'http-monitor', { periodSeconds: 10, failureThreshold: 3 }),
+                resources: resources('100m', '128Mi', '1Gi'),
+                securityContext: containerSecurity(),
+                volumeMounts: [
+                  { name: 'config', mountPath: '/etc/nats', readOnly: true },
+                  { name: 'data', mountPath: storeDir.slice(0, storeDir.lastIndexOf('/')) },
+                  tmpMount,
+                ],
+              },
+            ],
+            volumes: [{ name: 'config', configMap: { name: natsConfigMap } }, tmpVolume],
+          },
+        },
+        volumeClaimTemplates: [
+          { metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '5Gi' } } } },
+        ],
+      },
+    }),
+    new PodDisruptionBudget({
+      metadata: { name, namespace: clusterNamespace, labels },
+      spec: { maxUnavailable: 1, selector: { matchLabels: { [appLabel]: name } } },
+    }),
+  ];
+}

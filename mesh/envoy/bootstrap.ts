@@ -1,0 +1,71 @@
+import { grpcJsonTranscoderOptions } from '../../services/edge/src/transcoding-options.js';
+import { edgePort } from '../policy/services.js';
+import { edgeClusters } from './edge-clusters.js';
+import type { EdgeUpstream } from './edge-plan.js';
+import { edgeRoutes } from './edge-routes.js';
+import { typed, type JsonObject } from './json.js';
+
+export const edgeAdminPort = 9901;
+/** Where the edge finds the descriptor set of `make proto` (mounted there in every deployment). */
+export const descriptorSetPath = '/etc/bookstore/bookstore.binpb';
+/** Answered by Envoy itself (health_check filter), for the orchestrator's probes. */
+export const edgeHealthPath = '/healthz';
+
+/**
+ * The standalone edge: REST and gRPC in on one port, the transcoder, one route and cluster per
+ * upstream, the admin interface on loopback only. Authentication (jwt_authn) belongs in
+ * `httpFilters` before the transcoder, so its rules see the REST paths clients use.
+ */
+export function envoyBootstrap(upstreams: readonly EdgeUpstream[]): JsonObject {
+  return {
+    admin: { address: socketAddress('127.0.0.1', edgeAdminPort) },
+    static_resources: {
+      listeners: [
+        {
+          name: 'edge',
+          address: socketAddress('0.0.0.0', edgePort),
+          filter_chains: [{ filters: [{ name: 'envoy.filters.network.http_connection_manager', typed_config: connectionManager(upstreams) }] }],
+        },
+      ],
+      clusters: edgeClusters(upstreams),
+    },
+  };
+}
+
+function connectionManager(upstreams: readonly EdgeUpstream[]): JsonObject {
+  return typed('envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager', {
+    stat_prefix: 'edge',
+    codec_type: 'AUTO',
+    // x-request-id is generated when a client sends none (Envoy's default) and returned to it.
+    always_set_request_id_in_response: true,
+    access_log: [{ name: 'envoy.access_loggers.stdout', typed_config: typed('envoy.extensions.access_loggers.stream.v3.StdoutAccessLog') }],
+    route_config: { name: 'edge', virtual_hosts: [{ name: 'bookstore', domains: ['*'], routes: edgeRoutes(upstreams) }] },
+    http_filters: httpFilters(upstreams),
+  });
+}
+
+function httpFilters(upstreams: readonly EdgeUpstream[]): JsonObject[] {
+  return [
+    {
+      name: 'envoy.filters.http.health_check',
+      typed_config: typed('envoy.extensions.filters.http.health_check.v3.HealthCheck', {
+        pass_through_mode: false,
+        headers: [{ name: ':path', string_match: { exact: edgeHealthPath } }],
+      }),
+    },
+    {
+      name: 'envoy.filters.http.grpc_json_transcoder',
+      // The options are the local edge's (services/edge), so REST behaves the same through either.
+      typed_config: typed('envoy.extensions.filters.http.grpc_json_transcoder.v3.GrpcJsonTranscoder', {
+        proto_descriptor: descriptorSetPath,
+        services: upstreams.flatMap((upstream) => upstream.routedGrpcServices),
+        ...grpcJsonTranscoderOptions,
+      }),
+    },
+    { name: 'envoy.filters.http.router', typed_config: typed('envoy.extensions.filters.http.router.v3.Router') },
+  ];
+}
+
+function socketAddress(address: string, port: number): JsonObject {
+  return { socket_address: { address, port_value: port } };
+}

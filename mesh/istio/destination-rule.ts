@@ -1,0 +1,28 @@
+import { DestinationRule } from '@kubernetes-models/istio/networking.istio.io/v1beta1';
+import { clusterNamespace, serviceHost } from '../../manifests/generator/cluster.js';
+import { durationFromMs } from '../envoy/policy-units.js';
+import type { CalleePolicies } from './callee-policies.js';
+
+/** Connection limits and outlier ejection for every client of one service, over mutual TLS. */
+export function destinationRule({ callee, breaker }: CalleePolicies): DestinationRule {
+  const { circuitBreaker, connectionPool } = breaker;
+  return new DestinationRule({
+    metadata: { name: callee.name, namespace: clusterNamespace },
+    spec: {
+      host: serviceHost(callee.name),
+      trafficPolicy: {
+        connectionPool: {
+          http: { http2MaxRequests: connectionPool.maxRequests, http1MaxPendingRequests: connectionPool.maxPendingRequests },
+        },
+        outlierDetection: {
+          consecutive5xxErrors: circuitBreaker.consecutiveFailures,
+          consecutiveGatewayErrors: circuitBreaker.consecutiveFailures,
+          interval: durationFromMs(circuitBreaker.intervalMs),
+          baseEjectionTime: durationFromMs(circuitBreaker.baseEjectionMs),
+          maxEjectionPercent: circuitBreaker.maxEjectionPercent,
+        },
+        tls: { mode: 'ISTIO_MUTUAL' },
+      },
+    },
+  });
+}

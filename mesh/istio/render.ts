@@ -1,0 +1,33 @@
+import { clusterNamespace } from '../../manifests/generator/cluster.js';
+import { yamlDocuments, type GeneratedFile } from '../envoy/generated-files.js';
+import type { CallEdge } from '../policy/resilience.js';
+import type { MeshService } from '../policy/services.js';
+import { calleePolicies } from './callee-policies.js';
+import { destinationRule } from './destination-rule.js';
+import { ingressGateway, ingressRoutes } from './ingress.js';
+import { strictMutualTls } from './peer-authentication.js';
+import { virtualService } from './virtual-service.js';
+
+const generator = 'mesh/istio/generate.ts';
+/** Every file under it is generated; the generator deletes what it no longer writes. */
+export const istioResourcesDir = 'mesh/istio/resources';
+export const istioKustomization = 'mesh/istio/kustomization.yaml';
+
+/** The Istio resources, one file per concern and per callee, and the kustomization applying them. */
+export function renderIstio(edges: readonly CallEdge[], services: readonly MeshService[]): GeneratedFile[] {
+  const resources: GeneratedFile[] = [
+    { path: `${istioResourcesDir}/peer-authentication.yaml`, content: yamlDocuments(generator, [strictMutualTls()]) },
+    { path: `${istioResourcesDir}/ingress.yaml`, content: yamlDocuments(generator, [ingressGateway(), ingressRoutes()]) },
+    ...calleePolicies(edges, services).map((policies) => ({
+      path: `${istioResourcesDir}/${policies.callee.name}.yaml`,
+      content: yamlDocuments(generator, [destinationRule(policies), virtualService(policies)]),
+    })),
+  ];
+  const kustomization = {
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    namespace: clusterNamespace,
+    resources: resources.map((file) => file.path.slice('mesh/istio/'.length)),
+  };
+  return [...resources, { path: istioKustomization, content: yamlDocuments(generator, [kustomization]) }];
+}

@@ -1,0 +1,45 @@
+import { envoyBootstrapPath } from '../../envoy/render.js';
+import { readYaml } from './repo-files.js';
+
+/** The parts of the committed edge bootstrap the drift checks read (its schema is checked elsewhere). */
+export interface EdgeRoute {
+  match: { prefix: string };
+  route: {
+    cluster: string;
+    max_stream_duration: { max_stream_duration: string; grpc_timeout_header_max: string };
+    retry_policy: { retry_on: string; num_retries: number; per_try_timeout: string };
+  };
+}
+export interface EdgeCluster {
+  name: string;
+  type: string;
+  load_assignment: { endpoints: { lb_endpoints: { endpoint: { address: { socket_address: { address: string; port_value: number } } } }[] }[] };
+  health_checks: { grpc_health_check?: object }[];
+  outlier_detection: Record<string, number | string>;
+  circuit_breakers: { thresholds: { max_requests: number; max_pending_requests: number }[] };
+}
+interface Filter {
+  name: string;
+  typed_config: Record<string, unknown>;
+}
+interface Bootstrap {
+  admin: { address: { socket_address: { address: string; port_value: number } } };
+  static_resources: {
+    listeners: { address: { socket_address: { address: string; port_value: number } }; filter_chains: { filters: Filter[] }[] }[];
+    clusters: EdgeCluster[];
+  };
+}
+
+export function committedEdgeConfig(): { bootstrap: Bootstrap; routes: EdgeRoute[]; clusters: EdgeCluster[]; httpFilters: Filter[] } {
+  const bootstrap = readYaml(envoyBootstrapPath)[0] as Bootstrap;
+  const manager = bootstrap.static_resources.listeners[0]?.filter_chains[0]?.filters[0]?.typed_config as {
+    route_config: { virtual_hosts: { routes: EdgeRoute[] }[] };
+    http_filters: Filter[];
+  };
+  return {
+    bootstrap,
+    routes: manager.route_config.virtual_hosts.flatMap((host) => host.routes),
+    clusters: bootstrap.static_resources.clusters,
+    httpFilters: manager.http_filters,
+  };
+}
