@@ -1,8 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
+import pg from 'pg';
 
 export type { Knex };
+
+// int8 (ids, stock, money in minor units) as numbers: every value the shop stores is far below 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (text) => Number(text));
 
 /** One schema step. Names are prefixed by their owner (`kit/…`, `catalog/…`) and never change. */
 export interface Migration {

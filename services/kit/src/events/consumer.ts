@@ -26,6 +26,8 @@ export interface ConsumeOptions {
   ackWaitMs?: number;
   /** Deliveries an event waiting for its prerequisite (NotYet) gets before it is dead-lettered. */
   notYetLimit?: number;
+  /** Called after a handled event's transaction committed (e.g. to nudge the outbox relay). */
+  afterCommit?: () => void;
 }
 
 export interface EventConsumer {
@@ -142,8 +144,10 @@ export class DurableConsumer implements EventConsumer {
       return;
     }
     msg.ack();
-    if (progress.handled) eventsHandled.inc({ consumer: this.durable, event: event.subject });
-    else this.log.debug({ consumer: this.durable }, 'event already processed; skipped');
+    if (progress.handled) {
+      eventsHandled.inc({ consumer: this.durable, event: event.subject });
+      this.options.afterCommit?.();
+    } else this.log.debug({ consumer: this.durable }, 'event already processed; skipped');
   }
 
   private async failed(msg: JsMsg, event: ReceivedEvent, error: unknown): Promise<void> {

@@ -1,0 +1,159 @@
+import { join, resolve } from 'node:path';
+import { NatsServer } from '#kit/testing/nats-server.js';
+import { freePort } from '#kit/testing/ports.js';
+import { edgePort, meshServices, type MeshService } from '../policy/services.js';
+import { ServiceProcess } from './service-process.js';
+
+export interface LocalMeshOptions {
+  /** SQLite files and the nats-server store live here. */
+  dataDir: string;
+  /** Use this broker instead of starting a nats-server of our own. */
+  natsUrl?: string | undefined;
+  /** Port for the nats-server we start; a free one by default. */
+  natsPort?: number | undefined;
+  /** `fixed`: the ports of mesh/policy/services.ts and the edge on :8080; `free`: any free ports (tests). */
+  ports: 'fixed' | 'free';
+  /** Processes per service (event consumers share their durable consumer); 1 by default. */
+  replicas?: Readonly<Record<string, number>>;
+  /** Store URL per service; SQLite under dataDir by default. */
+  databaseUrls?: Readonly<Record<string, string>>;
+  /** Extra environment for every process. */
+  env?: Readonly<Record<string, string>>;
+  onLine: (label: string, line: string) => void;
+}
+
+interface Replica {
+  process: ServiceProcess;
+  grpcPort: number;
+  adminPort: number;
+}
+
+const repoRoot = resolve(import.meta.dirname, '../..');
+const entryOf = (name: string): string => join(repoRoot, 'services', name, 'src', 'main.ts');
+const addressVariable = (name: string): string => `${name.toUpperCase()}_ADDR`;
+
+/**
+ * The whole shop on one machine: a nats-server with JetStream, every service of
+ * mesh/policy/services.ts (SQLite by default) and the REST edge. Used by `make dev` and by the
+ * end-to-end tests, which stop, kill and restart single services through it.
+ */
+export class LocalMesh {
+  private constructor(
+    private readonly options: LocalMeshOptions,
+    readonly natsUrl: string,
+    readonly nats: NatsServer | undefined,
+    private readonly replicas: Map<string, Replica[]>,
+    readonly edge: ServiceProcess,
+    readonly edgeUrl: string,
+  ) {}
+
+  static async start(options: LocalMeshOptions): Promise<LocalMesh> {
+    const dataDir = resolve(options.dataDir);
+    const nats =
+      options.natsUrl === undefined
+        ? await NatsServer.start({ storeDir: join(dataDir, 'nats'), port: options.natsPort })
+        : undefined;
+    const natsUrl = options.natsUrl ?? nats?.url ?? '';
+    const port = async (fixed: number): Promise<number> => (options.ports === 'fixed' ? fixed : freePort());
+
+    const ports = new Map<string, { grpcPort: number; adminPort: number }[]>();
+    for (const service of meshServices) {
+      const list = [];
+      for (let index = 0; index < (options.replicas?.[service.name] ?? 1); index += 1) {
+        list.push({
+          grpcPort: index === 0 ? await port(service.localGrpcPort) : await freePort(),
+          adminPort: index === 0 ? await port(service.localAdminPort) : await freePort(),
+        });
+      }
+      ports.set(service.name, list);
+    }
+    const peers = Object.fromEntries(
+      meshServices.map((service) => [addressVariable(service.name), `127.0.0.1:${String(ports.get(service.name)?.[0]?.grpcPort)}`]),
+    );
+    const common = { NATS_URL: natsUrl, ...peers, ...options.env };
+
+    const replicas = new Map<string, Replica[]>();
+    for (const service of meshServices) {
+      const list = ports.get(service.name) ?? [];
+      replicas.set(
+        service.name,
+        list.map(({ grpcPort, adminPort }, index) => ({
+          grpcPort,
+          adminPort,
+          process: new ServiceProcess({
+            label: list.length > 1 ? `${service.name}-${index + 1}` : service.name,
+            entry: entryOf(service.name),
+            readyUrl: `http://127.0.0.1:${adminPort}/readyz`,
+            onLine: options.onLine,
+            env: {
+              ...common,
+              GRPC_PORT: String(grpcPort),
+              ADMIN_PORT: String(adminPort),
+              DATABASE_URL: databaseUrl(service, index, dataDir, options.databaseUrls),
+            },
+          }),
+        })),
+      );
+    }
+    const httpPort = await port(edgePort);
+    const edge = new ServiceProcess({
+      label: 'edge',
+      entry: entryOf('edge'),
+      readyUrl: `http://127.0.0.1:${httpPort}/readyz`,
+      onLine: options.onLine,
+      env: { ...common, EDGE_PORT: String(httpPort) },
+    });
+
+    const mesh = new LocalMesh(options, natsUrl, nats, replicas, edge, `http://127.0.0.1:${httpPort}`);
+    try {
+      await Promise.all([...replicas.values()].flat().map((replica) => replica.process.start()));
+      await edge.start();
+    } catch (error) {
+      await mesh.stop();
+      throw error;
+    }
+    return mesh;
+  }
+
+  /** host:port of a service's gRPC server (first replica unless told). */
+  grpcAddress(service: string, replica = 0): string {
+    return `127.0.0.1:${this.replica(service, replica).grpcPort}`;
+  }
+
+  adminUrl(service: string, replica = 0): string {
+    return `http://127.0.0.1:${this.replica(service, replica).adminPort}`;
+  }
+
+  process(service: string, replica = 0): ServiceProcess {
+    return this.replica(service, replica).process;
+  }
+
+  /** Every process of the mesh, the edge last. */
+  processes(): ServiceProcess[] {
+    return [...[...this.replicas.values()].flat().map((replica) => replica.process), this.edge];
+  }
+
+  async stop(): Promise<void> {
+    await this.edge.stop();
+    await Promise.all([...this.replicas.values()].flat().map((replica) => replica.process.stop()));
+    await this.nats?.pause();
+  }
+
+  get dataDir(): string {
+    return resolve(this.options.dataDir);
+  }
+
+  private replica(service: string, index: number): Replica {
+    const replica = this.replicas.get(service)?.[index];
+    if (replica === undefined) throw new Error(`no replica ${index} of ${service} in this mesh`);
+    return replica;
+  }
+}
+
+function databaseUrl(service: MeshService, replica: number, dataDir: string, urls: LocalMeshOptions['databaseUrls']): string {
+  const configured = urls?.[service.name];
+  if (configured !== undefined) return configured;
+  // A read model is rebuilt per replica from the stream; owned data is shared by the replicas.
+  const file = service.stateful === 'replica-local' ? `${service.name}-${replica + 1}.sqlite` : `${service.name}.sqlite`;
+  return `sqlite://${join(dataDir, file)}`;
+}

@@ -1,0 +1,63 @@
+import { readConfig } from '#kit/config/config.js';
+import { meshServices } from '../policy/services.js';
+import { LocalMesh } from './local-mesh.js';
+import { formatLogLine } from './log-lines.js';
+
+/**
+ * `make dev`: the whole shop on one machine. Environment:
+ *   MESH_DATA_DIR      SQLite files and the nats-server store (.data)
+ *   NATS_URL           use this broker instead of starting one
+ *   MESH_NATS_PORT     port of the nats-server we start (a free one by default)
+ *   <SERVICE>_DATABASE_URL, e.g. CATALOG_DATABASE_URL=postgres://…  switch one service to PostgreSQL
+ */
+const config = readConfig((env) => ({
+  dataDir: env.string('MESH_DATA_DIR', '.data'),
+  natsUrl: env.optionalString('NATS_URL'),
+  natsPort: env.optionalString('MESH_NATS_PORT') === undefined ? undefined : env.port('MESH_NATS_PORT'),
+  databaseUrls: Object.fromEntries(
+    meshServices.flatMap((service) => {
+      const url = env.optionalString(`${service.name.toUpperCase()}_DATABASE_URL`);
+      return url === undefined ? [] : [[service.name, url]];
+    }),
+  ),
+}));
+
+const labels = [...meshServices.map((service) => service.name), 'edge'];
+const color = process.stdout.isTTY;
+const print = (label: string, line: string): void => {
+  process.stdout.write(`${formatLogLine(label, line, Math.max(0, labels.indexOf(label.replace(/-\d+$/, ''))), color)}\n`);
+};
+
+console.log('starting the local mesh …');
+const mesh = await LocalMesh.start({ ...config, ports: 'fixed', onLine: print }).catch((error: unknown) => {
+  console.error(`the local mesh did not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
+
+console.log(`
+bookstore-mesh is up (Ctrl-C stops it)
+  REST edge   ${mesh.edgeUrl}        e.g. curl ${mesh.edgeUrl}/books
+  NATS        ${mesh.natsUrl}
+${meshServices.map((service) => `  ${service.name.padEnd(10)}  gRPC ${mesh.grpcAddress(service.name)}   admin ${mesh.adminUrl(service.name)}/readyz`).join('\n')}
+  data        ${mesh.dataDir}
+`);
+
+let stopping = false;
+const stop = (signal: string): void => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping the local mesh …`);
+  mesh.stop().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+};
+process.on('SIGINT', () => {
+  stop('SIGINT');
+});
+process.on('SIGTERM', () => {
+  stop('SIGTERM');
+});

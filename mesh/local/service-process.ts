@@ -1,0 +1,75 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { waitFor } from '#kit/testing/ports.js';
+
+export interface ServiceProcessSpec {
+  /** Shown before every log line: catalog, order-2, edge. */
+  label: string;
+  entry: string;
+  env: Record<string, string>;
+  /** GET here answers 200 once the process serves. */
+  readyUrl: string;
+  onLine: (label: string, line: string) => void;
+}
+
+/** One service of the local mesh as a child process that can be stopped, killed and started again. */
+export class ServiceProcess {
+  private child: ChildProcess | undefined;
+  private exitCode: number | null = null;
+
+  constructor(readonly spec: ServiceProcessSpec) {}
+
+  get running(): boolean {
+    return this.child !== undefined;
+  }
+
+  async start(readyTimeoutMs = 60_000): Promise<void> {
+    if (this.child !== undefined) return;
+    const child = spawn(process.execPath, ['--import', 'tsx', this.spec.entry], {
+      env: { ...process.env, ...this.spec.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    this.exitCode = null;
+    for (const stream of [child.stdout, child.stderr]) {
+      createInterface({ input: stream }).on('line', (line) => {
+        this.spec.onLine(this.spec.label, line);
+      });
+    }
+    child.once('exit', (code) => {
+      this.exitCode = code;
+      if (this.child === child) this.child = undefined;
+    });
+    await waitFor(
+      async () => {
+        if (this.child !== child) throw new Error(`${this.spec.label} exited with code ${String(this.exitCode)} while starting`);
+        const response = await fetch(this.spec.readyUrl);
+        return response.ok;
+      },
+      `${this.spec.label} to be ready at ${this.spec.readyUrl}`,
+      readyTimeoutMs,
+      100,
+    );
+  }
+
+  /** SIGTERM and wait: the service drains (graceful shutdown); SIGKILL after `graceMs`. */
+  async stop(graceMs = 15_000): Promise<void> {
+    await this.signal('SIGTERM', graceMs);
+  }
+
+  /** SIGKILL: the process dies mid-work, as in a crash. */
+  async kill(): Promise<void> {
+    await this.signal('SIGKILL', 0);
+  }
+
+  private async signal(signal: NodeJS.Signals, graceMs: number): Promise<void> {
+    const child = this.child;
+    if (child === undefined) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => { resolve(); }));
+    child.kill(signal);
+    const timer = graceMs > 0 ? setTimeout(() => child.kill('SIGKILL'), graceMs) : undefined;
+    await exited;
+    if (timer !== undefined) clearTimeout(timer);
+    this.child = undefined;
+  }
+}

@@ -1,0 +1,139 @@
+import type { Database, Knex } from '#kit/db/database.js';
+import { readPageRequest, toPage, type Page, type PageRequest } from '#kit/db/pagination.js';
+import type { ReceivedEvent } from '#kit/events/event.js';
+import { recordEvents } from '#kit/events/outbox.js';
+import type { CatalogStore, CatalogTransaction, DeliverableFilter } from '../../app/ports.js';
+import type { Book, NewBook } from '../../domain/book.js';
+import type { Deliverable, NewDeliverable } from '../../domain/deliverable.js';
+import type { CatalogEvent } from '../../domain/events.js';
+import type { NewStockInput, StockInput } from '../../domain/stock-input.js';
+import { toNewEvent } from '../events/outgoing.js';
+import { toBook, toDeliverable, toStockInput, type BookRow, type DeliverableRow, type StockInputRow } from './rows.js';
+
+/** The catalog's tables through knex, on PostgreSQL or SQLite. */
+export class KnexCatalogStore implements CatalogStore {
+  constructor(
+    private readonly db: Database,
+    /** Called after a commit that recorded events, so the relay publishes them at once. */
+    private readonly onEventsCommitted: () => void = () => undefined,
+  ) {}
+
+  async transaction<T>(work: (tx: CatalogTransaction) => Promise<T>): Promise<T> {
+    const tx = await this.db.knex.transaction(async (trx) => {
+      const catalogTx = this.within(trx);
+      return { result: await work(catalogTx), recorded: catalogTx.recorded };
+    });
+    if (tx.recorded) this.onEventsCommitted();
+    return tx.result;
+  }
+
+  /** The use cases' view of a transaction someone else opened (an event consumer's). */
+  within(trx: Knex.Transaction, cause?: ReceivedEvent): KnexCatalogTransaction {
+    return new KnexCatalogTransaction(trx, this.db.dialect === 'postgres', cause);
+  }
+
+  async book(id: number): Promise<Book | undefined> {
+    const row = await this.db.knex<BookRow>('books').where({ id }).first();
+    return row === undefined ? undefined : toBook(row);
+  }
+
+  async books(request: PageRequest): Promise<Page<Book>> {
+    const { limit, afterId } = readPageRequest(request);
+    const rows = await this.db.knex<BookRow>('books').where('id', '>', afterId).orderBy('id').limit(limit + 1);
+    return toPage(rows.map(toBook), limit);
+  }
+
+  async stockInputs(bookId: number | undefined, request: PageRequest): Promise<Page<StockInput>> {
+    const { limit, afterId } = readPageRequest(request);
+    const query = this.db.knex<StockInputRow>('stock_inputs').where('id', '>', afterId);
+    if (bookId !== undefined) void query.where({ book_id: bookId });
+    const rows = await query.orderBy('id').limit(limit + 1);
+    return toPage(rows.map(toStockInput), limit);
+  }
+
+  async deliverables(filter: DeliverableFilter, request: PageRequest): Promise<Page<Deliverable>> {
+    const { limit, afterId } = readPageRequest(request);
+    const query = this.db.knex<DeliverableRow>('deliverables').where('id', '>', afterId);
+    if (filter.orderId !== undefined) void query.where({ order_id: filter.orderId });
+    if (filter.bookId !== undefined) void query.where({ book_id: filter.bookId });
+    if (filter.states !== undefined) void query.whereIn('state', [...filter.states]);
+    const rows = await query.orderBy('id').limit(limit + 1);
+    return toPage(rows.map(toDeliverable), limit);
+  }
+}
+
+export class KnexCatalogTransaction implements CatalogTransaction {
+  recorded = false;
+
+  constructor(
+    private readonly trx: Knex.Transaction,
+    private readonly rowLocks: boolean,
+    private readonly cause: ReceivedEvent | undefined,
+  ) {}
+
+  async bookForUpdate(id: number): Promise<Book | undefined> {
+    const query = this.trx<BookRow>('books').where({ id });
+    // SQLite has one writer at a time, so the transaction itself is the lock there.
+    const row = await (this.rowLocks ? query.forUpdate() : query).first();
+    return row === undefined ? undefined : toBook(row);
+  }
+
+  async addBook(book: NewBook, now: Date): Promise<Book> {
+    const [row] = await this.trx<BookRow>('books')
+      .insert({ book_name: book.bookName, stock: book.stock, price: book.price, initial_stock: book.stock, created_at: now, updated_at: now })
+      .returning('*');
+    if (row === undefined) throw new Error('insert into books returned no row');
+    return toBook(row);
+  }
+
+  async saveBook(book: Book): Promise<void> {
+    await this.trx('books')
+      .where({ id: book.id })
+      .update({ book_name: book.bookName, stock: book.stock, price: book.price, updated_at: book.updatedAt });
+  }
+
+  async addStockInput(input: NewStockInput, now: Date): Promise<StockInput> {
+    const [row] = await this.trx<StockInputRow>('stock_inputs')
+      .insert({ book_id: input.bookId, quantity: input.quantity, in_charger: input.inCharger, created_at: now })
+      .returning('*');
+    if (row === undefined) throw new Error('insert into stock_inputs returned no row');
+    return toStockInput(row);
+  }
+
+  async deliverableOfOrder(orderId: number): Promise<Deliverable | undefined> {
+    const row = await this.trx<DeliverableRow>('deliverables').where({ order_id: orderId }).first();
+    return row === undefined ? undefined : toDeliverable(row);
+  }
+
+  async waitingDeliverables(bookId: number): Promise<Deliverable[]> {
+    const rows = await this.trx<DeliverableRow>('deliverables').where({ book_id: bookId, state: 'WAITING' }).orderBy('id');
+    return rows.map(toDeliverable);
+  }
+
+  async addDeliverable(deliverable: NewDeliverable, now: Date): Promise<Deliverable> {
+    const [row] = await this.trx<DeliverableRow>('deliverables')
+      .insert({
+        order_id: deliverable.orderId,
+        book_id: deliverable.bookId,
+        quantity: deliverable.quantity,
+        state: 'WAITING',
+        created_at: now,
+        updated_at: now,
+      })
+      .returning('*');
+    if (row === undefined) throw new Error('insert into deliverables returned no row');
+    return toDeliverable(row);
+  }
+
+  async saveDeliverables(deliverables: readonly Deliverable[]): Promise<void> {
+    for (const deliverable of deliverables) {
+      await this.trx('deliverables').where({ id: deliverable.id }).update({ state: deliverable.state, updated_at: deliverable.updatedAt });
+    }
+  }
+
+  async record(events: readonly CatalogEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await recordEvents(this.trx, events.map(toNewEvent), this.cause);
+    this.recorded = true;
+  }
+}

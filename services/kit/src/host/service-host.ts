@@ -1,0 +1,111 @@
+import { startAdminServer, type AdminServer } from '../admin/admin-server.js';
+import type { ServiceConfig } from '../config/service-config.js';
+import { openDatabase, type Database, type Migration } from '../db/database.js';
+import { connectEventBus, type EventBus } from '../events/bus.js';
+import type { ConsumeOptions, EventConsumer } from '../events/consumer.js';
+import { eventMigrations } from '../events/migrations.js';
+import { OutboxRelay } from '../events/relay.js';
+import { startGrpcServer, type GrpcServer, type ServedService } from '../grpc/server.js';
+import { createLogger, type Logger } from '../log/log.js';
+import { shutdown, type ShutdownStep } from '../service/lifecycle.js';
+
+/** What a service's wiring gets to build its adapters and use cases from. */
+export interface ServiceParts<C extends ServiceConfig> {
+  config: C;
+  log: Logger;
+  db: Database;
+  bus: EventBus;
+  /** Call after a commit that recorded events, so they leave now rather than at the next poll. */
+  eventsCommitted: () => void;
+}
+
+/** One service as its wiring declares it: its tables, its gRPC services, its event consumers. */
+export interface ServiceBlueprint<C extends ServiceConfig> {
+  migrations: readonly Migration[];
+  grpcServices: (parts: ServiceParts<C>) => readonly ServedService[];
+  consumers?: (parts: ServiceParts<C>) => readonly Omit<ConsumeOptions, 'db'>[];
+  /** Work to do before serving, e.g. a read model rebuilding from the start of the stream. */
+  beforeServing?: (parts: ServiceParts<C>) => Promise<void>;
+  /** Extra steps at shutdown, after the consumers stopped and before the stores close. */
+  onShutdown?: readonly ShutdownStep[];
+}
+
+export interface RunningService<C extends ServiceConfig> {
+  parts: ServiceParts<C>;
+  grpcPort: number;
+  adminPort: number;
+  /** The graceful shutdown a SIGTERM triggers; false if a step failed. */
+  stop(): Promise<boolean>;
+}
+
+/** How often the relay looks for events it was not nudged about (another replica's, an outage's). */
+const relayPollMs = 250;
+/**
+ * Redelivery delays: events cross subjects in any order, so most retries are a prerequisite (NotYet)
+ * arriving a moment later; short first steps keep a flow quick, the tail keeps a poison event cheap.
+ */
+const redeliveryBackoffMs = [200, 500, 1_000, 2_000, 5_000];
+
+/**
+ * Starts a service the same way every time: store (migrated) -> broker (streams provisioned) ->
+ * outbox relay -> consumers -> gRPC server -> admin port. Shutdown runs the other way round, so a
+ * rolling update loses nothing: not ready -> drain gRPC -> stop consumers -> flush the outbox ->
+ * close broker and store.
+ */
+export async function startService<C extends ServiceConfig>(config: C, blueprint: ServiceBlueprint<C>): Promise<RunningService<C>> {
+  const log = createLogger(config.service, config.logLevel);
+  let db: Database | undefined;
+  let bus: EventBus | undefined;
+  let relay: OutboxRelay | undefined;
+  let grpc: GrpcServer | undefined;
+  let admin: AdminServer | undefined;
+  const consumers: EventConsumer[] = [];
+  const stop = (): Promise<boolean> =>
+    shutdown(log, [
+      { name: 'stop being ready', run: () => admin?.markNotReady() },
+      { name: 'drain gRPC calls', run: () => grpc?.shutdown(config.shutdownGraceMs) },
+      { name: 'stop the event consumers', run: async () => {
+          await Promise.all(consumers.map((consumer) => consumer.stop()));
+        }, },
+      ...(blueprint.onShutdown ?? []),
+      { name: 'publish what is left in the outbox', run: () => relay?.stop() },
+      { name: 'close the broker connection', run: () => bus?.close() },
+      { name: 'close the store', run: () => db?.close() },
+      { name: 'close the admin port', run: () => admin?.close() },
+    ]);
+  try {
+    const store = await openDatabase(config.databaseUrl, [...eventMigrations, ...blueprint.migrations]);
+    db = store;
+    const broker = await connectEventBus({ url: config.natsUrl, name: `${config.service}-${String(process.pid)}`, log });
+    bus = broker;
+    await broker.ensureStreams();
+    const outbox = new OutboxRelay({ db: store.knex, bus: broker, log, pollIntervalMs: relayPollMs });
+    relay = outbox;
+    outbox.start();
+
+    const parts: ServiceParts<C> = { config, log, db: store, bus: broker, eventsCommitted: () => { outbox.nudge(); } };
+    await blueprint.beforeServing?.(parts);
+    for (const options of blueprint.consumers?.(parts) ?? []) {
+      consumers.push(
+        await broker.consume({ backoffMs: redeliveryBackoffMs, ...options, db: store.knex, afterCommit: () => { outbox.nudge(); } }),
+      );
+    }
+    grpc = await startGrpcServer({ service: config.service, port: config.grpcPort, services: blueprint.grpcServices(parts), log });
+    admin = await startAdminServer({ port: config.adminPort, log, readiness: () => readiness(store, broker) });
+
+    log.info({ grpcPort: grpc.port, adminPort: admin.port, store: store.dialect }, `${config.service} is serving`);
+    return { parts, grpcPort: grpc.port, adminPort: admin.port, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function readiness(db: Database, bus: EventBus): Promise<{ ok: boolean; checks: Record<string, boolean | string> }> {
+  const store = await db.knex.raw('select 1').then(
+    () => true as const,
+    (error: unknown) => (error instanceof Error ? error.message : String(error)),
+  );
+  const broker = bus.isConnected() || 'NATS connection lost';
+  return { ok: store === true && broker === true, checks: { store, broker } };
+}
