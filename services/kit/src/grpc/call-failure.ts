@@ -1,0 +1,25 @@
+import { status, type ServiceError } from '@grpc/grpc-js';
+import { GrpcError } from './grpc-error.js';
+
+/**
+ * A failed call in the caller's words: which callee, and what went wrong (unreachable, too slow,
+ * broken). An answer such as NOT_FOUND keeps the callee's own words.
+ */
+export function describeFailure(callee: string, error: ServiceError, timeoutMs: number): GrpcError {
+  return new GrpcError(error.code, failureMessage(callee, error, timeoutMs), { cause: error });
+}
+
+function failureMessage(callee: string, { code, details }: ServiceError, timeoutMs: number): string {
+  switch (code) {
+    case status.UNAVAILABLE:
+      return `${callee} is unavailable: ${details}`;
+    case status.DEADLINE_EXCEEDED:
+      return `${callee} did not answer within ${timeoutMs} ms`;
+    case status.INTERNAL:
+    case status.UNKNOWN:
+    case status.DATA_LOSS:
+      return `${callee} failed: ${details}`;
+    default:
+      return details;
+  }
+}

@@ -1,0 +1,80 @@
+import { status } from '@grpc/grpc-js';
+import { BrokenCircuitError, circuitBreaker, ConsecutiveBreaker, ExponentialBackoff, handleWhen, retry } from 'cockatiel';
+import type { CallPolicy, RetryOn } from '../../../../mesh/policy/resilience.js';
+import type { Logger } from '../log/log.js';
+import { GrpcError } from './grpc-error.js';
+
+/** One try of a call, given how long it may take. */
+export type Attempt<T> = (timeoutMs: number) => Promise<T>;
+
+export interface CallRunner {
+  run<T>(attempt: Attempt<T>): Promise<T>;
+}
+
+/** In a cluster: one try under the whole deadline; Istio retries and breaks circuits. */
+export function deadlineOnly(policy: CallPolicy): CallRunner {
+  return { run: (attempt) => attempt(policy.deadlineMs) };
+}
+
+const codeOf: Record<RetryOn, status> = {
+  unavailable: status.UNAVAILABLE,
+  'resource-exhausted': status.RESOURCE_EXHAUSTED,
+  cancelled: status.CANCELLED,
+  'deadline-exceeded': status.DEADLINE_EXCEEDED,
+};
+
+/** What says the callee is unwell (Envoy's consecutive 5xx); an answer such as NOT_FOUND says it is fine. */
+const calleeFailures = new Set<status>([status.UNAVAILABLE, status.DEADLINE_EXCEEDED, status.INTERNAL, status.UNKNOWN, status.DATA_LOSS]);
+
+type Outcome<T> = { value: T } | { answer: GrpcError };
+
+/**
+ * The local mesh's stand-in for Istio: retries on the policy's codes with a short backoff inside the
+ * whole-call deadline, each try bounded by the per-try timeout, and a consecutive-failures breaker
+ * shared by every call to the callee.
+ */
+export function inProcessResilience(callee: string, policy: CallPolicy, log: Logger): CallRunner {
+  const { consecutiveFailures, baseEjectionMs } = policy.circuitBreaker;
+  const retryCodes = new Set(policy.retries.retryOn.map((name) => codeOf[name]));
+  const breaker = circuitBreaker(
+    handleWhen((error) => error instanceof GrpcError && calleeFailures.has(error.code)),
+    { halfOpenAfter: baseEjectionMs, breaker: new ConsecutiveBreaker(consecutiveFailures) },
+  );
+  breaker.onBreak(() => { log.warn({ callee, consecutiveFailures, baseEjectionMs }, `circuit to ${callee} opened`); });
+  breaker.onHalfOpen(() => { log.info({ callee }, `circuit to ${callee} half-open: trying one call`); });
+  breaker.onReset(() => { log.info({ callee }, `circuit to ${callee} closed`); });
+
+  const thrown = (error: unknown): boolean =>
+    !(error instanceof GrpcError) || calleeFailures.has(error.code) || retryCodes.has(error.code);
+
+  return {
+    async run<T>(attempt: Attempt<T>): Promise<T> {
+      const deadlineAt = Date.now() + policy.deadlineMs;
+      const retries = retry(
+        handleWhen((error) => error instanceof GrpcError && retryCodes.has(error.code) && Date.now() < deadlineAt),
+        { maxAttempts: policy.retries.attempts, backoff: new ExponentialBackoff({ initialDelay: 25, maxDelay: 250 }) },
+      );
+      // Answers travel as values through the breaker so they count as successes, not failures.
+      const tryOnce = async (): Promise<Outcome<T>> => {
+        const timeoutMs = Math.max(1, Math.min(policy.retries.perTryTimeoutMs, deadlineAt - Date.now()));
+        try {
+          return { value: await attempt(timeoutMs) };
+        } catch (error) {
+          if (thrown(error)) throw error;
+          return { answer: error as GrpcError };
+        }
+      };
+      let outcome: Outcome<T>;
+      try {
+        outcome = await retries.execute(() => breaker.execute(tryOnce));
+      } catch (error) {
+        if (error instanceof BrokenCircuitError) {
+          throw new GrpcError(status.UNAVAILABLE, `${callee} is unavailable: circuit open after ${consecutiveFailures} consecutive failures`);
+        }
+        throw error;
+      }
+      if ('answer' in outcome) throw outcome.answer;
+      return outcome.value;
+    },
+  };
+}

@@ -1,0 +1,93 @@
+import { credentials, type ChannelCredentials, type Client, type ClientOptions } from '@grpc/grpc-js';
+import { callPolicy, type CallPolicy } from '../../../../mesh/policy/resilience.js';
+import { currentLogContext, type Logger } from '../log/log.js';
+import { outgoingMetadata } from './call-context.js';
+import { describeFailure } from './call-failure.js';
+import { deadlineOnly, inProcessResilience } from './call-resilience.js';
+
+/** What the kit reads of one method of a generated service definition. */
+interface MethodShape {
+  path: string;
+  requestStream: boolean;
+  responseStream: boolean;
+  requestSerialize: (value: never) => Buffer;
+  responseDeserialize: (bytes: Buffer) => unknown;
+}
+
+export type ServiceShape<S> = { [K in keyof S]: MethodShape };
+
+interface UnaryMethod<Req, Res> extends MethodShape {
+  requestSerialize: (value: Req) => Buffer;
+  responseDeserialize: (bytes: Buffer) => Res;
+}
+
+/** A ts-proto generated client class, such as CatalogServiceClient. */
+export interface GeneratedClientConstructor<S extends ServiceShape<S>> {
+  new (address: string, credentials: ChannelCredentials, options?: Partial<ClientOptions>): Client;
+  service: S;
+}
+
+export type UnaryMethodName<S> = {
+  [K in keyof S & string]: S[K] extends { requestStream: false; responseStream: false } ? K : never;
+}[keyof S & string];
+export type RequestOf<M> = M extends { requestSerialize: (value: infer R) => Buffer } ? R : never;
+export type ResponseOf<M> = M extends { responseDeserialize: (bytes: Buffer) => infer R } ? R : never;
+
+export interface GrpcClient<S> {
+  /** Fails with a GrpcError whose message names the callee; never waits past the policy's deadline. */
+  call<K extends UnaryMethodName<S>>(method: K, request: RequestOf<S[K]>): Promise<ResponseOf<S[K]>>;
+  close(): void;
+}
+
+export interface GrpcClientOptions {
+  caller: string;
+  callee: string;
+  /** host:port, a DNS name in a cluster. */
+  address: string;
+  /** Retries and a circuit breaker in this process; off in a cluster, where Istio does both. */
+  inProcessResilience: boolean;
+  log: Logger;
+  /** Defaults to the caller -> callee edge of mesh/policy/resilience.ts. */
+  policy?: CallPolicy;
+}
+
+/**
+ * grpc-js backs off up to two minutes between reconnects by default, so a callee that restarted
+ * would stay unreachable long after it is back.
+ */
+const reconnectQuickly: Partial<ClientOptions> = {
+  'grpc.initial_reconnect_backoff_ms': 250,
+  'grpc.max_reconnect_backoff_ms': 2_000,
+};
+
+export function createGrpcClient<S extends ServiceShape<S>>(
+  Generated: GeneratedClientConstructor<S>,
+  options: GrpcClientOptions,
+): GrpcClient<S> {
+  const { caller, callee, address } = options;
+  const policy = options.policy ?? callPolicy(caller, callee);
+  const log = options.log.child({ component: 'grpc-client', callee });
+  const client = new Generated(address, credentials.createInsecure(), reconnectQuickly);
+  const runner = options.inProcessResilience ? inProcessResilience(callee, policy, log) : deadlineOnly(policy);
+
+  return {
+    call<K extends UnaryMethodName<S>>(method: K, request: RequestOf<S[K]>): Promise<ResponseOf<S[K]>> {
+      // RequestOf and ResponseOf are read from this very definition, which TypeScript cannot see through.
+      const { path, requestSerialize, responseDeserialize } = Generated.service[method] as unknown as UnaryMethod<RequestOf<S[K]>, ResponseOf<S[K]>>;
+      const metadata = outgoingMetadata(currentLogContext());
+      return runner.run(
+        (timeoutMs) =>
+          new Promise<ResponseOf<S[K]>>((resolve, reject) => {
+            client.makeUnaryRequest(path, requestSerialize, responseDeserialize, request, metadata.clone(), { deadline: Date.now() + timeoutMs }, (error, response) => {
+              if (error !== null) reject(describeFailure(callee, error, timeoutMs));
+              // grpc-js passes a response whenever it passes no error.
+              else resolve(response as ResponseOf<S[K]>);
+            });
+          }),
+      );
+    },
+    close() {
+      client.close();
+    },
+  };
+}

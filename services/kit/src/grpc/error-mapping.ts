@@ -1,0 +1,28 @@
+import { status } from '@grpc/grpc-js';
+import { DomainError, type DomainErrorKind } from '../domain/errors.js';
+import { GrpcError, hasGrpcCode } from './grpc-error.js';
+
+const codeByKind: Record<DomainErrorKind, status> = {
+  invalid: status.INVALID_ARGUMENT,
+  not_found: status.NOT_FOUND,
+  precondition: status.FAILED_PRECONDITION,
+  conflict: status.ABORTED,
+  unavailable: status.UNAVAILABLE,
+};
+
+/**
+ * The status a client sees for what a handler threw. Domain errors keep their words; an error that
+ * already has a gRPC code (a downstream call's) keeps it; anything else is a bug whose details stay
+ * in the log (as `cause`) and out of the answer.
+ */
+export function toGrpcError(error: unknown): GrpcError {
+  if (error instanceof DomainError) return new GrpcError(codeByKind[error.kind], domainDetails(error));
+  if (error instanceof GrpcError) return error;
+  if (hasGrpcCode(error)) return new GrpcError(error.code, typeof error.details === 'string' ? error.details : error.message);
+  return new GrpcError(status.INTERNAL, 'internal error', { cause: error });
+}
+
+function domainDetails(error: DomainError): string {
+  const { field, message } = error;
+  return field === undefined || message.includes(field) ? message : `${field}: ${message}`;
+}

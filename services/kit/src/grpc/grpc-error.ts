@@ -1,0 +1,33 @@
+import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
+
+/**
+ * A gRPC status as an Error: what a handler answers with and what a client call fails with. It is a
+ * grpc-js ServiceError, so a server passing one on keeps its code and words.
+ */
+export class GrpcError extends Error implements ServiceError {
+  readonly details: string;
+  readonly metadata = new Metadata();
+
+  constructor(
+    readonly code: status,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'GrpcError';
+    this.details = message;
+  }
+}
+
+const errorCodes = new Set<number>(Object.values(status).filter((code) => typeof code === 'number' && code !== status.OK));
+
+/** Whether `error` carries a gRPC status code other than OK (grpc-js errors, GrpcError). */
+export function hasGrpcCode(error: unknown): error is Error & { code: status; details?: unknown } {
+  if (!(error instanceof Error) || !('code' in error)) return false;
+  const { code } = error;
+  return typeof code === 'number' && errorCodes.has(code);
+}
+
+export function codeName(code: status): string {
+  return status[code];
+}

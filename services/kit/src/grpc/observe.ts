@@ -1,0 +1,47 @@
+import { status, type handleUnaryCall, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import { withLogContext, type Logger } from '../log/log.js';
+import { incomingCallContext } from './call-context.js';
+import { grpcServerHandlingSeconds } from './call-metrics.js';
+import { toGrpcError } from './error-mapping.js';
+import { codeName } from './grpc-error.js';
+
+const serverFaults = new Set<status>([status.INTERNAL, status.UNKNOWN, status.DATA_LOSS]);
+
+/**
+ * Wraps every unary method of a service so each call runs in its caller's log context and leaves
+ * one log line and one histogram sample, whatever the handler does.
+ */
+export function observeUnaryCalls(
+  definition: ServiceDefinition,
+  implementation: UntypedServiceImplementation,
+  log: Logger,
+): UntypedServiceImplementation {
+  const observed: UntypedServiceImplementation = { ...implementation };
+  for (const [name, method] of Object.entries(definition)) {
+    const handler = implementation[name];
+    if (handler === undefined || method.requestStream || method.responseStream) continue;
+    observed[name] = observeUnaryCall(method.path.replace(/^\//, ''), handler as handleUnaryCall<unknown, unknown>, log);
+  }
+  return observed;
+}
+
+function observeUnaryCall(method: string, handler: handleUnaryCall<unknown, unknown>, log: Logger): handleUnaryCall<unknown, unknown> {
+  return (call, callback) => {
+    withLogContext(incomingCallContext(call.metadata), () => {
+      const started = performance.now();
+      const answer: typeof callback = (error, ...rest) => {
+        const code = error?.code ?? status.OK;
+        const ms = Math.round((performance.now() - started) * 10) / 10;
+        grpcServerHandlingSeconds.observe({ method, code: codeName(code) }, ms / 1000);
+        if (serverFaults.has(code)) log.error({ method, code: codeName(code), ms, err: error instanceof Error && error.cause !== undefined ? error.cause : error }, 'grpc call');
+        else log.info({ method, code: codeName(code), ms }, 'grpc call');
+        callback(error, ...rest);
+      };
+      try {
+        handler(call, answer);
+      } catch (error) {
+        answer(toGrpcError(error));
+      }
+    });
+  };
+}

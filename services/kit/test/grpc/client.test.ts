@@ -1,0 +1,183 @@
+import { status } from '@grpc/grpc-js';
+import { expect } from 'chai';
+import type { CallPolicy } from '../../../../mesh/policy/resilience.js';
+import { CatalogServiceClient } from '#contracts/catalog/v1/catalog.js';
+import { createGrpcClient, type GrpcClient } from '#kit/grpc/client.js';
+import { withLogContext } from '#kit/log/log.js';
+import { freePort, waitFor } from '#kit/testing/ports.js';
+import { memoryLog } from './support/memory-log.js';
+import { callError } from './support/probes.js';
+import { answerWith, book, gate, startTestCatalog, type TestCatalog } from './support/test-catalog.js';
+
+type CatalogClient = GrpcClient<typeof CatalogServiceClient.service>;
+
+/** Short enough for a test to wait out; the shape of mesh/policy/resilience.ts. */
+const policy = (overrides: { deadlineMs?: number; retries?: Partial<CallPolicy['retries']>; circuitBreaker?: Partial<CallPolicy['circuitBreaker']> } = {}): CallPolicy => ({
+  deadlineMs: overrides.deadlineMs ?? 2_000,
+  retries: { attempts: 2, perTryTimeoutMs: 1_000, retryOn: ['unavailable'], ...overrides.retries },
+  circuitBreaker: { consecutiveFailures: 100, intervalMs: 5_000, baseEjectionMs: 10_000, maxEjectionPercent: 100, ...overrides.circuitBreaker },
+  connectionPool: { maxRequests: 100, maxPendingRequests: 100 },
+});
+
+describe('kit gRPC client', () => {
+  let catalog: TestCatalog;
+  let memory: ReturnType<typeof memoryLog>;
+  let clients: CatalogClient[];
+  const release = gate();
+
+  const client = (options: { address?: string; inProcessResilience?: boolean; policy?: CallPolicy } = {}): CatalogClient => {
+    const created = createGrpcClient(CatalogServiceClient, {
+      caller: 'edge',
+      callee: 'catalog',
+      address: options.address ?? catalog.address,
+      inProcessResilience: options.inProcessResilience ?? true,
+      log: memory.log,
+      policy: options.policy ?? policy(),
+    });
+    clients.push(created);
+    return created;
+  };
+
+  beforeEach(async () => {
+    memory = memoryLog();
+    clients = [];
+    catalog = await startTestCatalog(memory.log);
+  });
+  afterEach(async () => {
+    for (const created of clients) created.close();
+    await catalog.server.shutdown(0);
+  });
+  after(() => { release.open(); });
+
+  it('answers with the typed response', async () => {
+    const response = await client().call('getBook', { id: 5 });
+    expect(response.book?.bookName).to.equal('Book 5');
+  });
+
+  it('takes its deadline from mesh/policy/resilience.ts when no policy is given', async () => {
+    const fromMesh = createGrpcClient(CatalogServiceClient, { caller: 'edge', callee: 'catalog', address: catalog.address, inProcessResilience: false, log: memory.log });
+    try {
+      expect((await fromMesh.call('getBook', { id: 1 })).book?.id).to.equal(1);
+      expect(() => createGrpcClient(CatalogServiceClient, { caller: 'nobody', callee: 'catalog', address: catalog.address, inProcessResilience: false, log: memory.log }))
+        .to.throw('no call policy for nobody -> catalog');
+    } finally {
+      fromMesh.close();
+    }
+  });
+
+  it('carries the correlation and trace id to the callee\'s log context', async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    await withLogContext({ correlationId: 'order-42', traceId }, () => client().call('getBook', { id: 1 }));
+    expect(catalog.contexts[0]).to.include({ correlationId: 'order-42', traceId });
+    const serverLine = memory.lines.find((line) => line.msg === 'grpc call');
+    expect(serverLine).to.include({ correlationId: 'order-42', traceId });
+  });
+
+  describe('deadlines', () => {
+    beforeEach(() => {
+      catalog.getBook = async ({ id }) => {
+        await release.opened;
+        return book(id);
+      };
+    });
+
+    it('gives DEADLINE_EXCEEDED naming the callee when it never answers', async () => {
+      const failure = await callError(client({ inProcessResilience: false, policy: policy({ deadlineMs: 300 }) }).call('getBook', { id: 1 }));
+      expect(failure.code).to.equal(status.DEADLINE_EXCEEDED);
+      expect(failure.message).to.equal('catalog did not answer within 300 ms');
+    });
+
+    it('bounds each try by the per-try timeout when resilience is in process', async () => {
+      const failure = await callError(client({ policy: policy({ deadlineMs: 5_000, retries: { perTryTimeoutMs: 200 } }) }).call('getBook', { id: 1 }));
+      expect(failure.code).to.equal(status.DEADLINE_EXCEEDED);
+      expect(failure.message).to.equal('catalog did not answer within 200 ms');
+      expect(catalog.calls).to.equal(1);
+    });
+  });
+
+  it('gives UNAVAILABLE naming the callee when nothing listens, without waiting for the deadline', async () => {
+    const address = `127.0.0.1:${await freePort()}`;
+    const failure = await callError(client({ address, policy: policy({ deadlineMs: 20_000, retries: { perTryTimeoutMs: 20_000 } }) }).call('getBook', { id: 1 }));
+    expect(failure.code).to.equal(status.UNAVAILABLE);
+    expect(failure.message).to.match(/^catalog is unavailable: /);
+  });
+
+  it('reaches a callee again soon after it restarts', async () => {
+    const catalogClient = client({ inProcessResilience: false });
+    expect((await catalogClient.call('getBook', { id: 1 })).book?.id).to.equal(1);
+    await catalog.server.shutdown(0);
+    for (let call = 0; call < 3; call += 1) expect((await callError(catalogClient.call('getBook', { id: 1 }))).code).to.equal(status.UNAVAILABLE);
+
+    catalog = await startTestCatalog(memory.log, undefined, Number(catalog.address.split(':')[1]));
+    await waitFor(async () => (await catalogClient.call('getBook', { id: 2 })).book?.id === 2, 'the restarted callee to answer', 5_000);
+  });
+
+  describe('retries', () => {
+    const attemptsFor = async (code: status, retryOn: CallPolicy['retries']['retryOn'], inProcessResilience = true): Promise<number> => {
+      catalog.getBook = answerWith(code);
+      catalog.calls = 0;
+      const failure = await callError(client({ inProcessResilience, policy: policy({ retries: { attempts: 2, retryOn } }) }).call('getBook', { id: 1 }));
+      expect(failure.code).to.equal(code);
+      return catalog.calls;
+    };
+
+    it('retries only on the configured codes', async () => {
+      expect(await attemptsFor(status.UNAVAILABLE, ['unavailable'])).to.equal(3);
+      expect(await attemptsFor(status.RESOURCE_EXHAUSTED, ['unavailable'])).to.equal(1);
+      expect(await attemptsFor(status.INTERNAL, ['unavailable'])).to.equal(1);
+      expect(await attemptsFor(status.NOT_FOUND, ['unavailable'])).to.equal(1);
+      expect(await attemptsFor(status.RESOURCE_EXHAUSTED, ['resource-exhausted'])).to.equal(3);
+    });
+
+    it('leaves retrying to the mesh when resilience is not in process', async () => {
+      expect(await attemptsFor(status.UNAVAILABLE, ['unavailable'], false)).to.equal(1);
+    });
+
+    it('succeeds when a retry does', async () => {
+      catalog.getBook = ({ id }) => (catalog.calls < 2 ? answerWith(status.UNAVAILABLE)({ id }) : Promise.resolve(book(id)));
+      expect((await client().call('getBook', { id: 4 })).book?.id).to.equal(4);
+      expect(catalog.calls).to.equal(2);
+    });
+  });
+
+  describe('circuit breaker', () => {
+    const breaking = policy({ retries: { attempts: 0 }, circuitBreaker: { consecutiveFailures: 3, baseEjectionMs: 300 } });
+
+    it('opens after N consecutive failures, fails fast, and closes once the callee recovers', async () => {
+      const catalogClient = client({ policy: breaking });
+      catalog.getBook = answerWith(status.INTERNAL);
+      for (let call = 0; call < 3; call += 1) expect((await callError(catalogClient.call('getBook', { id: 1 }))).code).to.equal(status.INTERNAL);
+      expect(catalog.calls).to.equal(3);
+
+      const rejected = await callError(catalogClient.call('getBook', { id: 1 }));
+      expect(rejected.code).to.equal(status.UNAVAILABLE);
+      expect(rejected.message).to.equal('catalog is unavailable: circuit open after 3 consecutive failures');
+      await callError(catalogClient.call('getBook', { id: 1 }));
+      expect(catalog.calls).to.equal(3);
+      expect(memory.lines.some((line) => line.msg === 'circuit to catalog opened')).to.be.true;
+
+      catalog.getBook = ({ id }) => Promise.resolve(book(id));
+      await waitFor(async () => (await catalogClient.call('getBook', { id: 2 })).book?.id === 2, 'the circuit to close');
+      for (let call = 0; call < 5; call += 1) expect((await catalogClient.call('getBook', { id: 3 })).book?.id).to.equal(3);
+      expect(catalog.calls).to.equal(9);
+    });
+
+    it('counts answers such as NOT_FOUND as a healthy callee', async () => {
+      const catalogClient = client({ policy: breaking });
+      catalog.getBook = answerWith(status.NOT_FOUND, 'book 1 not found');
+      for (let call = 0; call < 6; call += 1) {
+        const failure = await callError(catalogClient.call('getBook', { id: 1 }));
+        expect(failure.code).to.equal(status.NOT_FOUND);
+        expect(failure.message).to.equal('book 1 not found');
+      }
+      expect(catalog.calls).to.equal(6);
+    });
+
+    it('is not in the way when resilience is not in process', async () => {
+      const catalogClient = client({ inProcessResilience: false, policy: breaking });
+      catalog.getBook = answerWith(status.UNAVAILABLE);
+      for (let call = 0; call < 6; call += 1) await callError(catalogClient.call('getBook', { id: 1 }));
+      expect(catalog.calls).to.equal(6);
+    });
+  });
+});

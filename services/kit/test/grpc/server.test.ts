@@ -1,0 +1,168 @@
+import { Metadata, status } from '@grpc/grpc-js';
+import { expect } from 'chai';
+import { CatalogServiceService } from '#contracts/catalog/v1/catalog.js';
+import { DomainError, invalid, notFound, precondition, unavailable } from '#kit/domain/errors.js';
+import { startGrpcServer } from '#kit/grpc/server.js';
+import { waitFor } from '#kit/testing/ports.js';
+import { memoryLog } from './support/memory-log.js';
+import { callError, rawCatalog as openRawCatalog, rawGetBook, reflect, watchHealth } from './support/probes.js';
+import { book, gate, startTestCatalog, type TestCatalog } from './support/test-catalog.js';
+
+describe('kit gRPC server', () => {
+  let catalog: TestCatalog;
+  let memory: ReturnType<typeof memoryLog>;
+  let clients: ReturnType<typeof openRawCatalog>[];
+  const rawCatalog = (address: string): ReturnType<typeof openRawCatalog> => {
+    const client = openRawCatalog(address);
+    clients.push(client);
+    return client;
+  };
+
+  beforeEach(async () => {
+    memory = memoryLog();
+    clients = [];
+    catalog = await startTestCatalog(memory.log);
+  });
+  afterEach(async () => {
+    for (const client of clients) client.close();
+    await catalog.server.shutdown(0);
+  });
+
+  describe('maps what a handler throws to a status', () => {
+    const cases: [string, Error, status, string][] = [
+      ['invalid', invalid('bookName', 'must be 1..200 characters'), status.INVALID_ARGUMENT, 'bookName: must be 1..200 characters'],
+      ['invalid without the field in its words', new DomainError('invalid', 'too long', 'bookName'), status.INVALID_ARGUMENT, 'bookName: too long'],
+      ['not_found', notFound('book 7'), status.NOT_FOUND, 'book 7 not found'],
+      ['precondition', precondition('order 3 is already DELIVERED'), status.FAILED_PRECONDITION, 'order 3 is already DELIVERED'],
+      ['conflict', new DomainError('conflict', 'book 7 changed meanwhile'), status.ABORTED, 'book 7 changed meanwhile'],
+      ['unavailable', unavailable('the store is down'), status.UNAVAILABLE, 'the store is down'],
+      ['a downstream status', Object.assign(new Error('7 PERMISSION_DENIED: not yours'), { code: status.PERMISSION_DENIED, details: 'not yours' }), status.PERMISSION_DENIED, 'not yours'],
+    ];
+    for (const [kind, error, code, details] of cases) {
+      it(`${kind} -> ${status[code]}`, async () => {
+        catalog.getBook = () => Promise.reject(error);
+        const failure = await callError(rawGetBook(rawCatalog(catalog.address), { id: 7 }));
+        expect(failure.code).to.equal(code);
+        expect(failure.details).to.equal(details);
+      });
+    }
+
+    it('answers INTERNAL without the message, logs the stack, and keeps serving', async () => {
+      catalog.getBook = () => Promise.reject(new Error('password=hunter2 in a SQL error'));
+      const client = rawCatalog(catalog.address);
+      const failure = await callError(rawGetBook(client, { id: 7 }));
+      expect(failure.code).to.equal(status.INTERNAL);
+      expect(failure.details).to.equal('internal error');
+      const logged = memory.lines.find((line) => line.code === 'INTERNAL');
+      expect(JSON.stringify(logged)).to.contain('hunter2').and.to.contain('stack');
+
+      catalog.getBook = ({ id }) => Promise.resolve(book(id));
+      expect((await rawGetBook(client, { id: 8 })).book?.id).to.equal(8);
+    });
+
+    it('answers INTERNAL for a handler that throws before returning a promise', async () => {
+      catalog.getBook = () => { throw new TypeError('cannot read properties of undefined'); };
+      const failure = await callError(rawGetBook(rawCatalog(catalog.address), { id: 7 }));
+      expect(failure.code).to.equal(status.INTERNAL);
+      expect(failure.details).to.equal('internal error');
+    });
+  });
+
+  it('logs one line per call with method, code and time, in the caller\'s context', async () => {
+    const client = rawCatalog(catalog.address);
+    const metadata = new Metadata();
+    metadata.set('x-correlation-id', 'order-42');
+    metadata.set('traceparent', '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01');
+    await rawGetBook(client, { id: 1 }, metadata);
+    catalog.getBook = () => Promise.reject(notFound('book 2'));
+    await callError(rawGetBook(client, { id: 2 }));
+
+    const calls = memory.lines.filter((line) => line.msg === 'grpc call');
+    expect(calls).to.have.length(2);
+    expect(calls[0]).to.include({ method: 'bookstore.catalog.v1.CatalogService/GetBook', code: 'OK', correlationId: 'order-42', traceId: '4bf92f3577b34da6a3ce929d0e0e4736' });
+    expect(calls[0]?.ms).to.be.a('number');
+    expect(calls[1]).to.include({ code: 'NOT_FOUND' });
+    expect(catalog.contexts[0]).to.include({ correlationId: 'order-42', traceId: '4bf92f3577b34da6a3ce929d0e0e4736' });
+  });
+
+  it('gives a call without ids a correlation and trace id of its own, taking x-request-id when there is one', async () => {
+    const client = rawCatalog(catalog.address);
+    const metadata = new Metadata();
+    metadata.set('x-request-id', 'envoy-req-1');
+    await rawGetBook(client, { id: 1 }, metadata);
+    await rawGetBook(client, { id: 1 });
+    expect(catalog.contexts[0]?.correlationId).to.equal('envoy-req-1');
+    expect(catalog.contexts[1]?.correlationId).to.be.a('string').and.not.equal('envoy-req-1');
+    expect(catalog.contexts[1]?.traceId).to.match(/^[0-9a-f]{32}$/);
+  });
+
+  it('lists the contracts and grpc.health.v1 through server reflection', async () => {
+    const { services, fileCount } = await reflect(catalog.address, 'bookstore.catalog.v1.CatalogService');
+    expect(services).to.include.members(['bookstore.catalog.v1.CatalogService', 'grpc.health.v1.Health']);
+    expect(fileCount).to.be.greaterThan(0);
+  });
+
+  it('binds a free port when asked for port 0', async () => {
+    const server = await startGrpcServer({ service: 'catalog', host: '127.0.0.1', port: 0, services: [{ definition: CatalogServiceService, implementation: {} }], log: memory.log });
+    try {
+      expect(server.port).to.be.greaterThan(0);
+      const failure = await callError(rawGetBook(rawCatalog(`127.0.0.1:${server.port}`), { id: 1 }));
+      expect(failure.code).to.equal(status.UNIMPLEMENTED);
+    } finally {
+      await server.shutdown(0);
+    }
+  });
+
+  describe('graceful shutdown', () => {
+    it('reports SERVING, then NOT_SERVING once shutdown starts', async () => {
+      const overall = watchHealth(catalog.address);
+      const catalogService = watchHealth(catalog.address, 'bookstore.catalog.v1.CatalogService');
+      await waitFor(() => Promise.resolve(overall.statuses.length > 0 && catalogService.statuses.length > 0), 'health updates');
+      expect(overall.statuses).to.deep.equal(['SERVING']);
+      expect(catalogService.statuses).to.deep.equal(['SERVING']);
+
+      const stopped = catalog.server.shutdown(10_000);
+      await waitFor(() => Promise.resolve(overall.statuses.length > 1 && catalogService.statuses.length > 1), 'NOT_SERVING');
+      expect(overall.statuses).to.deep.equal(['SERVING', 'NOT_SERVING']);
+      expect(catalogService.statuses).to.deep.equal(['SERVING', 'NOT_SERVING']);
+      overall.stop();
+      catalogService.stop();
+      await stopped;
+    });
+
+    it('finishes a call in flight and refuses new ones', async () => {
+      const release = gate();
+      catalog.getBook = async ({ id }) => {
+        await release.opened;
+        return book(id);
+      };
+      const client = rawCatalog(catalog.address);
+      const inFlight = rawGetBook(client, { id: 1 });
+      await waitFor(() => Promise.resolve(catalog.calls === 1), 'the slow call to arrive');
+
+      const stopped = catalog.server.shutdown(10_000);
+      const refused = await callError(rawGetBook(client, { id: 2 }));
+      const refusedOnNewConnection = await callError(rawGetBook(rawCatalog(catalog.address), { id: 3 }));
+      release.open();
+
+      expect((await inFlight).book?.id).to.equal(1);
+      await stopped;
+      expect(refused.code).to.equal(status.UNAVAILABLE);
+      expect(refusedOnNewConnection.code).to.equal(status.UNAVAILABLE);
+      expect(catalog.calls).to.equal(1);
+    });
+
+    it('cancels what is still running when the grace period ends', async () => {
+      const never = gate();
+      catalog.getBook = async ({ id }) => {
+        await never.opened;
+        return book(id);
+      };
+      const inFlight = callError(rawGetBook(rawCatalog(catalog.address), { id: 1 }));
+      await waitFor(() => Promise.resolve(catalog.calls === 1), 'the slow call to arrive');
+      await catalog.server.shutdown(100);
+      expect((await inFlight).code).to.be.oneOf([status.CANCELLED, status.UNAVAILABLE]);
+      never.open();
+    });
+  });
+});
