@@ -36,8 +36,28 @@ const standard: CallPolicy = {
   connectionPool: { maxRequests: 1_000, maxPendingRequests: 100 },
 };
 
+/** REST through the edge: a person waits, so the edge allows more than a service-to-service call. */
+const fromEdge: CallPolicy = { ...standard, deadlineMs: 5_000, retries: { ...standard.retries, perTryTimeoutMs: 2_000 } };
+
+/**
+ * PlaceOrder asks catalog and coupon synchronously: a short deadline, so an order answers at once
+ * with UNAVAILABLE / DEADLINE_EXCEEDED naming the callee instead of hanging on a sick dependency.
+ */
+const placeOrderLookup: CallPolicy = {
+  ...standard,
+  deadlineMs: 1_500,
+  retries: { attempts: 1, perTryTimeoutMs: 600, retryOn: ['unavailable'] },
+};
+
 export const callEdges: readonly CallEdge[] = [
-  { caller: 'edge', callee: 'catalog', ...standard, deadlineMs: 5_000, retries: { ...standard.retries, perTryTimeoutMs: 2_000 } },
+  { caller: 'edge', callee: 'catalog', ...fromEdge },
+  { caller: 'edge', callee: 'order', ...fromEdge },
+  { caller: 'edge', callee: 'delivery', ...fromEdge },
+  { caller: 'edge', callee: 'coupon', ...fromEdge },
+  { caller: 'edge', callee: 'customer', ...fromEdge },
+  { caller: 'edge', callee: 'mypage', ...fromEdge },
+  { caller: 'order', callee: 'catalog', ...placeOrderLookup },
+  { caller: 'order', callee: 'coupon', ...placeOrderLookup },
 ];
 
 /** The policy for caller -> callee; an undeclared edge is a configuration error. */

@@ -20,6 +20,11 @@ export const edgePort = 8080;
 
 export const meshServices: readonly MeshService[] = [
   { name: 'catalog', grpcServices: ['bookstore.catalog.v1.CatalogService'], localGrpcPort: 50051, localAdminPort: 9101, stateful: 'database' },
+  { name: 'order', grpcServices: ['bookstore.order.v1.OrderService'], localGrpcPort: 50052, localAdminPort: 9102, stateful: 'database' },
+  { name: 'delivery', grpcServices: ['bookstore.delivery.v1.DeliveryService'], localGrpcPort: 50053, localAdminPort: 9103, stateful: 'database' },
+  { name: 'coupon', grpcServices: ['bookstore.coupon.v1.CouponService'], localGrpcPort: 50054, localAdminPort: 9104, stateful: 'database' },
+  { name: 'customer', grpcServices: ['bookstore.customer.v1.CustomerService'], localGrpcPort: 50055, localAdminPort: 9105, stateful: 'database' },
+  { name: 'mypage', grpcServices: ['bookstore.mypage.v1.MyPageService'], localGrpcPort: 50056, localAdminPort: 9106, stateful: 'replica-local' },
 ];
 
 export function meshService(name: string): MeshService {
