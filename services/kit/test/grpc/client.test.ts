@@ -6,7 +6,7 @@ import { createGrpcClient, type GrpcClient } from '#kit/grpc/client.js';
 import { withLogContext } from '#kit/log/log.js';
 import { freePort, waitFor } from '#kit/testing/ports.js';
 import { memoryLog } from './support/memory-log.js';
-import { callError } from './support/probes.js';
+import { callError } from '#kit/testing/grpc-probes.js';
 import { answerWith, book, gate, startTestCatalog, type TestCatalog } from './support/test-catalog.js';
 
 type CatalogClient = GrpcClient<typeof CatalogServiceClient.service>;

@@ -5,7 +5,7 @@ import { DomainError, invalid, notFound, precondition, unavailable } from '#kit/
 import { startGrpcServer } from '#kit/grpc/server.js';
 import { waitFor } from '#kit/testing/ports.js';
 import { memoryLog } from './support/memory-log.js';
-import { callError, rawCatalog as openRawCatalog, rawGetBook, reflect, watchHealth } from './support/probes.js';
+import { callError, rawCatalog as openRawCatalog, rawGetBook, reflect, watchHealth } from '#kit/testing/grpc-probes.js';
 import { book, gate, startTestCatalog, type TestCatalog } from './support/test-catalog.js';
 
 describe('kit gRPC server', () => {
