@@ -10,7 +10,7 @@ STAMP_DEPS := node_modules/.deps-stamp
 STAMP_PROTO := proto/gen/.stamp
 TEST_SPEC := 'services/*/test/**/*.test.ts' 'mesh/**/test/**/*.test.ts'
 
-.PHONY: help deps proto build lint dev test bench generate-mesh check-manifests clean
+.PHONY: help deps proto build lint dev test bench generate-mesh check-manifests clean check-invariants
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -64,3 +64,6 @@ check-manifests: proto ## Regenerate Envoy, Istio and Kubernetes files into a te
 
 clean: ## Remove generated code and local data
 	rm -rf proto/gen .data
+
+check-invariants: ## Check DOMAIN.md's invariants against a running shop (EDGE_URL, default http://127.0.0.1:8080)
+	node --import tsx mesh/invariants/main.ts --edge $${EDGE_URL:-http://127.0.0.1:8080} --wait $${WAIT:-30}

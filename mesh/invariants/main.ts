@@ -1,0 +1,31 @@
+import { parseArgs } from 'node:util';
+import { checkOnceQuiet } from './converge.js';
+import { RestClient } from './rest-client.js';
+
+/**
+ * `make check-invariants` (or `node --import tsx mesh/invariants/main.ts --edge URL --wait 30`):
+ * checks DOMAIN.md's invariants against a running shop through its REST edge. Exit 1 on a violation.
+ */
+const { values } = parseArgs({
+  options: {
+    edge: { type: 'string', default: process.env.EDGE_URL ?? 'http://127.0.0.1:8080' },
+    wait: { type: 'string', default: '30' },
+  },
+});
+const waitSeconds = Number(values.wait);
+if (!Number.isFinite(waitSeconds) || waitSeconds < 0) {
+  console.error(`--wait must be a number of seconds, got "${values.wait}"`);
+  process.exit(2);
+}
+
+const violations = await checkOnceQuiet(new RestClient(values.edge), {}, waitSeconds * 1000).catch((error: unknown) => {
+  console.error(`cannot read the shop at ${values.edge}: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(2);
+});
+if (violations.length === 0) {
+  console.log(`all invariants hold at ${values.edge}`);
+} else {
+  for (const violation of violations) console.log(`invariant ${violation.invariant}: ${violation.message}`);
+  console.log(`${violations.length} violation(s)`);
+  process.exit(1);
+}

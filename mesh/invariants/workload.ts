@@ -1,0 +1,130 @@
+import { SeededRandom } from './random.js';
+import { RestError, type RestClient } from './rest-client.js';
+
+export interface WorkloadOptions {
+  seed: number;
+  operations: number;
+  /** Operations in flight at once (concurrent orders race for coupons and stock). */
+  concurrency: number;
+}
+
+export interface WorkloadResult {
+  acceptedOrderIds: number[];
+  /** Operation kind -> HTTP status -> count. */
+  outcomes: Record<string, Record<string, number>>;
+  /** Answers no correct shop gives (5xx, timeouts): each one a finding. */
+  unexpected: string[];
+}
+
+type Operation = 'placeOrder' | 'placeOrderWithCoupon' | 'cancelOrder' | 'inputStock' | 'courierUpdate' | 'issueCoupon';
+
+const weights: readonly [Operation, number][] = [
+  ['placeOrder', 25],
+  ['placeOrderWithCoupon', 15],
+  ['cancelOrder', 15],
+  ['inputStock', 15],
+  ['courierUpdate', 25],
+  ['issueCoupon', 5],
+];
+
+/** Answers the shop gives to requests a user may well send: refused, not an error of the shop. */
+const refusals = new Set([400, 404, 409]);
+
+const idOf = (json: unknown): number => Number((json as { id?: unknown }).id);
+
+/**
+ * A randomized but seeded mix of what the shop's users do, through the REST edge: book managers
+ * stock books, coupon managers issue coupons, customers order (with and without coupons, racing for
+ * the same coupon) and cancel, couriers move deliveries forward.
+ */
+export async function runWorkload(rest: RestClient, options: WorkloadOptions): Promise<WorkloadResult> {
+  const random = new SeededRandom(options.seed);
+  const result: WorkloadResult = { acceptedOrderIds: [], outcomes: {}, unexpected: [] };
+  const count = (operation: string, status: string): void => {
+    const byStatus = (result.outcomes[operation] ??= {});
+    byStatus[status] = (byStatus[status] ?? 0) + 1;
+  };
+
+  const bookIds: number[] = [];
+  for (let index = 0; index < 5; index += 1) {
+    bookIds.push(idOf(await rest.post('/books', { bookName: `Workload book ${index}`, stock: random.int(0, 8), price: random.int(500, 3000) })));
+  }
+  const customerIds: number[] = [];
+  for (let index = 0; index < 6; index += 1) {
+    customerIds.push(idOf(await rest.post('/customers', { name: `Customer ${index}`, email: `customer${index}@example.com` })));
+  }
+  const coupons: { id: number; customerId: number }[] = [];
+  const issueCoupon = async (customerId: number, random: SeededRandom): Promise<void> => {
+    coupons.push({ id: idOf(await rest.post('/coupons', { customerId, discount: random.int(100, 500) })), customerId });
+  };
+  for (const customerId of customerIds) await issueCoupon(customerId, random);
+
+  const plan: Operation[] = [];
+  const total = weights.reduce((sum, [, weight]) => sum + weight, 0);
+  for (let index = 0; index < options.operations; index += 1) {
+    let roll = random.int(1, total);
+    for (const [operation, weight] of weights) {
+      roll -= weight;
+      if (roll <= 0) {
+        plan.push(operation);
+        break;
+      }
+    }
+  }
+
+  // Each operation draws from its own generator, so its choices do not depend on how workers interleave.
+  const perform = async (operation: Operation, random: SeededRandom): Promise<unknown> => {
+    switch (operation) {
+      case 'placeOrder':
+      case 'placeOrderWithCoupon': {
+        const coupon = operation === 'placeOrderWithCoupon' && coupons.length > 0 ? random.pick(coupons) : undefined;
+        const order = await rest.post('/orders', {
+          customerId: coupon?.customerId ?? random.pick(customerIds),
+          bookId: random.pick(bookIds),
+          quantity: random.int(1, 3),
+          deliveryAddress: `${random.int(1, 99)} Workload Street`,
+          ...(coupon === undefined ? {} : { couponId: coupon.id }),
+        });
+        result.acceptedOrderIds.push(idOf(order));
+        return order;
+      }
+      case 'cancelOrder':
+        if (result.acceptedOrderIds.length === 0) return undefined;
+        return rest.delete(`/orders/${random.pick(result.acceptedOrderIds)}`);
+      case 'inputStock':
+        return rest.post('/stockInputs', { bookId: random.pick(bookIds), quantity: random.int(1, 5), inCharger: 'workload' });
+      case 'courierUpdate': {
+        const page = (await rest.get('/deliveries', { states: random.chance(0.5) ? 'STARTED' : 'IN_TRANSIT', pageSize: 20 })) as {
+          deliveries?: { id: string; state: string }[];
+        };
+        const delivery = page.deliveries === undefined || page.deliveries.length === 0 ? undefined : random.pick(page.deliveries);
+        if (delivery === undefined) return undefined;
+        return rest.patch(`/deliveries/${delivery.id}`, { state: delivery.state === 'STARTED' ? 'IN_TRANSIT' : 'DELIVERED' });
+      }
+      case 'issueCoupon':
+        return issueCoupon(random.pick(customerIds), random);
+    }
+  };
+
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < plan.length) {
+      const index = next;
+      next += 1;
+      const operation = plan[index] ?? 'placeOrder';
+      try {
+        await perform(operation, new SeededRandom(options.seed * 7919 + index));
+        count(operation, '2xx');
+      } catch (error) {
+        if (error instanceof RestError && refusals.has(error.status)) {
+          count(operation, String(error.status));
+        } else {
+          count(operation, 'unexpected');
+          result.unexpected.push(`${operation}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, worker));
+  return result;
+}
