@@ -1,0 +1,39 @@
+import { asDate, asNumber } from '#kit/db/columns.js';
+import type { CancelReason, Order, OrderState } from '../../domain/order.js';
+
+export interface OrderRow {
+  id: number;
+  customer_id: number;
+  book_id: number;
+  quantity: number;
+  delivery_address: string;
+  coupon_id: number | null;
+  state: string;
+  cancel_reason: string | null;
+  created_at: unknown;
+  updated_at: unknown;
+}
+
+const orderStates: readonly OrderState[] = ['ORDERED', 'DELIVERY_STARTED', 'IN_TRANSIT', 'DELIVERED', 'CANCELLED'];
+const cancelReasons: readonly CancelReason[] = ['CUSTOMER_REQUEST', 'COUPON_ALREADY_USED'];
+
+export const toOrder = (row: OrderRow): Order => {
+  const state = orderStates.find((candidate) => candidate === row.state);
+  if (state === undefined) throw new Error(`order ${row.id} has unknown state "${row.state}"`);
+  const cancelReason = row.cancel_reason === null ? undefined : cancelReasons.find((candidate) => candidate === row.cancel_reason);
+  if (row.cancel_reason !== null && cancelReason === undefined) {
+    throw new Error(`order ${row.id} has unknown cancel reason "${row.cancel_reason}"`);
+  }
+  return {
+    id: asNumber(row.id),
+    customerId: asNumber(row.customer_id),
+    bookId: asNumber(row.book_id),
+    quantity: asNumber(row.quantity),
+    deliveryAddress: row.delivery_address,
+    couponId: row.coupon_id === null ? undefined : asNumber(row.coupon_id),
+    state,
+    cancelReason,
+    createdAt: asDate(row.created_at),
+    updatedAt: asDate(row.updated_at),
+  };
+};

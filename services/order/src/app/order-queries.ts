@@ -1,0 +1,22 @@
+import { invalid, notFound } from '#kit/domain/errors.js';
+import type { Page, PageRequest } from '#kit/db/pagination.js';
+import type { Order } from '../domain/order.js';
+import { checkId } from './ids.js';
+import type { OrderStore } from './ports.js';
+
+/** What anyone may read: one order, or orders a page at a time, optionally of one customer. */
+export class OrderQueries {
+  constructor(private readonly store: OrderStore) {}
+
+  async order(id: number): Promise<Order> {
+    const order = await this.store.order(checkId('id', id));
+    if (order === undefined) throw notFound(`order ${id}`);
+    return order;
+  }
+
+  /** customerId 0 means every customer. */
+  async orders(customerId: number, page: PageRequest): Promise<Page<Order>> {
+    if (!Number.isSafeInteger(customerId) || customerId < 0) throw invalid('customerId', 'must be a customer id (> 0), or 0 for every customer');
+    return await this.store.orders({ customerId: customerId === 0 ? undefined : customerId }, page);
+  }
+}

@@ -1,0 +1,40 @@
+import type { Page, PageRequest } from '#kit/db/pagination.js';
+import type { Coupon } from '../domain/coupon.js';
+import type { OrderEvent } from '../domain/events.js';
+import type { NewOrder, Order } from '../domain/order.js';
+
+/** The order store as its use cases see it, inside one transaction. */
+export interface OrderTransaction {
+  /** The order, locked against concurrent changes (a cancel racing a delivery event) until the transaction ends. */
+  orderForUpdate(id: number): Promise<Order | undefined>;
+  addOrder(order: NewOrder, now: Date): Promise<Order>;
+  saveOrder(order: Order): Promise<void>;
+  /** Events leave with the transaction's commit (outbox). */
+  record(events: readonly OrderEvent[]): Promise<void>;
+}
+
+export interface OrderFilter {
+  customerId?: number | undefined;
+}
+
+export interface OrderStore {
+  transaction<T>(work: (tx: OrderTransaction) => Promise<T>): Promise<T>;
+  order(id: number): Promise<Order | undefined>;
+  orders(filter: OrderFilter, page: PageRequest): Promise<Page<Order>>;
+}
+
+/** The catalog, asked whether a book exists. Fails (unavailable, too slow) rather than guessing. */
+export interface BookLookup {
+  bookExists(bookId: number): Promise<boolean>;
+}
+
+/** The coupon context, asked for one coupon; undefined when there is no such coupon. */
+export interface CouponLookup {
+  coupon(couponId: number): Promise<Coupon | undefined>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };

@@ -1,0 +1,19 @@
+import { precondition } from '#kit/domain/errors.js';
+
+export type CouponState = 'ISSUED' | 'USED' | 'REFUNDED';
+
+/** A coupon as the order context sees it when a customer wants to use it. */
+export interface Coupon {
+  id: number;
+  customerId: number;
+  state: CouponState;
+}
+
+/**
+ * A coupon may go with an order when it is the customer's and available (ISSUED or REFUNDED).
+ * This is a check at ordering time; the coupon context settles a race between two orders.
+ */
+export function checkCouponUsable(coupon: Coupon, customerId: number): void {
+  if (coupon.customerId !== customerId) throw precondition(`coupon ${coupon.id} does not belong to customer ${customerId}`);
+  if (coupon.state === 'USED') throw precondition(`coupon ${coupon.id} is already used`);
+}

@@ -1,0 +1,101 @@
+import { invalid, precondition } from '#kit/domain/errors.js';
+import type { OrderEvent } from './events.js';
+
+/** Where an order stands. Forward only: ORDERED -> DELIVERY_STARTED -> IN_TRANSIT -> DELIVERED; CANCELLED is final. */
+export type OrderState = 'ORDERED' | 'DELIVERY_STARTED' | 'IN_TRANSIT' | 'DELIVERED' | 'CANCELLED';
+
+/** The states the delivery moves an order to. */
+export type DeliveryProgress = 'DELIVERY_STARTED' | 'IN_TRANSIT' | 'DELIVERED';
+
+export type CancelReason = 'CUSTOMER_REQUEST' | 'COUPON_ALREADY_USED';
+
+/** A customer's order of one book. */
+export interface Order {
+  id: number;
+  /** Opaque number supplied by the caller; a registered customer is not required. */
+  customerId: number;
+  bookId: number;
+  quantity: number;
+  deliveryAddress: string;
+  couponId: number | undefined;
+  state: OrderState;
+  /** Set once the order is CANCELLED. */
+  cancelReason: CancelReason | undefined;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type NewOrder = Pick<Order, 'customerId' | 'bookId' | 'quantity' | 'deliveryAddress' | 'couponId'>;
+
+/** What an order rule decided: the order after it, and what the shop is told. */
+export interface Decision {
+  order: Order;
+  events: OrderEvent[];
+}
+
+export const DELIVERY_ADDRESS_MAX = 500;
+
+const isId = (value: number): boolean => Number.isSafeInteger(value) && value > 0;
+
+export function checkNewOrder(input: NewOrder): NewOrder {
+  if (!isId(input.customerId)) throw invalid('customerId', 'must be a customer id (> 0)');
+  if (!isId(input.bookId)) throw invalid('bookId', 'must be a book id (> 0)');
+  if (!Number.isSafeInteger(input.quantity) || input.quantity < 1) throw invalid('quantity', 'must be a whole number >= 1');
+  const deliveryAddress = input.deliveryAddress.trim();
+  if (deliveryAddress.length === 0) throw invalid('deliveryAddress', 'must not be empty');
+  if (deliveryAddress.length > DELIVERY_ADDRESS_MAX) {
+    throw invalid('deliveryAddress', `must be at most ${DELIVERY_ADDRESS_MAX} characters`);
+  }
+  if (input.couponId !== undefined && !isId(input.couponId)) throw invalid('couponId', 'must be a coupon id (> 0) when given');
+  return { ...input, deliveryAddress };
+}
+
+export function orderPlaced(order: Order): OrderEvent {
+  const { id: orderId, customerId, bookId, quantity, deliveryAddress, couponId } = order;
+  return { kind: 'OrderPlaced', orderId, customerId, bookId, quantity, deliveryAddress, couponId };
+}
+
+/** The customer changed their mind: allowed only before the delivery started. */
+export function cancelByCustomer(order: Order, now: Date): Decision {
+  if (order.state === 'CANCELLED') throw precondition(`order ${order.id} is already cancelled`);
+  if (order.state !== 'ORDERED') {
+    throw precondition(`order ${order.id} is ${order.state}; only an ORDERED order can be cancelled`);
+  }
+  return cancel(order, 'CUSTOMER_REQUEST', now);
+}
+
+const forwardRank: Record<Exclude<OrderState, 'CANCELLED'>, number> = {
+  ORDERED: 0,
+  DELIVERY_STARTED: 1,
+  IN_TRANSIT: 2,
+  DELIVERED: 3,
+};
+
+/**
+ * The delivery moved on. States only move forward: news older than the order's state (it arrived
+ * late) changes nothing, and a later state may skip one whose event has not arrived yet, since it
+ * implies it. A cancelled order stays cancelled.
+ */
+export function advanceDelivery(order: Order, progress: DeliveryProgress, now: Date): Decision {
+  if (order.state === 'CANCELLED' || forwardRank[progress] <= forwardRank[order.state]) return { order, events: [] };
+  return {
+    order: { ...order, state: progress, updatedAt: now },
+    events: [{ kind: 'OrderStateChanged', orderId: order.id, state: progress }],
+  };
+}
+
+/**
+ * Compensation: another order used the coupon first, so this one is cancelled, in any state but
+ * DELIVERED (the book is with the customer) and unless it is cancelled already.
+ */
+export function rejectCouponUse(order: Order, couponId: number, now: Date): Decision {
+  if (order.couponId !== couponId || order.state === 'CANCELLED' || order.state === 'DELIVERED') return { order, events: [] };
+  return cancel(order, 'COUPON_ALREADY_USED', now);
+}
+
+function cancel(order: Order, reason: CancelReason, now: Date): Decision {
+  return {
+    order: { ...order, state: 'CANCELLED', cancelReason: reason, updatedAt: now },
+    events: [{ kind: 'OrderCancelled', orderId: order.id, couponId: order.couponId, reason }],
+  };
+}

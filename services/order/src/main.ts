@@ -1,0 +1,76 @@
+import { pathToFileURL } from 'node:url';
+import { CatalogServiceClient } from '#contracts/catalog/v1/catalog.js';
+import { CouponServiceClient } from '#contracts/coupon/v1/coupon.js';
+import { OrderServiceService } from '#contracts/order/v1/order.js';
+import { readServiceConfig, type ServiceConfig } from '#kit/config/service-config.js';
+import { createGrpcClient } from '#kit/grpc/client.js';
+import { startService, type RunningService, type ServiceBlueprint } from '#kit/host/service-host.js';
+import { runService } from '#kit/host/run.js';
+import { meshService } from '#mesh/policy/services.js';
+import { OrderCommands } from './app/order-commands.js';
+import { OrderPolicies } from './app/order-policies.js';
+import { OrderQueries } from './app/order-queries.js';
+import { systemClock } from './app/ports.js';
+import { orderMigrations } from './adapters/db/migrations.js';
+import { KnexOrderStore } from './adapters/db/knex-order-store.js';
+import { orderEventHandler, orderSubscriptions } from './adapters/events/incoming.js';
+import { CatalogBooks } from './adapters/grpc-clients/catalog-books.js';
+import { CouponServiceLookup } from './adapters/grpc-clients/coupon-lookup.js';
+import { orderService } from './adapters/grpc/order-service.js';
+
+export interface OrderConfig extends ServiceConfig {
+  /** host:port of catalog (PlaceOrder asks it whether the book exists). */
+  catalogAddress: string;
+  /** host:port of coupon (PlaceOrder asks it about the coupon). */
+  couponAddress: string;
+}
+
+/** Wiring only: config -> adapters -> use cases -> the kit's service host. */
+export function orderBlueprint(): ServiceBlueprint<OrderConfig> {
+  const clients: { close(): void }[] = [];
+  return {
+    migrations: orderMigrations,
+    grpcServices: ({ config, db, log, eventsCommitted }) => {
+      const resilience = { caller: 'order', inProcessResilience: config.inProcessResilience, log };
+      const catalog = createGrpcClient(CatalogServiceClient, { ...resilience, callee: 'catalog', address: config.catalogAddress });
+      const coupon = createGrpcClient(CouponServiceClient, { ...resilience, callee: 'coupon', address: config.couponAddress });
+      clients.push(catalog, coupon);
+      const store = new KnexOrderStore(db, eventsCommitted);
+      const commands = new OrderCommands(store, new CatalogBooks(catalog), new CouponServiceLookup(coupon), systemClock);
+      return [{ definition: OrderServiceService, implementation: orderService(commands, new OrderQueries(store)) }];
+    },
+    consumers: ({ db }) => [
+      { durable: 'order', events: orderSubscriptions, handle: orderEventHandler(new KnexOrderStore(db), new OrderPolicies(systemClock)) },
+    ],
+    onShutdown: [
+      {
+        name: 'close the catalog and coupon clients',
+        run: () => {
+          for (const client of clients) client.close();
+        },
+      },
+    ],
+  };
+}
+
+export function readOrderConfig(env: NodeJS.ProcessEnv = process.env): OrderConfig {
+  const { localGrpcPort, localAdminPort } = meshService('order');
+  const localAddress = (service: string): string => `127.0.0.1:${meshService(service).localGrpcPort}`;
+  return readServiceConfig(
+    'order',
+    { grpcPort: localGrpcPort, adminPort: localAdminPort },
+    (read) => ({
+      catalogAddress: read.address('CATALOG_ADDR', localAddress('catalog')),
+      couponAddress: read.address('COUPON_ADDR', localAddress('coupon')),
+    }),
+    env,
+  );
+}
+
+export function startOrder(config: OrderConfig): Promise<RunningService<OrderConfig>> {
+  return startService(config, orderBlueprint());
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  void runService('order', () => readOrderConfig(), orderBlueprint);
+}

@@ -1,0 +1,149 @@
+import { expect } from 'chai';
+import { DomainError } from '#kit/domain/errors.js';
+import { checkCouponUsable } from '../src/domain/coupon.js';
+import {
+  advanceDelivery,
+  cancelByCustomer,
+  checkNewOrder,
+  orderPlaced,
+  rejectCouponUse,
+  type NewOrder,
+  type Order,
+  type OrderState,
+} from '../src/domain/order.js';
+
+const now = new Date('2026-11-21T10:00:00Z');
+const later = new Date('2026-11-21T11:00:00Z');
+const order = (state: OrderState, couponId?: number): Order => ({
+  id: 42,
+  customerId: 3,
+  bookId: 7,
+  quantity: 2,
+  deliveryAddress: '221B Baker Street',
+  couponId,
+  state,
+  cancelReason: undefined,
+  createdAt: now,
+  updatedAt: now,
+});
+const valid: NewOrder = { customerId: 3, bookId: 7, quantity: 1, deliveryAddress: ' 221B Baker Street ', couponId: undefined };
+
+function failureOf(work: () => unknown): string | undefined {
+  try {
+    work();
+  } catch (error) {
+    if (error instanceof DomainError) return error.field ?? error.kind;
+    throw error;
+  }
+  return undefined;
+}
+
+describe('order domain', () => {
+  describe('placing', () => {
+    it('accepts a valid order with a trimmed delivery address', () => {
+      expect(checkNewOrder(valid)).to.deep.equal({ ...valid, deliveryAddress: '221B Baker Street' });
+      expect(checkNewOrder({ ...valid, couponId: 5 }).couponId).to.equal(5);
+    });
+
+    it('names the field a bad order breaks', () => {
+      expect(failureOf(() => checkNewOrder({ ...valid, customerId: 0 }))).to.equal('customerId');
+      expect(failureOf(() => checkNewOrder({ ...valid, bookId: -1 }))).to.equal('bookId');
+      expect(failureOf(() => checkNewOrder({ ...valid, quantity: 0 }))).to.equal('quantity');
+      expect(failureOf(() => checkNewOrder({ ...valid, quantity: 1.5 }))).to.equal('quantity');
+      expect(failureOf(() => checkNewOrder({ ...valid, deliveryAddress: '   ' }))).to.equal('deliveryAddress');
+      expect(failureOf(() => checkNewOrder({ ...valid, deliveryAddress: 'x'.repeat(501) }))).to.equal('deliveryAddress');
+      expect(failureOf(() => checkNewOrder({ ...valid, couponId: -2 }))).to.equal('couponId');
+    });
+
+    it('tells the shop everything a deliverable, a delivery and a coupon need', () => {
+      expect(orderPlaced(order('ORDERED', 5))).to.deep.equal({
+        kind: 'OrderPlaced',
+        orderId: 42,
+        customerId: 3,
+        bookId: 7,
+        quantity: 2,
+        deliveryAddress: '221B Baker Street',
+        couponId: 5,
+      });
+    });
+
+    it('takes a coupon of the customer that is ISSUED or REFUNDED, and nothing else', () => {
+      expect(failureOf(() => { checkCouponUsable({ id: 5, customerId: 3, state: 'ISSUED' }, 3); })).to.equal(undefined);
+      expect(failureOf(() => { checkCouponUsable({ id: 5, customerId: 3, state: 'REFUNDED' }, 3); })).to.equal(undefined);
+      expect(failureOf(() => { checkCouponUsable({ id: 5, customerId: 3, state: 'USED' }, 3); })).to.equal('precondition');
+      expect(failureOf(() => { checkCouponUsable({ id: 5, customerId: 4, state: 'ISSUED' }, 3); })).to.equal('precondition');
+    });
+  });
+
+  describe('cancelling', () => {
+    it('cancels an ORDERED order, keeps it, and says so with the coupon to give back', () => {
+      const { order: cancelled, events } = cancelByCustomer(order('ORDERED', 5), later);
+      expect(cancelled).to.include({ id: 42, state: 'CANCELLED', cancelReason: 'CUSTOMER_REQUEST' });
+      expect(cancelled.updatedAt).to.equal(later);
+      expect(events).to.deep.equal([{ kind: 'OrderCancelled', orderId: 42, couponId: 5, reason: 'CUSTOMER_REQUEST' }]);
+    });
+
+    it('refuses once the delivery started, or when already cancelled', () => {
+      for (const state of ['DELIVERY_STARTED', 'IN_TRANSIT', 'DELIVERED', 'CANCELLED'] as const) {
+        expect(failureOf(() => cancelByCustomer(order(state), later)), state).to.equal('precondition');
+      }
+    });
+  });
+
+  describe('delivery progress', () => {
+    it('moves forward one state at a time and says so', () => {
+      const started = advanceDelivery(order('ORDERED'), 'DELIVERY_STARTED', later);
+      expect(started.order.state).to.equal('DELIVERY_STARTED');
+      expect(started.events).to.deep.equal([{ kind: 'OrderStateChanged', orderId: 42, state: 'DELIVERY_STARTED' }]);
+      const inTransit = advanceDelivery(started.order, 'IN_TRANSIT', later);
+      expect(inTransit.order.state).to.equal('IN_TRANSIT');
+      const delivered = advanceDelivery(inTransit.order, 'DELIVERED', later);
+      expect(delivered.order.state).to.equal('DELIVERED');
+      expect(delivered.events).to.deep.equal([{ kind: 'OrderStateChanged', orderId: 42, state: 'DELIVERED' }]);
+    });
+
+    it('ignores news older than the order state, or repeated', () => {
+      for (const progress of ['DELIVERY_STARTED', 'IN_TRANSIT'] as const) {
+        const late = advanceDelivery(order('IN_TRANSIT'), progress, later);
+        expect(late.order.state).to.equal('IN_TRANSIT');
+        expect(late.events).to.deep.equal([]);
+      }
+      expect(advanceDelivery(order('DELIVERED'), 'DELIVERY_STARTED', later).order.state).to.equal('DELIVERED');
+    });
+
+    it('takes a later state whose predecessor has not arrived yet', () => {
+      const skipped = advanceDelivery(order('ORDERED'), 'IN_TRANSIT', later);
+      expect(skipped.order.state).to.equal('IN_TRANSIT');
+      expect(skipped.events).to.deep.equal([{ kind: 'OrderStateChanged', orderId: 42, state: 'IN_TRANSIT' }]);
+    });
+
+    it('leaves a CANCELLED order alone', () => {
+      for (const progress of ['DELIVERY_STARTED', 'IN_TRANSIT', 'DELIVERED'] as const) {
+        const decision = advanceDelivery(order('CANCELLED'), progress, later);
+        expect(decision.order.state).to.equal('CANCELLED');
+        expect(decision.events).to.deep.equal([]);
+      }
+    });
+  });
+
+  describe('compensation for a coupon used first by another order', () => {
+    it('cancels the order in any state but DELIVERED, with reason COUPON_ALREADY_USED', () => {
+      for (const state of ['ORDERED', 'DELIVERY_STARTED', 'IN_TRANSIT'] as const) {
+        const { order: cancelled, events } = rejectCouponUse(order(state, 5), 5, later);
+        expect(cancelled, state).to.include({ state: 'CANCELLED', cancelReason: 'COUPON_ALREADY_USED' });
+        expect(events).to.deep.equal([{ kind: 'OrderCancelled', orderId: 42, couponId: 5, reason: 'COUPON_ALREADY_USED' }]);
+      }
+    });
+
+    it('leaves a DELIVERED or already CANCELLED order as it is', () => {
+      expect(rejectCouponUse(order('DELIVERED', 5), 5, later)).to.deep.equal({ order: order('DELIVERED', 5), events: [] });
+      const cancelled = cancelByCustomer(order('ORDERED', 5), now).order;
+      expect(rejectCouponUse(cancelled, 5, later)).to.deep.equal({ order: cancelled, events: [] });
+    });
+
+    it('ignores a rejection of a coupon the order does not use', () => {
+      expect(rejectCouponUse(order('ORDERED', 5), 6, later).events).to.deep.equal([]);
+      expect(rejectCouponUse(order('ORDERED'), 6, later).events).to.deep.equal([]);
+    });
+  });
+});

@@ -1,0 +1,230 @@
+import { expect } from 'chai';
+import { CancelReason as EventCancelReason } from '#contracts/events/v1/order.js';
+import { OrderState } from '#contracts/order/v1/order.js';
+import { orderEvents } from '#kit/contracts/events.js';
+import { openDatabase, type Database } from '#kit/db/database.js';
+import { DomainError, type DomainErrorKind } from '#kit/domain/errors.js';
+import { NotYet } from '#kit/events/event.js';
+import { eventMigrations, outboxTable } from '#kit/events/migrations.js';
+import { createTestStore, storeKinds } from '#kit/testing/stores.js';
+import type { TestDatabase } from '#kit/testing/postgres.js';
+import { OrderCommands } from '../src/app/order-commands.js';
+import { OrderPolicies } from '../src/app/order-policies.js';
+import { OrderQueries } from '../src/app/order-queries.js';
+import { systemClock, type BookLookup, type CouponLookup } from '../src/app/ports.js';
+import type { Coupon } from '../src/domain/coupon.js';
+import type { NewOrder } from '../src/domain/order.js';
+import { orderMigrations } from '../src/adapters/db/migrations.js';
+import { KnexOrderStore } from '../src/adapters/db/knex-order-store.js';
+
+/** The catalog and coupon answers these tests need, without the services (their adapters are tested elsewhere). */
+class KnownBooksAndCoupons implements BookLookup, CouponLookup {
+  books = new Set<number>([7, 8]);
+  coupons = new Map<number, Coupon>([
+    [50, { id: 50, customerId: 3, state: 'ISSUED' }],
+    [51, { id: 51, customerId: 3, state: 'USED' }],
+    [52, { id: 52, customerId: 4, state: 'REFUNDED' }],
+  ]);
+  failure: Error | undefined;
+
+  bookExists(bookId: number): Promise<boolean> {
+    return this.failure === undefined ? Promise.resolve(this.books.has(bookId)) : Promise.reject(this.failure);
+  }
+
+  coupon(couponId: number): Promise<Coupon | undefined> {
+    return Promise.resolve(this.coupons.get(couponId));
+  }
+}
+
+const order = (overrides: Partial<NewOrder> = {}): NewOrder => ({
+  customerId: 3,
+  bookId: 7,
+  quantity: 1,
+  deliveryAddress: '221B Baker Street',
+  couponId: undefined,
+  ...overrides,
+});
+
+async function kindOf(work: Promise<unknown>): Promise<DomainErrorKind | 'no error'> {
+  const error = await work.then(() => undefined, (caught: unknown) => caught);
+  if (error === undefined) return 'no error';
+  if (error instanceof DomainError) return error.kind;
+  throw new Error('not a domain error', { cause: error });
+}
+
+for (const kind of storeKinds) {
+  describe(`order store on ${kind}`, () => {
+    let testStore: TestDatabase;
+    let db: Database;
+    let store: KnexOrderStore;
+    let lookups: KnownBooksAndCoupons;
+    let commands: OrderCommands;
+    let queries: OrderQueries;
+    const policies = new OrderPolicies(systemClock);
+
+    before(async () => {
+      testStore = await createTestStore(kind, 'order');
+      db = await openDatabase(testStore.url, [...eventMigrations, ...orderMigrations]);
+      store = new KnexOrderStore(db);
+      lookups = new KnownBooksAndCoupons();
+      commands = new OrderCommands(store, lookups, lookups, systemClock);
+      queries = new OrderQueries(store);
+    });
+
+    afterEach(() => {
+      lookups.failure = undefined;
+    });
+
+    after(async () => {
+      await db.close();
+      await testStore.drop();
+    });
+
+    const outbox = async (): Promise<{ subject: string; payload: Uint8Array }[]> =>
+      db.knex<{ subject: string; payload: Uint8Array }>(outboxTable).orderBy('sequence').select('subject', 'payload');
+    const recordedSince = async (count: number): Promise<{ subject: string; payload: Uint8Array }[]> => (await outbox()).slice(count);
+
+    it('places an order as ORDERED and records OrderPlaced in the same transaction', async () => {
+      const before = (await outbox()).length;
+      const placed = await commands.placeOrder(order({ quantity: 3, couponId: 50, deliveryAddress: '  221B Baker Street ' }));
+      expect(placed).to.include({ customerId: 3, bookId: 7, quantity: 3, couponId: 50, state: 'ORDERED', deliveryAddress: '221B Baker Street' });
+      expect(placed.cancelReason).to.equal(undefined);
+      expect(await queries.order(placed.id)).to.deep.equal(placed);
+      const [recorded, ...more] = await recordedSince(before);
+      expect(more).to.deep.equal([]);
+      expect(recorded?.subject).to.equal(orderEvents.OrderPlaced.subject);
+      expect(orderEvents.OrderPlaced.codec.decode(recorded?.payload ?? new Uint8Array())).to.deep.equal({
+        orderId: placed.id,
+        customerId: 3,
+        bookId: 7,
+        quantity: 3,
+        deliveryAddress: '221B Baker Street',
+        couponId: 50,
+      });
+    });
+
+    it('keeps "no coupon" as no coupon', async () => {
+      const placed = await commands.placeOrder(order());
+      expect(placed.couponId).to.equal(undefined);
+      expect((await queries.order(placed.id)).couponId).to.equal(undefined);
+    });
+
+    it('writes nothing when an order is refused or a lookup fails', async () => {
+      const before = await outbox();
+      const ordersBefore = (await queries.orders(0, { pageSize: 100, pageToken: '' })).items.length;
+      expect(await kindOf(commands.placeOrder(order({ bookId: 999 })))).to.equal('not_found');
+      expect(await kindOf(commands.placeOrder(order({ couponId: 999 })))).to.equal('not_found');
+      expect(await kindOf(commands.placeOrder(order({ couponId: 51 })))).to.equal('precondition');
+      expect(await kindOf(commands.placeOrder(order({ couponId: 52 })))).to.equal('precondition');
+      expect(await kindOf(commands.placeOrder(order({ quantity: 0 })))).to.equal('invalid');
+      lookups.failure = new Error('catalog is unavailable');
+      const failed = await commands.placeOrder(order()).catch((error: unknown) => error);
+      expect(failed).to.equal(lookups.failure);
+      expect(await outbox()).to.deep.equal(before);
+      expect((await queries.orders(0, { pageSize: 100, pageToken: '' })).items.length).to.equal(ordersBefore);
+    });
+
+    it('cancels an ORDERED order, keeps it CANCELLED and records OrderCancelled', async () => {
+      const placed = await commands.placeOrder(order({ couponId: 50 }));
+      const before = (await outbox()).length;
+      const cancelled = await commands.cancelOrder(placed.id);
+      expect(cancelled).to.include({ id: placed.id, state: 'CANCELLED', cancelReason: 'CUSTOMER_REQUEST' });
+      expect(await queries.order(placed.id)).to.deep.equal(cancelled);
+      const recorded = await recordedSince(before);
+      expect(recorded.map((row) => row.subject)).to.deep.equal([orderEvents.OrderCancelled.subject]);
+      expect(orderEvents.OrderCancelled.codec.decode(recorded[0]?.payload ?? new Uint8Array())).to.deep.equal({
+        orderId: placed.id,
+        couponId: 50,
+        reason: EventCancelReason.CUSTOMER_REQUEST,
+      });
+      expect(await kindOf(commands.cancelOrder(placed.id))).to.equal('precondition');
+      expect(await kindOf(commands.cancelOrder(999_999))).to.equal('not_found');
+      expect(await kindOf(commands.cancelOrder(0))).to.equal('invalid');
+    });
+
+    it('moves an order forward on delivery news, ignores late news, and publishes each move', async () => {
+      const placed = await commands.placeOrder(order());
+      const before = (await outbox()).length;
+      await store.transaction((tx) => policies.whenDeliveryProgressed(tx, placed.id, 'DELIVERY_STARTED'));
+      await store.transaction((tx) => policies.whenDeliveryProgressed(tx, placed.id, 'IN_TRANSIT'));
+      await store.transaction((tx) => policies.whenDeliveryProgressed(tx, placed.id, 'DELIVERY_STARTED'));
+      expect((await queries.order(placed.id)).state).to.equal('IN_TRANSIT');
+      expect(await kindOf(commands.cancelOrder(placed.id))).to.equal('precondition');
+      await store.transaction((tx) => policies.whenDeliveryProgressed(tx, placed.id, 'DELIVERED'));
+      expect((await queries.order(placed.id)).state).to.equal('DELIVERED');
+      const recorded = await recordedSince(before);
+      expect(recorded.map((row) => orderEvents.OrderStateChanged.codec.decode(row.payload))).to.deep.equal([
+        { orderId: placed.id, state: OrderState.DELIVERY_STARTED },
+        { orderId: placed.id, state: OrderState.IN_TRANSIT },
+        { orderId: placed.id, state: OrderState.DELIVERED },
+      ]);
+    });
+
+    it('leaves a CANCELLED order alone when delivery news comes', async () => {
+      const placed = await commands.placeOrder(order());
+      await commands.cancelOrder(placed.id);
+      const before = (await outbox()).length;
+      await store.transaction((tx) => policies.whenDeliveryProgressed(tx, placed.id, 'DELIVERY_STARTED'));
+      expect((await queries.order(placed.id)).state).to.equal('CANCELLED');
+      expect((await outbox()).length).to.equal(before);
+    });
+
+    it('cancels an order whose coupon another order used first, in any state but DELIVERED', async () => {
+      const inTransit = await commands.placeOrder(order({ couponId: 50 }));
+      await store.transaction((tx) => policies.whenDeliveryProgressed(tx, inTransit.id, 'IN_TRANSIT'));
+      const delivered = await commands.placeOrder(order({ couponId: 50 }));
+      await store.transaction((tx) => policies.whenDeliveryProgressed(tx, delivered.id, 'DELIVERED'));
+      const before = (await outbox()).length;
+      await store.transaction((tx) => policies.whenCouponUseRejected(tx, inTransit.id, 50));
+      await store.transaction((tx) => policies.whenCouponUseRejected(tx, delivered.id, 50));
+      expect(await queries.order(inTransit.id)).to.include({ state: 'CANCELLED', cancelReason: 'COUPON_ALREADY_USED' });
+      expect((await queries.order(delivered.id)).state).to.equal('DELIVERED');
+      const recorded = await recordedSince(before);
+      expect(recorded.map((row) => row.subject)).to.deep.equal([orderEvents.OrderCancelled.subject]);
+      expect(orderEvents.OrderCancelled.codec.decode(recorded[0]?.payload ?? new Uint8Array())).to.deep.equal({
+        orderId: inTransit.id,
+        couponId: 50,
+        reason: EventCancelReason.COUPON_ALREADY_USED,
+      });
+    });
+
+    it('waits (NotYet) for an order it does not have', async () => {
+      const error = await store
+        .transaction((tx) => policies.whenDeliveryProgressed(tx, 987_654, 'DELIVERY_STARTED'))
+        .catch((caught: unknown) => caught);
+      expect(error).to.be.instanceOf(NotYet);
+    });
+
+    it('serializes a cancel racing the delivery start: exactly one of them wins', async () => {
+      for (let round = 0; round < 10; round += 1) {
+        const placed = await commands.placeOrder(order());
+        const [cancel] = await Promise.allSettled([
+          commands.cancelOrder(placed.id),
+          store.transaction((tx) => policies.whenDeliveryProgressed(tx, placed.id, 'DELIVERY_STARTED')),
+        ]);
+        const state = (await queries.order(placed.id)).state;
+        expect(state).to.equal(cancel.status === 'fulfilled' ? 'CANCELLED' : 'DELIVERY_STARTED');
+      }
+    });
+
+    it('pages through the orders of one customer with a token', async () => {
+      for (let index = 0; index < 5; index += 1) await commands.placeOrder(order({ customerId: 77 }));
+      await commands.placeOrder(order({ customerId: 78 }));
+      const seen: number[] = [];
+      let pageToken = '';
+      do {
+        const page = await queries.orders(77, { pageSize: 2, pageToken });
+        expect(page.items.length).to.be.at.most(2);
+        expect(page.items.every((item) => item.customerId === 77)).to.equal(true);
+        seen.push(...page.items.map((item) => item.id));
+        pageToken = page.nextPageToken;
+      } while (pageToken !== '');
+      expect(seen.length).to.equal(5);
+      expect([...seen].sort((a, b) => a - b)).to.deep.equal(seen);
+      expect(await kindOf(queries.orders(-1, { pageSize: 0, pageToken: '' }))).to.equal('invalid');
+      expect(await kindOf(queries.orders(0, { pageSize: 0, pageToken: 'bogus' }))).to.equal('invalid');
+      expect(await kindOf(queries.order(0))).to.equal('invalid');
+      expect(await kindOf(queries.order(999_999))).to.equal('not_found');
+    });
+  });
+}
