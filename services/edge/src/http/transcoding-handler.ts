@@ -1,0 +1,119 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { JsonValue, Message, Registry } from '@bufbuild/protobuf';
+import { status, type ServiceError } from '@grpc/grpc-js';
+import type { Logger } from '#kit/log/log.js';
+import type { GrpcBackends } from '../backend/grpc-backends.js';
+import type { Route, RouteTable } from '../routing/route-table.js';
+import { httpStatusOf } from '../transcode/http-status.js';
+import { queryBindings } from '../transcode/query-bindings.js';
+import { parseQueryParameters } from '../transcode/query-parameters.js';
+import { requestMessage } from '../transcode/request-message.js';
+import { responseJson } from '../transcode/response-json.js';
+import { decodeRpcStatus, rpcStatusJson, type RpcStatus } from '../transcode/rpc-status.js';
+import { TranscodeError } from '../transcode/transcode-error.js';
+import type { GrpcJsonTranscoderOptions } from '../transcoding-options.js';
+import { callDeadlineMs } from './grpc-timeout.js';
+import { readBody } from './read-body.js';
+import { grpcMetadata } from './request-headers.js';
+import { responseHeadersOf } from './response-headers.js';
+import { sendJson } from './send-json.js';
+
+export interface TranscodingContext {
+  routes: RouteTable;
+  backends: GrpcBackends;
+  registry: Registry;
+  options: GrpcJsonTranscoderOptions;
+  grpcTimeoutHeaderMaxMs: number;
+  logger: Logger;
+}
+
+interface Answer {
+  httpStatus: number;
+  grpcCode: number;
+  route?: Route;
+}
+
+/**
+ * One REST request: route it, build the gRPC request, call the service, answer with its response or
+ * its status as JSON. Whatever goes wrong, the client gets a google.rpc.Status body.
+ */
+export async function transcode(context: TranscodingContext, request: IncomingMessage, response: ServerResponse, requestId: string): Promise<void> {
+  const started = performance.now();
+  const answer = await answerRequest(context, request, response, requestId).catch((error: unknown): Answer => {
+    const local = error instanceof TranscodeError ? error : new TranscodeError(status.INTERNAL, 'the edge failed to transcode the request');
+    if (!(error instanceof TranscodeError)) context.logger.error({ err: error }, 'transcoding failed');
+    request.resume();
+    if (response.headersSent) response.end();
+    else sendJson(response, local.httpStatus, statusBody(context, { code: local.code, message: local.message, details: [] }), context.options.print_options);
+    return { httpStatus: local.httpStatus, grpcCode: local.code };
+  });
+  const level = answer.httpStatus >= 500 ? 'warn' : 'info';
+  context.logger[level](
+    {
+      method: request.method,
+      path: request.url,
+      rpc: answer.route?.grpcPath,
+      httpStatus: answer.httpStatus,
+      grpcCode: answer.grpcCode,
+      durationMs: Math.round(performance.now() - started),
+    },
+    'request',
+  );
+}
+
+async function answerRequest(context: TranscodingContext, request: IncomingMessage, response: ServerResponse, requestId: string): Promise<Answer> {
+  const { options } = context;
+  const url = request.url ?? '/';
+  const queryStart = url.indexOf('?');
+  const path = queryStart === -1 ? url : url.slice(0, queryStart);
+  const query = queryStart === -1 ? '' : url.slice(queryStart + 1);
+
+  const match = context.routes.lookup(request.method ?? 'GET', path);
+  if (match === undefined) throw new TranscodeError(status.NOT_FOUND, `Could not resolve ${path} to a method.`, 404);
+  const { route } = match;
+  const urlValues = [...match.pathValues, ...queryBindings(route, parseQueryParameters(query, options.query_param_unescape_plus), options)];
+  const body = await readBody(request, options.max_request_body_size);
+  const message = requestMessage(route, urlValues, body, options, context.registry);
+
+  const backend = context.backends.backendOf(route);
+  const grpcTimeout = request.headers['grpc-timeout'];
+  const deadlineMs = callDeadlineMs(typeof grpcTimeout === 'string' ? grpcTimeout : undefined, backend.deadlineMs, context.grpcTimeoutHeaderMaxMs);
+  const clientGone = new AbortController();
+  response.on('close', () => {
+    if (!response.writableFinished) clientGone.abort();
+  });
+  const outcome = await context.backends.call(route, message, grpcMetadata(request, requestId), new Date(Date.now() + deadlineMs), clientGone.signal);
+
+  for (const [name, values] of Object.entries(responseHeadersOf(outcome.headers))) response.setHeader(name, values);
+  if (outcome.ok) {
+    sendJson(response, 200, renderResponse(context, route, outcome.response), options.print_options);
+    return { httpStatus: 200, grpcCode: status.OK, route };
+  }
+  const httpStatus = httpStatusOf(outcome.error.code);
+  sendJson(response, httpStatus, statusBody(context, serviceStatus(outcome.error)), options.print_options);
+  return { httpStatus, grpcCode: outcome.error.code, route };
+}
+
+/** A response that cannot be rendered is Envoy's 502: the service answered, the edge cannot pass it on. */
+function renderResponse(context: TranscodingContext, route: Route, response: Message): JsonValue {
+  try {
+    return responseJson(route, response, context.options.print_options, context.registry);
+  } catch (error) {
+    throw new TranscodeError(status.INTERNAL, `the response of ${route.grpcPath} cannot be rendered as JSON: ${(error as Error).message}`, 502);
+  }
+}
+
+/** The service's google.rpc.Status: its grpc-status-details-bin trailer when sent, else code and message. */
+function serviceStatus(error: ServiceError): RpcStatus {
+  const [detailsBin] = error.metadata.get('grpc-status-details-bin');
+  const decoded = detailsBin instanceof Buffer ? decodeRpcStatus(detailsBin) : undefined;
+  return decoded ?? { code: error.code, message: error.details, details: [] };
+}
+
+function statusBody(context: TranscodingContext, rpcStatus: RpcStatus): JsonValue {
+  const { json, unresolvedDetails } = rpcStatusJson(rpcStatus, context.options.print_options, context.registry);
+  if (unresolvedDetails.length > 0) {
+    context.logger.warn({ unresolvedDetails }, 'error details of types missing from the descriptor set were left out');
+  }
+  return json;
+}

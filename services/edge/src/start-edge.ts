@@ -1,0 +1,90 @@
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createLogger, withLogContext } from '#kit/log/log.js';
+import { GrpcBackends, type GrpcBackend } from './backend/grpc-backends.js';
+import { loadDescriptorSet } from './descriptors/load-descriptor-set.js';
+import { answerHealth, healthPaths } from './http/health.js';
+import { requestIdOf, traceIdOf } from './http/request-headers.js';
+import { transcode } from './http/transcoding-handler.js';
+import { RouteTable } from './routing/route-table.js';
+import { edgeDeadlines, grpcJsonTranscoderOptions, requestIdHeader } from './transcoding-options.js';
+
+export interface EdgeConfig {
+  /** Interface to listen on; 0.0.0.0 for every one. */
+  host: string;
+  /** 0 picks a free port (tests). */
+  port: number;
+  /** The descriptor set `make proto` writes, with imports and source info. */
+  descriptorSetPath: string;
+  /** Every gRPC service the edge transcodes, where it is served and its default deadline. */
+  backends: readonly GrpcBackend[];
+  logLevel: string;
+  /** On close, how long in-flight requests may take before their connections are cut. */
+  shutdownGraceMs: number;
+}
+
+export interface RunningEdge {
+  /** Base URL for clients on this machine, e.g. http://127.0.0.1:8080. */
+  readonly url: string;
+  readonly port: number;
+  /** Drains: stops accepting, lets in-flight requests finish (up to the grace time), closes channels. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the local edge in this process: loads the descriptor set, builds and checks the route
+ * table (throwing at once for a rule it cannot serve), and serves REST on config.host:config.port.
+ */
+export async function startEdge(config: EdgeConfig): Promise<RunningEdge> {
+  const logger = createLogger('edge', config.logLevel);
+  const registry = loadDescriptorSet(config.descriptorSetPath);
+  const backends = new GrpcBackends(config.backends);
+  const routes = RouteTable.build(registry, backends.services, Object.values(healthPaths));
+  const context = { routes, backends, registry, options: grpcJsonTranscoderOptions, grpcTimeoutHeaderMaxMs: edgeDeadlines.grpcTimeoutHeaderMaxMs, logger };
+
+  let draining = false;
+  const inFlight = new Set<ServerResponse>();
+  const server = createServer((request, response) => {
+    const requestId = requestIdOf(request);
+    response.setHeader(requestIdHeader, requestId);
+    if (draining) response.setHeader('connection', 'close');
+    if (answerHealth(request, response, draining, grpcJsonTranscoderOptions.print_options)) return;
+    inFlight.add(response);
+    response.on('close', () => inFlight.delete(response));
+    void withLogContext({ correlationId: requestId, traceId: traceIdOf(request) }, () => transcode(context, request, response, requestId));
+  });
+  await listen(server, config.port, config.host);
+  const { port } = server.address() as AddressInfo;
+  logger.info({ port, services: backends.services, routes: routes.routes.length }, 'edge listening');
+
+  let closing: Promise<void> | undefined;
+  const drain = async (): Promise<void> => {
+    draining = true;
+    logger.info({ inFlight: inFlight.size }, 'edge draining');
+    // Keep-alive connections of in-flight requests close once their response is sent.
+    for (const response of inFlight) if (!response.headersSent) response.setHeader('connection', 'close');
+    const closed = new Promise<void>((resolve) => server.close(() => { resolve(); }));
+    server.closeIdleConnections();
+    const cut = setTimeout(() => { server.closeAllConnections(); }, config.shutdownGraceMs);
+    await closed;
+    clearTimeout(cut);
+    backends.close();
+    logger.info('edge stopped');
+  };
+  const unspecified = config.host === '0.0.0.0' || config.host === '::';
+  return {
+    url: `http://${unspecified ? '127.0.0.1' : config.host}:${port}`,
+    port,
+    close: () => (closing ??= drain()),
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}

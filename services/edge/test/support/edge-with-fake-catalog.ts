@@ -1,0 +1,38 @@
+import type { OutgoingHttpHeaders } from 'node:http';
+import { readEdgeConfig } from '../../src/config.js';
+import { startEdge, type RunningEdge } from '../../src/start-edge.js';
+import { FakeCatalog } from './fake-catalog.js';
+import { httpCall, type HttpAnswer } from './http-client.js';
+
+export interface EdgeUnderTest {
+  edge: RunningEdge;
+  catalog: FakeCatalog;
+  call(method: string, path: string, options?: { body?: string | object; headers?: OutgoingHttpHeaders }): Promise<HttpAnswer>;
+  stop(): Promise<void>;
+}
+
+/** The local edge, configured from the environment as main.ts configures it, in front of a fake catalog. */
+export async function startEdgeWithFakeCatalog(): Promise<EdgeUnderTest> {
+  const catalog = await FakeCatalog.start();
+  const config = readEdgeConfig({
+    EDGE_HOST: '127.0.0.1',
+    EDGE_PORT: '0',
+    CATALOG_ADDR: catalog.address,
+    LOG_LEVEL: 'silent',
+    SHUTDOWN_GRACE_MS: '5000',
+  });
+  const edge = await startEdge(config);
+  return {
+    edge,
+    catalog,
+    call: (method, path, options = {}) =>
+      httpCall(edge.url, method, path, {
+        headers: options.headers,
+        body: typeof options.body === 'object' ? JSON.stringify(options.body) : options.body,
+      }),
+    stop: async () => {
+      await edge.close();
+      await catalog.stop();
+    },
+  };
+}
