@@ -1,0 +1,99 @@
+import type { Database, Knex } from '#kit/db/database.js';
+import { readPageRequest, toPage, type Page, type PageRequest } from '#kit/db/pagination.js';
+import type { ReceivedEvent } from '#kit/events/event.js';
+import { recordEvents } from '#kit/events/outbox.js';
+import type { DeliveryFilter, DeliveryStore, DeliveryTransaction } from '../../app/ports.js';
+import type { Delivery, NewDelivery } from '../../domain/delivery.js';
+import type { DeliveryEvent } from '../../domain/events.js';
+import { toNewEvent } from '../events/outgoing.js';
+import { toDelivery, type DeliveryRow } from './rows.js';
+
+/** Delivery's table through knex, on PostgreSQL or SQLite. */
+export class KnexDeliveryStore implements DeliveryStore {
+  constructor(
+    private readonly db: Database,
+    /** Called after a commit that recorded events, so the relay publishes them at once. */
+    private readonly onEventsCommitted: () => void = () => undefined,
+  ) {}
+
+  async transaction<T>(work: (tx: DeliveryTransaction) => Promise<T>): Promise<T> {
+    const tx = await this.db.knex.transaction(async (trx) => {
+      const deliveryTx = this.within(trx);
+      return { result: await work(deliveryTx), recorded: deliveryTx.recorded };
+    });
+    if (tx.recorded) this.onEventsCommitted();
+    return tx.result;
+  }
+
+  /** The use cases' view of a transaction someone else opened (an event consumer's). */
+  within(trx: Knex.Transaction, cause?: ReceivedEvent): KnexDeliveryTransaction {
+    return new KnexDeliveryTransaction(trx, this.db.dialect === 'postgres', cause);
+  }
+
+  async delivery(id: number): Promise<Delivery | undefined> {
+    const row = await this.db.knex<DeliveryRow>('deliveries').where({ id }).first();
+    return row === undefined ? undefined : toDelivery(row);
+  }
+
+  async deliveries(filter: DeliveryFilter, request: PageRequest): Promise<Page<Delivery>> {
+    const { limit, afterId } = readPageRequest(request);
+    const query = this.db.knex<DeliveryRow>('deliveries').where('id', '>', afterId);
+    if (filter.orderId !== undefined) void query.where({ order_id: filter.orderId });
+    if (filter.customerId !== undefined) void query.where({ customer_id: filter.customerId });
+    if (filter.states !== undefined) void query.whereIn('state', [...filter.states]);
+    const rows = await query.orderBy('id').limit(limit + 1);
+    return toPage(rows.map(toDelivery), limit);
+  }
+}
+
+export class KnexDeliveryTransaction implements DeliveryTransaction {
+  recorded = false;
+
+  constructor(
+    private readonly trx: Knex.Transaction,
+    private readonly rowLocks: boolean,
+    private readonly cause: ReceivedEvent | undefined,
+  ) {}
+
+  deliveryForUpdate(id: number): Promise<Delivery | undefined> {
+    return this.lockedDelivery({ id });
+  }
+
+  deliveryOfOrderForUpdate(orderId: number): Promise<Delivery | undefined> {
+    return this.lockedDelivery({ order_id: orderId });
+  }
+
+  async addDelivery(delivery: NewDelivery, now: Date): Promise<Delivery> {
+    const [row] = await this.trx<DeliveryRow>('deliveries')
+      .insert({
+        order_id: delivery.orderId,
+        customer_id: delivery.customerId,
+        book_id: delivery.bookId,
+        quantity: delivery.quantity,
+        delivery_address: delivery.deliveryAddress,
+        state: 'READY',
+        created_at: now,
+        updated_at: now,
+      })
+      .returning('*');
+    if (row === undefined) throw new Error('insert into deliveries returned no row');
+    return toDelivery(row);
+  }
+
+  async saveDelivery(delivery: Delivery): Promise<void> {
+    await this.trx('deliveries').where({ id: delivery.id }).update({ state: delivery.state, updated_at: delivery.updatedAt });
+  }
+
+  async record(events: readonly DeliveryEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await recordEvents(this.trx, events.map(toNewEvent), this.cause);
+    this.recorded = true;
+  }
+
+  private async lockedDelivery(where: Partial<Pick<DeliveryRow, 'id' | 'order_id'>>): Promise<Delivery | undefined> {
+    const query = this.trx<DeliveryRow>('deliveries').where(where);
+    // SQLite has one writer at a time, so the transaction itself is the lock there.
+    const row = await (this.rowLocks ? query.forUpdate() : query).first();
+    return row === undefined ? undefined : toDelivery(row);
+  }
+}

@@ -1,0 +1,95 @@
+import { invalid, precondition } from '#kit/domain/errors.js';
+import type { DeliveryEvent } from './events.js';
+
+/**
+ * Where a parcel stands. It moves forward only: READY -> STARTED -> IN_TRANSIT -> DELIVERED, and
+ * anything not yet DELIVERED may become CANCELLED (the order was cancelled; the parcel is recalled).
+ */
+export type DeliveryState = 'READY' | 'STARTED' | 'IN_TRANSIT' | 'DELIVERED' | 'CANCELLED';
+
+/** The parcel for one order. */
+export interface Delivery {
+  id: number;
+  /** One delivery per order. */
+  orderId: number;
+  customerId: number;
+  bookId: number;
+  quantity: number;
+  deliveryAddress: string;
+  state: DeliveryState;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** What a placed order tells delivery; the delivery starts READY. */
+export type NewDelivery = Pick<Delivery, 'orderId' | 'customerId' | 'bookId' | 'quantity' | 'deliveryAddress'>;
+
+/** A delivery after a rule ran, and what it tells the shop; no events means nothing changed. */
+export interface DeliveryChange {
+  delivery: Delivery;
+  events: DeliveryEvent[];
+}
+
+/** The states a courier (or the logistics partner's system) sets. */
+export type CourierState = Extract<DeliveryState, 'IN_TRANSIT' | 'DELIVERED'>;
+
+/**
+ * The one state a courier may move a delivery to from each state. Strict on purpose (DOMAIN.md:
+ * STARTED -> IN_TRANSIT -> DELIVERED): a STARTED parcel cannot jump to DELIVERED, so every parcel
+ * the shop reports delivered was reported on its way first. Repeating the current state is refused
+ * too (it is not a move forward), so a courier's retry learns the parcel already moved.
+ */
+const courierNext: Partial<Record<DeliveryState, CourierState>> = {
+  STARTED: 'IN_TRANSIT',
+  IN_TRANSIT: 'DELIVERED',
+};
+
+export const courierStateRule = 'must be IN_TRANSIT or DELIVERED (the states a courier sets)';
+
+export function checkCourierState(state: DeliveryState): CourierState {
+  if (state !== 'IN_TRANSIT' && state !== 'DELIVERED') throw invalid('state', courierStateRule);
+  return state;
+}
+
+/** The order's book was prepared: a READY delivery is handed to the courier. */
+export function startDelivery(delivery: Delivery, now: Date): DeliveryChange {
+  // A cancelled order's delivery stays cancelled; a delivery already started is not started twice.
+  if (delivery.state !== 'READY') return { delivery, events: [] };
+  const started: Delivery = { ...delivery, state: 'STARTED', updatedAt: now };
+  return { delivery: started, events: [{ kind: 'DeliveryStarted', deliveryId: started.id, orderId: started.orderId, state: 'STARTED' }] };
+}
+
+/** A courier's update: one step forward, never back, never from READY or a final state. */
+export function moveDelivery(delivery: Delivery, target: CourierState, now: Date): DeliveryChange {
+  const next = courierNext[delivery.state];
+  if (next === undefined) throw precondition(cannotMove(delivery, target));
+  if (next !== target) {
+    throw precondition(`delivery ${delivery.id} is ${delivery.state}: its next state is ${next}, not ${target} (states move forward one step: STARTED -> IN_TRANSIT -> DELIVERED)`);
+  }
+  const moved: Delivery = { ...delivery, state: target, updatedAt: now };
+  return { delivery: moved, events: [{ kind: 'DeliveryStatusChanged', deliveryId: moved.id, orderId: moved.orderId, state: target }] };
+}
+
+function cannotMove(delivery: Delivery, target: CourierState): string {
+  const prefix = `delivery ${delivery.id} is ${delivery.state}`;
+  switch (delivery.state) {
+    case 'READY':
+      return `${prefix}: its book is not prepared yet, so it cannot be ${target}`;
+    case 'CANCELLED':
+      return `${prefix}: its order was cancelled, so it cannot be ${target}`;
+    default:
+      return `${prefix}: it was delivered and cannot move any more`;
+  }
+}
+
+/** The order was cancelled: anything not DELIVERED becomes CANCELLED, and a parcel on its way is recalled. */
+export function cancelDelivery(delivery: Delivery, now: Date): DeliveryChange {
+  if (delivery.state === 'DELIVERED' || delivery.state === 'CANCELLED') return { delivery, events: [] };
+  const cancelled: Delivery = { ...delivery, state: 'CANCELLED', updatedAt: now };
+  return {
+    delivery: cancelled,
+    events: [
+      { kind: 'DeliveryCancelled', deliveryId: cancelled.id, orderId: cancelled.orderId, state: 'CANCELLED', previousState: delivery.state },
+    ],
+  };
+}

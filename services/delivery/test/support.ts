@@ -1,0 +1,62 @@
+import { DeliveryServiceClient, DeliveryState, type Delivery, type DeliveryServiceService } from '#contracts/delivery/v1/delivery.js';
+import type { BookPrepared } from '#contracts/events/v1/catalog.js';
+import { CancelReason, type OrderCancelled, type OrderPlaced } from '#contracts/events/v1/order.js';
+import type { ServiceConfig } from '#kit/config/service-config.js';
+import { catalogEvents, orderEvents } from '#kit/contracts/events.js';
+import type { EventType, NewEvent } from '#kit/events/event.js';
+import { createGrpcClient, type GrpcClient } from '#kit/grpc/client.js';
+import type { RunningService } from '#kit/host/service-host.js';
+import { createLogger } from '#kit/log/log.js';
+import { readDeliveryConfig, startDelivery } from '../src/main.js';
+
+/** A real delivery process in-process on the given store, the test's nats-server and free ports. */
+export interface DeliveryUnderTest {
+  service: RunningService<ServiceConfig>;
+  client: GrpcClient<typeof DeliveryServiceService>;
+  address: string;
+  /** The delivery of `orderId`, or undefined while there is none. */
+  deliveryOf(orderId: number): Promise<Delivery | undefined>;
+  /** Stops the process; the store stays (replicas may share it). */
+  stop(): Promise<void>;
+}
+
+export async function startDeliveryUnderTest(natsUrl: string, databaseUrl: string): Promise<DeliveryUnderTest> {
+  const service = await startDelivery(
+    readDeliveryConfig({ NATS_URL: natsUrl, DATABASE_URL: databaseUrl, GRPC_PORT: '0', ADMIN_PORT: '0', LOG_LEVEL: 'silent' }),
+  );
+  const address = `127.0.0.1:${service.grpcPort}`;
+  const client = createGrpcClient(DeliveryServiceClient, {
+    caller: 'edge',
+    callee: 'delivery',
+    address,
+    inProcessResilience: false,
+    log: createLogger('test', 'silent'),
+  });
+  return {
+    service,
+    client,
+    address,
+    async deliveryOf(orderId) {
+      const { deliveries } = await client.call('listDeliveries', { orderId, customerId: 0, states: [], pageSize: 1, pageToken: '' });
+      return deliveries[0];
+    },
+    async stop() {
+      client.close();
+      await service.stop();
+    },
+  };
+}
+
+/** An event as another service publishes it: its payload checked against the contract, the order as correlation id. */
+const shopEvent = <T>(type: EventType<T>, payload: T, orderId: number): NewEvent<T> => ({ type, payload, correlationId: String(orderId) });
+
+export const orderPlaced = (orderId: number, customerId = 7): NewEvent<OrderPlaced> =>
+  shopEvent(orderEvents.OrderPlaced, { orderId, customerId, bookId: 3, quantity: 2, deliveryAddress: '1 Tower Hill, London', couponId: 0 }, orderId);
+
+export const bookPrepared = (orderId: number): NewEvent<BookPrepared> =>
+  shopEvent(catalogEvents.BookPrepared, { orderId, bookId: 3, quantity: 2, deliverableId: orderId + 10_000 }, orderId);
+
+export const orderCancelled = (orderId: number): NewEvent<OrderCancelled> =>
+  shopEvent(orderEvents.OrderCancelled, { orderId, couponId: 0, reason: CancelReason.CUSTOMER_REQUEST }, orderId);
+
+export const stateOf = (delivery: Delivery | undefined): string => (delivery === undefined ? 'none' : DeliveryState[delivery.state]);
