@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
+import { ImmediateSqliteClient } from './sqlite-client.js';
 
 export type { Knex };
 
@@ -41,7 +42,7 @@ export function knexConfigFor(url: string): { config: Knex.Config; dialect: Dial
     return {
       dialect: 'sqlite',
       config: {
-        client: 'better-sqlite3',
+        client: ImmediateSqliteClient as unknown as typeof knexFactory.Client,
         connection: { filename },
         useNullAsDefault: true,
         // One connection: SQLite has one writer; knex queues transactions on it instead of

@@ -1,0 +1,112 @@
+import { credentials, Metadata } from '@grpc/grpc-js';
+import { expect } from 'chai';
+import { MyPageServiceClient, type ListMyPagesResponse } from '#contracts/mypage/v1/mypage.js';
+import { checkOnceQuiet } from '../../invariants/converge.js';
+import { runWorkload } from '../../invariants/workload.js';
+import { field, id, Shop, type Json } from './shop.js';
+
+/** One replica's my page rows, asked directly over gRPC (the edge talks to the first replica). */
+async function myPageOrderIds(address: string, customerId: number): Promise<number[]> {
+  const client = new MyPageServiceClient(address, credentials.createInsecure());
+  try {
+    const page = await new Promise<ListMyPagesResponse>((resolve, reject) => {
+      client.listMyPages({ customerId, pageSize: 100, pageToken: '' }, new Metadata(), { deadline: Date.now() + 5_000 }, (error, response) => {
+        if (error === null) resolve(response);
+        else reject(error);
+      });
+    });
+    return page.rows.map((row) => row.orderId).sort((a, b) => a - b);
+  } finally {
+    client.close();
+  }
+}
+
+describe('the shop under failure and scale-out', function () {
+  this.timeout(300_000);
+  let shop: Shop;
+
+  before(async () => {
+    shop = await Shop.open({ replicas: { delivery: 2, mypage: 2 } });
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') console.log(shop.problems().join('\n'));
+  });
+
+  after(async () => {
+    await shop.close();
+  });
+
+  const rest = () => shop.rest;
+  const placeOrder = async (order: Json): Promise<string> =>
+    id(await rest().post('/orders', { quantity: 1, deliveryAddress: '2 Mesh Road', ...order }));
+  const orderState = async (orderId: string): Promise<unknown> => field(await rest().get(`/orders/${orderId}`), 'state');
+  const deliveriesOf = async (orderId: string): Promise<Json[]> => ((await rest().get('/deliveries', { orderId })) as { deliveries: Json[] }).deliveries;
+
+  it('accepts orders while delivery and my page are down; both catch up when they return', async () => {
+    const bookId = id(await rest().post('/books', { bookName: 'Decoupled', stock: 10 }));
+    const customerId = id(await rest().post('/customers', { name: 'Ivy' }));
+    const down = ['delivery', 'mypage'].flatMap((service) => [shop.mesh.process(service, 0), shop.mesh.process(service, 1)]);
+    await Promise.all(down.map((process) => process.stop()));
+
+    const orderIds = [await placeOrder({ customerId, bookId }), await placeOrder({ customerId, bookId, quantity: 2 })];
+    expect(await Promise.all(orderIds.map(orderState))).to.deep.equal(['ORDERED', 'ORDERED']);
+
+    await Promise.all(down.map((process) => process.start()));
+    for (const orderId of orderIds) {
+      await shop.eventually(`order ${orderId} to start delivery`, () => orderState(orderId), (state) => state === 'DELIVERY_STARTED');
+      expect(await deliveriesOf(orderId)).to.have.length(1);
+    }
+    const expected = orderIds.map(Number).sort((a, b) => a - b);
+    for (const replica of [0, 1]) {
+      const address = shop.mesh.grpcAddress('mypage', replica);
+      await shop.eventually(`my page replica ${replica + 1} to show both orders`, () => myPageOrderIds(address, Number(customerId)), (ids) => JSON.stringify(ids) === JSON.stringify(expected));
+    }
+  });
+
+  it('two delivery replicas handle every order once, and both my page replicas see every order', async () => {
+    const bookId = id(await rest().post('/books', { bookName: 'Scaled', stock: 100 }));
+    const customerId = id(await rest().post('/customers', { name: 'Jo' }));
+    const orderIds: string[] = [];
+    for (let index = 0; index < 30; index += 1) orderIds.push(await placeOrder({ customerId, bookId }));
+    for (const orderId of orderIds) {
+      await shop.eventually(`order ${orderId} to start delivery`, () => orderState(orderId), (state) => state === 'DELIVERY_STARTED');
+      expect(await deliveriesOf(orderId)).to.have.length(1);
+    }
+    const expected = orderIds.map(Number).sort((a, b) => a - b);
+    for (const replica of [0, 1]) {
+      const address = shop.mesh.grpcAddress('mypage', replica);
+      await shop.eventually(`my page replica ${replica + 1} to show all 30 orders`, () => myPageOrderIds(address, Number(customerId)), (ids) => JSON.stringify(ids) === JSON.stringify(expected));
+    }
+  });
+
+  it('answers UNAVAILABLE naming the catalog while it is down, and takes orders again when it returns', async () => {
+    const bookId = id(await rest().post('/books', { bookName: 'Dependency', stock: 5 }));
+    await shop.mesh.process('catalog').stop();
+    try {
+      const refused = await Shop.refusal(placeOrder({ customerId: 1, bookId }));
+      expect(refused).to.include({ status: 503, code: 14 });
+      expect(refused.message).to.contain('catalog');
+    } finally {
+      await shop.mesh.process('catalog').start();
+    }
+    const orderId = await shop.eventually(
+      'an order to be accepted again',
+      () => placeOrder({ customerId: 1, bookId }).catch(() => ''),
+      (accepted) => accepted !== '',
+    );
+    expect(await orderState(orderId)).to.be.oneOf(['ORDERED', 'DELIVERY_STARTED']);
+  });
+
+  it('keeps every invariant after a seeded workload of 500 mixed operations', async () => {
+    const before = ((await rest().all('/orders', 'orders')) as Json[]).map(id).map(Number);
+    const result = await runWorkload(rest(), { seed: 20261121, operations: 500, concurrency: 4 });
+    console.log(`      workload outcomes: ${JSON.stringify(result.outcomes)}`);
+    expect(result.unexpected).to.deep.equal([]);
+    const placed = Object.values(result.outcomes.placeOrder ?? {}).reduce((sum, n) => sum + n, 0);
+    expect(placed).to.be.greaterThan(50);
+    expect(result.acceptedOrderIds.length).to.be.greaterThan(50);
+    const violations = await checkOnceQuiet(rest(), { acceptedOrderIds: [...before, ...result.acceptedOrderIds] }, 90_000);
+    expect(violations).to.deep.equal([]);
+  });
+});

@@ -1,0 +1,77 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { waitFor } from '#kit/testing/ports.js';
+import { RestClient, RestError } from '../../invariants/rest-client.js';
+import { LocalMesh, type LocalMeshOptions } from '../../local/local-mesh.js';
+
+/** The whole shop as a user meets it: the local mesh on free ports, called through its REST edge. */
+export class Shop {
+  private constructor(
+    readonly mesh: LocalMesh,
+    readonly rest: RestClient,
+    private readonly dataDir: string,
+    readonly logs: string[],
+  ) {}
+
+  static async open(options: Pick<LocalMeshOptions, 'replicas'> = {}): Promise<Shop> {
+    const dataDir = mkdtempSync(join(tmpdir(), 'bookstore-e2e-'));
+    const logs: string[] = [];
+    const mesh = await LocalMesh.start({
+      dataDir,
+      ports: 'free',
+      env: { LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'info' },
+      onLine: (label, line) => {
+        logs.push(`${label} ${line}`);
+        if (logs.length > 50_000) logs.splice(0, 10_000);
+      },
+      ...options,
+    });
+    return new Shop(mesh, new RestClient(mesh.edgeUrl), dataDir, logs);
+  }
+
+  /** Warnings and errors the services logged: printed when a test fails, to say why. */
+  problems(limit = 40): string[] {
+    return this.logs.filter((line) => /"level":"(warn|error|fatal)"/.test(line)).slice(-limit);
+  }
+
+  async close(): Promise<void> {
+    await this.mesh.stop();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  /** Waits until `read` returns something `done` accepts (events travel), and returns it. */
+  async eventually<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+    let last: T | undefined;
+    await waitFor(
+      async () => {
+        last = await read();
+        return done(last);
+      },
+      `${what} (last seen: ${JSON.stringify(last)})`,
+      timeoutMs,
+      100,
+    );
+    return last as T;
+  }
+
+  /** The HTTP error a request fails with; fails the test if it succeeds. */
+  static async refusal(request: Promise<unknown>): Promise<{ status: number; code: number; message: string }> {
+    try {
+      await request;
+    } catch (error) {
+      if (error instanceof RestError) {
+        const body = error.body as { code?: number; message?: string };
+        return { status: error.status, code: body.code ?? -1, message: body.message ?? '' };
+      }
+      throw error;
+    }
+    throw new Error('the request succeeded but was expected to be refused');
+  }
+}
+
+/** JSON of a resource as the edge renders it (int64 as strings, enums by name). */
+export type Json = Record<string, unknown>;
+
+export const id = (resource: unknown): string => String((resource as Json).id);
+export const field = (resource: unknown, name: string): unknown => (resource as Json)[name];
