@@ -6,6 +6,7 @@ import type { Logger } from '../log/log.js';
 import { deleteConsumer, filtersSeveralSubjects, provisionConsumer } from './consumer-config.js';
 import { consumeDefaults, DurableConsumer, type ConsumeOptions, type EventConsumer } from './consumer.js';
 import { eventsPublished } from './metrics.js';
+import { StreamReader, type ReplayOptions, type StreamReplay } from './replay.js';
 import { ensureStreams } from './streams.js';
 
 export interface EventBusOptions {
@@ -41,6 +42,8 @@ export interface EventBus {
   publish(event: OutgoingEvent): Promise<Published>;
   /** Starts this replica's share of durable consumer `options.durable`, creating or updating it first. */
   consume(options: ConsumeOptions): Promise<EventConsumer>;
+  /** Starts reading every event of `options.events` into this replica's store, from the position stored there (replay.ts). */
+  replay(options: ReplayOptions): Promise<StreamReplay>;
   /** Deletes a durable consumer (a read model rebuilding from the start); false when there was none. */
   deleteConsumer(durable: string): Promise<boolean>;
   /** For readiness. */
@@ -107,6 +110,14 @@ class NatsEventBus implements EventBus {
       serverFiltersSeveralSubjects: filtersSeveralSubjects(this.nc.info?.version),
     });
     return new DurableConsumer(this.js, () => this.nc.isClosed(), this.log, options);
+  }
+
+  replay(options: ReplayOptions): Promise<StreamReplay> {
+    const subjects = options.events.map((type) => type.subject);
+    const [only] = subjects;
+    if (only === undefined) return Promise.reject(new Error(`replay ${options.name} names no events`));
+    const filter = subjects.length === 1 ? only : filtersSeveralSubjects(this.nc.info?.version) ? subjects : undefined;
+    return Promise.resolve(new StreamReader(this.js, filter, () => this.nc.isClosed(), this.log, options));
   }
 
   deleteConsumer(durable: string): Promise<boolean> {

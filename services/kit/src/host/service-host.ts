@@ -5,6 +5,7 @@ import { connectEventBus, type EventBus } from '../events/bus.js';
 import type { ConsumeOptions, EventConsumer } from '../events/consumer.js';
 import { eventMigrations } from '../events/migrations.js';
 import { OutboxRelay } from '../events/relay.js';
+import type { ReplayOptions, StreamReplay } from '../events/replay.js';
 import { startGrpcServer, type GrpcServer, type ServedService } from '../grpc/server.js';
 import { createLogger, type Logger } from '../log/log.js';
 import { shutdown, type ShutdownStep } from '../service/lifecycle.js';
@@ -24,6 +25,11 @@ export interface ServiceBlueprint<C extends ServiceConfig> {
   migrations: readonly Migration[];
   grpcServices: (parts: ServiceParts<C>) => readonly ServedService[];
   consumers?: (parts: ServiceParts<C>) => readonly Omit<ConsumeOptions, 'db'>[];
+  /**
+   * Read models of this replica's own store, each reading every event (replay.ts); the service
+   * serves once they hold what the stream held when they started.
+   */
+  replays?: (parts: ServiceParts<C>) => readonly Omit<ReplayOptions, 'db'>[];
   /** Work to do before serving, e.g. a read model rebuilding from the start of the stream. */
   beforeServing?: (parts: ServiceParts<C>) => Promise<void>;
   /** Extra steps at shutdown, after the consumers stopped and before the stores close. */
@@ -48,9 +54,9 @@ const redeliveryBackoffMs = [200, 500, 1_000, 2_000, 5_000];
 
 /**
  * Starts a service the same way every time: store (migrated) -> broker (streams provisioned) ->
- * outbox relay -> consumers -> gRPC server -> admin port. Shutdown runs the other way round, so a
- * rolling update loses nothing: not ready -> drain gRPC -> stop consumers -> flush the outbox ->
- * close broker and store.
+ * outbox relay -> consumers, and replays caught up -> gRPC server -> admin port. Shutdown runs the
+ * other way round, so a rolling update loses nothing: not ready -> drain gRPC -> stop consumers ->
+ * flush the outbox -> close broker and store.
  */
 export async function startService<C extends ServiceConfig>(config: C, blueprint: ServiceBlueprint<C>): Promise<RunningService<C>> {
   const log = createLogger(config.service, config.logLevel);
@@ -60,12 +66,13 @@ export async function startService<C extends ServiceConfig>(config: C, blueprint
   let grpc: GrpcServer | undefined;
   let admin: AdminServer | undefined;
   const consumers: EventConsumer[] = [];
+  const replays: StreamReplay[] = [];
   const stop = (): Promise<boolean> =>
     shutdown(log, [
       { name: 'stop being ready', run: () => admin?.markNotReady() },
       { name: 'drain gRPC calls', run: () => grpc?.shutdown(config.shutdownGraceMs) },
       { name: 'stop the event consumers', run: async () => {
-          await Promise.all(consumers.map((consumer) => consumer.stop()));
+          await Promise.all([...consumers, ...replays].map((consumer) => consumer.stop()));
         }, },
       ...(blueprint.onShutdown ?? []),
       { name: 'publish what is left in the outbox', run: () => relay?.stop() },
@@ -90,6 +97,8 @@ export async function startService<C extends ServiceConfig>(config: C, blueprint
         await broker.consume({ backoffMs: redeliveryBackoffMs, ...options, db: store.knex, afterCommit: () => { outbox.nudge(); } }),
       );
     }
+    for (const options of blueprint.replays?.(parts) ?? []) replays.push(await broker.replay({ ...options, db: store.knex }));
+    await Promise.all(replays.map((replay) => replay.caughtUp()));
     grpc = await startGrpcServer({ service: config.service, port: config.grpcPort, services: blueprint.grpcServices(parts), log });
     admin = await startAdminServer({ port: config.adminPort, log, readiness: () => readiness(store, broker) });
 

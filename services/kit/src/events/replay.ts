@@ -1,0 +1,232 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DeliverPolicy, type ConsumerMessages, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
+import type { Knex } from 'knex';
+import { asNumber } from '../db/columns.js';
+import type { Migration } from '../db/database.js';
+import { withLogContext, type Logger } from '../log/log.js';
+import type { EventType, ReceivedEvent } from './event.js';
+import { traceIdOf } from './headers.js';
+import { eventsFailed, eventsHandled } from './metrics.js';
+import { MalformedEvent, receivedEvent } from './received.js';
+import { eventStream } from './streams.js';
+
+/**
+ * A replay reads the event stream into a store of one replica alone (a read model kept per replica):
+ * every replica sees every event, unlike a durable consumer whose replicas share the events. The
+ * store keeps the last stream sequence it applied, written in the same transaction as the events'
+ * effects, so a replica resumes exactly where its store stopped and an empty store starts at the
+ * beginning of the stream. Nothing is kept on the broker: the reader is an ordered consumer that
+ * the server forgets once the replica is gone.
+ */
+
+/** Where each reader keeps the last stream sequence it applied. */
+export const replayPositionsTable = 'kit_replay_positions';
+
+/** The positions table; a service with replays lists these with its migrations. */
+export const replayMigrations: Migration[] = [
+  {
+    name: 'kit/replay-positions',
+    async up(db) {
+      await db.schema.createTable(replayPositionsTable, (table) => {
+        table.string('reader', 255).primary();
+        table.bigInteger('sequence').notNullable();
+      });
+    },
+  },
+];
+
+export interface ReplayOptions {
+  /** The reader's name: the key of its position in `db`, and its name in logs and metrics. */
+  name: string;
+  events: readonly EventType<unknown>[];
+  /** The store the events are applied to; the position lives there too. */
+  db: Knex;
+  /**
+   * Applies one event in `trx`. Events come in stream order, each once per store; a failure rolls
+   * the transaction back and the reader tries again from the stored position, so the effect must
+   * not depend on a prerequisite arriving later (there is no redelivery of one event alone).
+   */
+  apply: (event: ReceivedEvent, trx: Knex.Transaction) => Promise<void>;
+  /** Events applied in one transaction when several are waiting (catching up, rebuilding). */
+  batchSize?: number;
+  /** Pause after the 1st, 2nd, … failed attempt before reading again; the last repeats. */
+  retryDelayMs?: readonly number[];
+}
+
+export interface StreamReplay {
+  /** Resolves once the store holds every event the stream had when the reader started; rejects if stopped first. */
+  caughtUp(): Promise<void>;
+  /** Finishes the transaction in hand and stops. */
+  stop(): Promise<void>;
+}
+
+export const replayDefaults = {
+  batchSize: 250,
+  retryDelayMs: [200, 1_000, 5_000],
+} as const;
+
+/** The last stream sequence reader `name` applied to `db`; 0 when it has applied nothing. */
+export async function replayPosition(db: Knex | Knex.Transaction, name: string): Promise<number> {
+  const row = await db<{ reader: string; sequence: unknown }>(replayPositionsTable).where({ reader: name }).first();
+  return row === undefined ? 0 : asNumber(row.sequence);
+}
+
+/** Makes reader `name` start from the beginning of the stream: with the read model wiped, a rebuild. */
+export async function forgetReplayPosition(db: Knex | Knex.Transaction, name: string): Promise<void> {
+  await db(replayPositionsTable).where({ reader: name }).delete();
+}
+
+/** Reads the stream into one store; see the top of this file. Built by EventBus.replay. */
+export class StreamReader implements StreamReplay {
+  private readonly types: ReadonlyMap<string, EventType<unknown>>;
+  private readonly batchSize: number;
+  private readonly retryDelayMs: readonly number[];
+  private readonly stopping = new AbortController();
+  private messages: ConsumerMessages | undefined;
+  private readonly reachedEnd: Promise<void>;
+  private markCaughtUp: () => void = () => undefined;
+  private markStopped: (error: Error) => void = () => undefined;
+  private readonly running: Promise<void>;
+
+  constructor(
+    private readonly js: JetStreamClient,
+    /** The server-side filter; undefined reads every subject (servers before 2.10 filter one subject only). */
+    private readonly filterSubjects: string | string[] | undefined,
+    private readonly isClosed: () => boolean,
+    private readonly log: Logger,
+    private readonly options: ReplayOptions,
+  ) {
+    this.types = new Map(options.events.map((type) => [type.subject, type]));
+    this.batchSize = options.batchSize ?? replayDefaults.batchSize;
+    this.retryDelayMs = options.retryDelayMs ?? replayDefaults.retryDelayMs;
+    this.reachedEnd = new Promise<void>((resolve, reject) => {
+      this.markCaughtUp = () => {
+        this.markCaughtUp = () => undefined;
+        this.log.info({ reader: this.name }, 'stream replay caught up');
+        resolve();
+      };
+      this.markStopped = reject;
+    });
+    // Nobody may be waiting for it; a rejection here must not crash the process.
+    this.reachedEnd.catch(() => undefined);
+    this.running = this.run();
+  }
+
+  caughtUp(): Promise<void> {
+    return this.reachedEnd;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.isStopping()) {
+      this.stopping.abort();
+      await this.messages?.close();
+    }
+    await this.running;
+  }
+
+  private isStopping(): boolean {
+    return this.stopping.signal.aborted;
+  }
+
+  private get name(): string {
+    return this.options.name;
+  }
+
+  /** Reads from the stored position until stopped; after a failure, reads again from the position then stored. */
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.isStopping() && !this.isClosed()) {
+      try {
+        await this.readFromPosition();
+        failures = 0;
+      } catch (error) {
+        failures += 1;
+        if (!this.isStopping()) this.log.warn({ err: error, reader: this.name, failures }, 'stream replay interrupted; reading again from the stored position');
+      }
+      const delayMs = this.retryDelayMs[Math.max(0, Math.min(failures, this.retryDelayMs.length) - 1)] ?? 0;
+      await sleep(delayMs, undefined, { signal: this.stopping.signal }).catch(() => undefined);
+    }
+    this.markStopped(new Error(`stream replay ${this.name} stopped before it caught up`));
+  }
+
+  private async readFromPosition(): Promise<void> {
+    const from = (await replayPosition(this.options.db, this.name)) + 1;
+    const consumer = await this.js.consumers.get(eventStream, {
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: from,
+      ...(this.filterSubjects === undefined ? {} : { filter_subjects: this.filterSubjects }),
+    });
+    // What the stream holds for this reader now; caught up once that many are applied.
+    let behind = (await consumer.info(true)).num_pending;
+    if (behind === 0) this.markCaughtUp();
+    const messages = await consumer.consume({ max_messages: this.batchSize });
+    this.messages = messages;
+    try {
+      if (this.isStopping()) return;
+      let batch: JsMsg[] = [];
+      for await (const msg of messages) {
+        batch.push(msg);
+        if (batch.length < this.batchSize && msg.info.pending > 0) continue;
+        await this.applyBatch(batch);
+        behind -= batch.length;
+        batch = [];
+        if (behind <= 0 || msg.info.pending === 0) this.markCaughtUp();
+        if (this.isStopping()) return;
+      }
+    } finally {
+      await messages.close();
+      // The server would drop it after a few idle minutes; a reader that moves on says so at once.
+      await consumer.delete().catch(() => false);
+    }
+  }
+
+  /** Applies `batch` in one transaction with the position of its last message. */
+  private async applyBatch(batch: readonly JsMsg[]): Promise<void> {
+    const last = batch[batch.length - 1];
+    if (last === undefined) return;
+    const applied: ReceivedEvent[] = [];
+    await this.options.db.transaction(async (trx) => {
+      const position = await replayPosition(trx, this.name);
+      for (const msg of batch) {
+        if (msg.info.streamSequence <= position) continue;
+        const event = this.eventOf(msg);
+        if (event === undefined) continue;
+        await this.applyOne(event, trx);
+        applied.push(event);
+      }
+      await trx(replayPositionsTable)
+        .insert({ reader: this.name, sequence: Math.max(position, last.info.streamSequence) })
+        .onConflict('reader')
+        .merge();
+    });
+    for (const event of applied) eventsHandled.inc({ consumer: this.name, event: event.subject });
+  }
+
+  private async applyOne(event: ReceivedEvent, trx: Knex.Transaction): Promise<void> {
+    const context = { correlationId: event.correlationId, eventId: event.id, traceId: traceIdOf(event.traceparent) };
+    try {
+      await withLogContext(context, () => this.options.apply(event, trx));
+    } catch (error) {
+      eventsFailed.inc({ consumer: this.name, event: event.subject, reason: 'error' });
+      this.log.error({ err: error, reader: this.name, sequence: event.streamSequence, subject: event.subject, ...context }, 'event not applied; the replay stops here and tries again');
+      throw error;
+    }
+  }
+
+  /**
+   * The message as an event of this reader, or undefined to pass over it: another subject (servers
+   * that filter one subject only send the whole stream), or a message no replica could ever apply.
+   */
+  private eventOf(msg: JsMsg): ReceivedEvent | undefined {
+    const type = this.types.get(msg.subject);
+    if (type === undefined) return undefined;
+    try {
+      return receivedEvent(msg, type);
+    } catch (error) {
+      if (!(error instanceof MalformedEvent)) throw error;
+      eventsFailed.inc({ consumer: this.name, event: msg.subject, reason: 'malformed' });
+      this.log.error({ err: error, reader: this.name, sequence: msg.info.streamSequence, subject: msg.subject }, 'malformed event passed over');
+      return undefined;
+    }
+  }
+}

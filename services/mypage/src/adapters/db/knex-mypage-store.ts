@@ -1,0 +1,108 @@
+import type { Database, Knex } from '#kit/db/database.js';
+import { readPageRequest, toPage, type Page, type PageRequest } from '#kit/db/pagination.js';
+import { forgetReplayPosition } from '#kit/events/replay.js';
+import type { MyPageStore, MyPageTransaction } from '../../app/ports.js';
+import type { BookName } from '../../domain/book-name.js';
+import type { CustomerRegistered } from '../../domain/events.js';
+import type { MyCouponEntry } from '../../domain/my-coupon.js';
+import type { MyPageRow } from '../../domain/my-page-row.js';
+import { readHistoryPage, toHistoryPage } from './history-page.js';
+import { myPageTables } from './migrations.js';
+import {
+  myCouponRecord,
+  myPageRecord,
+  toBookName,
+  toMyCouponEntry,
+  toMyPageRow,
+  type BookNameRecord,
+  type MyCouponRecord,
+  type MyPageRecord,
+} from './rows.js';
+
+/** The read model's tables through knex: a replica's own SQLite file, or PostgreSQL. */
+export class KnexMyPageStore implements MyPageStore {
+  constructor(private readonly db: Database) {}
+
+  /** The projection's view of a transaction the stream replay opened. */
+  within(trx: Knex.Transaction): MyPageTransaction {
+    return new KnexMyPageTransaction(trx);
+  }
+
+  async myPages(customerId: number | undefined, request: PageRequest): Promise<Page<MyPageRow>> {
+    const { limit, afterId } = readPageRequest(request);
+    const query = this.db.knex<MyPageRecord>('my_pages').whereNotNull('customer_id').where('order_id', '>', afterId);
+    if (customerId !== undefined) void query.where({ customer_id: customerId });
+    const records = await query.orderBy('order_id').limit(limit + 1);
+    const page = toPage(records.map((record) => ({ id: Number(record.order_id), row: toMyPageRow(record) })), limit);
+    return { items: page.items.map((item) => item.row), nextPageToken: page.nextPageToken };
+  }
+
+  async customerName(customerId: number): Promise<string | undefined> {
+    const record = await this.db.knex<{ customer_id: number; customer_name: string }>('customer_names').where({ customer_id: customerId }).first();
+    return record?.customer_name;
+  }
+
+  async couponHistory(customerId: number, request: PageRequest): Promise<Page<MyCouponEntry>> {
+    const { limit, after } = readHistoryPage(request);
+    const query = this.db.knex<MyCouponRecord>('my_coupons').where({ customer_id: customerId });
+    if (after !== undefined) {
+      const eventTime = new Date(after.eventTimeMs);
+      void query.where((later) => {
+        void later
+          .where('event_time', '>', eventTime)
+          .orWhere((sameTime) => void sameTime.where('event_time', '=', eventTime).where('stream_sequence', '>', after.streamSequence));
+      });
+    }
+    const records = await query.orderBy([{ column: 'event_time' }, { column: 'stream_sequence' }]).limit(limit + 1);
+    return toHistoryPage(records.map(toMyCouponEntry), limit);
+  }
+
+  /** Empties the view and its stream position, so the replay rebuilds it from the start of the stream. */
+  async forget(reader: string): Promise<void> {
+    await this.db.knex.transaction(async (trx) => {
+      for (const table of myPageTables) await trx(table).delete();
+      await forgetReplayPosition(trx, reader);
+    });
+  }
+}
+
+class KnexMyPageTransaction implements MyPageTransaction {
+  constructor(private readonly trx: Knex.Transaction) {}
+
+  async row(orderId: number): Promise<MyPageRow | undefined> {
+    const record = await this.trx<MyPageRecord>('my_pages').where({ order_id: orderId }).first();
+    return record === undefined ? undefined : toMyPageRow(record);
+  }
+
+  async saveRow(row: MyPageRow): Promise<void> {
+    await this.trx('my_pages').insert(myPageRecord(row)).onConflict('order_id').merge();
+  }
+
+  async rowsOfBook(bookId: number): Promise<MyPageRow[]> {
+    const records = await this.trx<MyPageRecord>('my_pages').where({ book_id: bookId }).orderBy('order_id');
+    return records.map(toMyPageRow);
+  }
+
+  async bookName(bookId: number): Promise<BookName | undefined> {
+    const record = await this.trx<BookNameRecord>('book_names').where({ book_id: bookId }).first();
+    return record === undefined ? undefined : toBookName(record);
+  }
+
+  async saveBookName(book: BookName): Promise<void> {
+    await this.trx('book_names')
+      .insert({ book_id: book.bookId, book_name: book.bookName, named_at: book.namedAt })
+      .onConflict('book_id')
+      .merge();
+  }
+
+  async saveCustomer(customer: CustomerRegistered): Promise<void> {
+    await this.trx('customer_names')
+      .insert({ customer_id: customer.customerId, customer_name: customer.customerName })
+      .onConflict('customer_id')
+      .merge();
+  }
+
+  async addCouponEntry(entry: MyCouponEntry): Promise<void> {
+    await this.trx('my_coupons').insert(myCouponRecord(entry)).onConflict('event_id').ignore();
+  }
+}

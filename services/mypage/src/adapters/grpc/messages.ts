@@ -1,0 +1,28 @@
+import { DeliveryState } from '#contracts/delivery/v1/delivery.js';
+import { MyCouponAction, type MyCouponEntry as MyCouponEntryMessage, type MyPageRow as MyPageRowMessage } from '#contracts/mypage/v1/mypage.js';
+import { CancelReason, OrderState } from '#contracts/order/v1/order.js';
+import type { MyCouponEntry } from '../../domain/my-coupon.js';
+import type { MyPageRow } from '../../domain/my-page-row.js';
+
+/** The view's rows as the API's messages; the states keep the owning contexts' enums. */
+export const myPageRowMessage = (row: MyPageRow): MyPageRowMessage => ({
+  orderId: row.orderId,
+  customerId: row.customerId ?? 0,
+  bookId: row.bookId ?? 0,
+  bookName: row.bookName ?? '',
+  quantity: row.quantity ?? 0,
+  orderState: row.orderState === undefined ? OrderState.ORDER_STATE_UNSPECIFIED : OrderState[row.orderState],
+  deliveryState: row.deliveryState === undefined ? DeliveryState.DELIVERY_STATE_UNSPECIFIED : DeliveryState[row.deliveryState],
+  couponId: row.couponId ?? 0,
+  cancelReason: row.cancelReason === undefined ? CancelReason.CANCEL_REASON_UNSPECIFIED : CancelReason[row.cancelReason],
+  updateTime: row.updatedAt,
+});
+
+export const myCouponEntryMessage = (entry: MyCouponEntry): MyCouponEntryMessage => ({
+  couponId: entry.couponId,
+  customerId: entry.customerId,
+  action: MyCouponAction[entry.action],
+  orderId: entry.orderId ?? 0,
+  discount: entry.discount,
+  eventTime: entry.eventTime,
+});

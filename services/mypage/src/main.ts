@@ -1,0 +1,53 @@
+import { pathToFileURL } from 'node:url';
+import { MyPageServiceService } from '#contracts/mypage/v1/mypage.js';
+import { readServiceConfig, type ServiceConfig } from '#kit/config/service-config.js';
+import { replayMigrations } from '#kit/events/replay.js';
+import { startService, type RunningService, type ServiceBlueprint } from '#kit/host/service-host.js';
+import { runService } from '#kit/host/run.js';
+import { meshService } from '#mesh/policy/services.js';
+import { MyPageProjection } from './app/my-page-projection.js';
+import { MyPageQueries } from './app/my-page-queries.js';
+import { KnexMyPageStore } from './adapters/db/knex-mypage-store.js';
+import { myPageMigrations } from './adapters/db/migrations.js';
+import { myPageEventHandler, myPageReader, myPageSubscriptions } from './adapters/events/incoming.js';
+import { myPageService } from './adapters/grpc/mypage-service.js';
+
+export interface MyPageConfig extends ServiceConfig {
+  /** MYPAGE_REBUILD: empty the view at start and build it again from the start of the stream. */
+  rebuild: boolean;
+}
+
+/** Wiring only: config -> adapters -> use cases -> the kit's service host. */
+export function myPageBlueprint(): ServiceBlueprint<MyPageConfig> {
+  return {
+    migrations: [...replayMigrations, ...myPageMigrations],
+    beforeServing: async ({ db, config, log }) => {
+      if (!config.rebuild) return;
+      await new KnexMyPageStore(db).forget(myPageReader);
+      log.info('my page emptied; rebuilding it from the start of the stream');
+    },
+    replays: ({ db, log }) => [
+      {
+        name: myPageReader,
+        events: myPageSubscriptions,
+        apply: myPageEventHandler(new KnexMyPageStore(db), new MyPageProjection(), log),
+      },
+    ],
+    grpcServices: ({ db }) => [
+      { definition: MyPageServiceService, implementation: myPageService(new MyPageQueries(new KnexMyPageStore(db))) },
+    ],
+  };
+}
+
+export function readMyPageConfig(env: NodeJS.ProcessEnv = process.env): MyPageConfig {
+  const { localGrpcPort, localAdminPort } = meshService('mypage');
+  return readServiceConfig('mypage', { grpcPort: localGrpcPort, adminPort: localAdminPort }, (read) => ({ rebuild: read.bool('MYPAGE_REBUILD', false) }), env);
+}
+
+export function startMyPage(config: MyPageConfig): Promise<RunningService<MyPageConfig>> {
+  return startService(config, myPageBlueprint());
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  void runService('mypage', () => readMyPageConfig(), myPageBlueprint);
+}
