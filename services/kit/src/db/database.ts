@@ -81,6 +81,28 @@ class ListMigrationSource implements Knex.MigrationSource<Migration> {
 export async function openDatabase(url: string, migrations: readonly Migration[]): Promise<Database> {
   const { config, dialect } = knexConfigFor(url);
   const knex = knexFactory(config);
-  await knex.migrate.latest({ migrationSource: new ListMigrationSource(migrations) });
+  await migrate(knex, new ListMigrationSource(migrations));
   return { knex, dialect, close: () => knex.destroy() };
+}
+
+/** What a replica sees when another one is creating knex's bookkeeping tables or holds its lock. */
+function lostTheRace(error: unknown): boolean {
+  const text = error instanceof Error ? error.message : '';
+  return /Migration table is already locked|knex_migrations.* already exists|duplicate key value violates unique constraint "pg_type_typname_nsp_index"/.test(text);
+}
+
+/**
+ * Replicas starting together on one fresh store race for knex's migration lock; the loser waits
+ * for the winner instead of crashing (the migrations it would run are then already applied).
+ */
+async function migrate(knex: Knex, source: ListMigrationSource, attempts = 60): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await knex.migrate.latest({ migrationSource: source });
+      return;
+    } catch (error) {
+      if (!lostTheRace(error) || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
 }

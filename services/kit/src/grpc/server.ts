@@ -49,7 +49,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
     });
   });
   health.set('SERVING');
-  log.info({ service, host, port }, 'gRPC server listening');
+  log.info({ host, port, grpcServices: services.map(({ definition }) => serviceName(definition)) }, `${service} gRPC server listening`);
 
   let stopped: Promise<void> | undefined;
   const shutdown = (graceMs: number): Promise<void> => {
