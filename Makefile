@@ -47,7 +47,7 @@ test: deps lint ## Install what is missing, lint, then run every test (unit, int
 	$(BIN)/mocha $(TEST_SPEC)
 
 bench: deps proto ## Measure hot paths as ratios against a baseline measured in the same run
-	node --import tsx mesh/bench/main.ts
+	node --expose-gc --import tsx mesh/bench/main.ts
 
 MESH_GENERATORS := mesh/envoy/generate.ts mesh/istio/generate.ts manifests/generator/generate.ts
 
