@@ -1,23 +1,13 @@
 import { expect } from 'chai';
-import { DomainError } from '#kit/domain/errors.js';
 import { addStock, changeBook, registerBook, type Book } from '../src/domain/book.js';
 import { cancelDeliverable, type Deliverable } from '../src/domain/deliverable.js';
 import { prepareWaiting } from '../src/domain/preparation.js';
 import { checkStockInput } from '../src/domain/stock-input.js';
+import { refusalOf } from '#kit/testing/domain-errors.js';
 
 const now = new Date('2026-11-21T10:00:00Z');
 const book = (stock: number): Book => ({ id: 7, bookName: 'LondonTour', stock, price: 1200, initialStock: stock, createdAt: now, updatedAt: now });
 const waiting = (id: number, quantity: number): Deliverable => ({ id, orderId: 100 + id, bookId: 7, quantity, state: 'WAITING', createdAt: now, updatedAt: now });
-
-function fieldOf(work: () => unknown): string | undefined {
-  try {
-    work();
-  } catch (error) {
-    if (error instanceof DomainError) return error.field ?? error.kind;
-    throw error;
-  }
-  return undefined;
-}
 
 describe('catalog domain', () => {
   describe('book', () => {
@@ -26,31 +16,31 @@ describe('catalog domain', () => {
     });
 
     it('names the field a bad book breaks', () => {
-      expect(fieldOf(() => registerBook({ bookName: ' ', stock: 1, price: 1 }))).to.equal('bookName');
-      expect(fieldOf(() => registerBook({ bookName: 'x'.repeat(201), stock: 1, price: 1 }))).to.equal('bookName');
-      expect(fieldOf(() => registerBook({ bookName: 'x'.repeat(200), stock: -1, price: 1 }))).to.equal('stock');
-      expect(fieldOf(() => registerBook({ bookName: 'x', stock: 1, price: -5 }))).to.equal('price');
-      expect(fieldOf(() => registerBook({ bookName: 'x', stock: 1.5, price: 1 }))).to.equal('stock');
+      expect(refusalOf(() => registerBook({ bookName: ' ', stock: 1, price: 1 }))).to.equal('bookName');
+      expect(refusalOf(() => registerBook({ bookName: 'x'.repeat(201), stock: 1, price: 1 }))).to.equal('bookName');
+      expect(refusalOf(() => registerBook({ bookName: 'x'.repeat(200), stock: -1, price: 1 }))).to.equal('stock');
+      expect(refusalOf(() => registerBook({ bookName: 'x', stock: 1, price: -5 }))).to.equal('price');
+      expect(refusalOf(() => registerBook({ bookName: 'x', stock: 1.5, price: 1 }))).to.equal('stock');
     });
 
     it('changes name and price but asks for at least one', () => {
       const changed = changeBook(book(3), { price: 900 }, now);
       expect(changed).to.include({ bookName: 'LondonTour', price: 900, stock: 3 });
-      expect(fieldOf(() => changeBook(book(3), {}, now))).to.equal('bookName');
+      expect(refusalOf(() => changeBook(book(3), {}, now))).to.equal('bookName');
     });
 
     it('takes a negative correction only when the stock covers it', () => {
       expect(addStock(book(5), -5, now).stock).to.equal(0);
-      expect(fieldOf(() => addStock(book(5), -6, now))).to.equal('precondition');
-      expect(fieldOf(() => addStock(book(5), 0, now))).to.equal('quantity');
+      expect(refusalOf(() => addStock(book(5), -6, now))).to.equal('precondition');
+      expect(refusalOf(() => addStock(book(5), 0, now))).to.equal('quantity');
     });
   });
 
   describe('stock input', () => {
     it('needs a book, a non-zero quantity and who received it', () => {
-      expect(fieldOf(() => checkStockInput({ bookId: 0, quantity: 1, inCharger: 'kim' }))).to.equal('bookId');
-      expect(fieldOf(() => checkStockInput({ bookId: 1, quantity: 0, inCharger: 'kim' }))).to.equal('quantity');
-      expect(fieldOf(() => checkStockInput({ bookId: 1, quantity: 2, inCharger: ' ' }))).to.equal('inCharger');
+      expect(refusalOf(() => checkStockInput({ bookId: 0, quantity: 1, inCharger: 'kim' }))).to.equal('bookId');
+      expect(refusalOf(() => checkStockInput({ bookId: 1, quantity: 0, inCharger: 'kim' }))).to.equal('quantity');
+      expect(refusalOf(() => checkStockInput({ bookId: 1, quantity: 2, inCharger: ' ' }))).to.equal('inCharger');
     });
   });
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { DomainError } from '#kit/domain/errors.js';
 import { isAvailable, issueCoupon, refundCoupon, useCoupon, type Coupon } from '../src/domain/coupon.js';
 import { decideCancellation, decidePlacement, type CouponUse } from '../src/domain/coupon-use.js';
+import { refusalOf } from '#kit/testing/domain-errors.js';
 
 const now = new Date('2026-11-21T10:00:00Z');
 const coupon = (state: Coupon['state'] = 'ISSUED', orderId?: number): Coupon => ({
@@ -15,24 +15,14 @@ const coupon = (state: Coupon['state'] = 'ISSUED', orderId?: number): Coupon => 
 });
 const use = (orderId: number, state: CouponUse['state']): CouponUse => ({ orderId, couponId: 5, state });
 
-function fieldOf(work: () => unknown): string | undefined {
-  try {
-    work();
-  } catch (error) {
-    if (error instanceof DomainError) return error.field ?? error.kind;
-    throw error;
-  }
-  return undefined;
-}
-
 describe('coupon domain', () => {
   describe('coupon', () => {
     it('is issued to a customer with a discount >= 0', () => {
       expect(issueCoupon({ customerId: 9, discount: 0 })).to.deep.equal({ customerId: 9, discount: 0 });
-      expect(fieldOf(() => issueCoupon({ customerId: 0, discount: 1 }))).to.equal('customerId');
-      expect(fieldOf(() => issueCoupon({ customerId: -3, discount: 1 }))).to.equal('customerId');
-      expect(fieldOf(() => issueCoupon({ customerId: 9, discount: -1 }))).to.equal('discount');
-      expect(fieldOf(() => issueCoupon({ customerId: 9, discount: 2.5 }))).to.equal('discount');
+      expect(refusalOf(() => issueCoupon({ customerId: 0, discount: 1 }))).to.equal('customerId');
+      expect(refusalOf(() => issueCoupon({ customerId: -3, discount: 1 }))).to.equal('customerId');
+      expect(refusalOf(() => issueCoupon({ customerId: 9, discount: -1 }))).to.equal('discount');
+      expect(refusalOf(() => issueCoupon({ customerId: 9, discount: 2.5 }))).to.equal('discount');
     });
 
     it('is available while ISSUED or REFUNDED', () => {
@@ -44,11 +34,11 @@ describe('coupon domain', () => {
     it('is used only while available, and refunded only by the order that uses it', () => {
       const used = useCoupon(coupon(), 41, now);
       expect(used).to.include({ state: 'USED', orderId: 41 });
-      expect(fieldOf(() => useCoupon(used, 42, now))).to.equal('precondition');
-      expect(fieldOf(() => refundCoupon(used, 42, now))).to.equal('precondition');
+      expect(refusalOf(() => useCoupon(used, 42, now))).to.equal('precondition');
+      expect(refusalOf(() => refundCoupon(used, 42, now))).to.equal('precondition');
       const refunded = refundCoupon(used, 41, now);
       expect(refunded).to.include({ state: 'REFUNDED', orderId: 41 });
-      expect(fieldOf(() => refundCoupon(refunded, 41, now))).to.equal('precondition');
+      expect(refusalOf(() => refundCoupon(refunded, 41, now))).to.equal('precondition');
       expect(useCoupon(refunded, 43, now)).to.include({ state: 'USED', orderId: 43 });
     });
   });

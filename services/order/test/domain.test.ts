@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { DomainError } from '#kit/domain/errors.js';
 import { checkCouponUsable } from '../src/domain/coupon.js';
+import { refusalOf } from '#kit/testing/domain-errors.js';
 import {
   advanceDelivery,
   cancelByCustomer,
@@ -28,16 +28,6 @@ const order = (state: OrderState, couponId?: number): Order => ({
 });
 const valid: NewOrder = { customerId: 3, bookId: 7, quantity: 1, deliveryAddress: ' 221B Baker Street ', couponId: undefined };
 
-function failureOf(work: () => unknown): string | undefined {
-  try {
-    work();
-  } catch (error) {
-    if (error instanceof DomainError) return error.field ?? error.kind;
-    throw error;
-  }
-  return undefined;
-}
-
 describe('order domain', () => {
   describe('placing', () => {
     it('accepts a valid order with a trimmed delivery address', () => {
@@ -46,13 +36,13 @@ describe('order domain', () => {
     });
 
     it('names the field a bad order breaks', () => {
-      expect(failureOf(() => checkNewOrder({ ...valid, customerId: 0 }))).to.equal('customerId');
-      expect(failureOf(() => checkNewOrder({ ...valid, bookId: -1 }))).to.equal('bookId');
-      expect(failureOf(() => checkNewOrder({ ...valid, quantity: 0 }))).to.equal('quantity');
-      expect(failureOf(() => checkNewOrder({ ...valid, quantity: 1.5 }))).to.equal('quantity');
-      expect(failureOf(() => checkNewOrder({ ...valid, deliveryAddress: '   ' }))).to.equal('deliveryAddress');
-      expect(failureOf(() => checkNewOrder({ ...valid, deliveryAddress: 'x'.repeat(501) }))).to.equal('deliveryAddress');
-      expect(failureOf(() => checkNewOrder({ ...valid, couponId: -2 }))).to.equal('couponId');
+      expect(refusalOf(() => checkNewOrder({ ...valid, customerId: 0 }))).to.equal('customerId');
+      expect(refusalOf(() => checkNewOrder({ ...valid, bookId: -1 }))).to.equal('bookId');
+      expect(refusalOf(() => checkNewOrder({ ...valid, quantity: 0 }))).to.equal('quantity');
+      expect(refusalOf(() => checkNewOrder({ ...valid, quantity: 1.5 }))).to.equal('quantity');
+      expect(refusalOf(() => checkNewOrder({ ...valid, deliveryAddress: '   ' }))).to.equal('deliveryAddress');
+      expect(refusalOf(() => checkNewOrder({ ...valid, deliveryAddress: 'x'.repeat(501) }))).to.equal('deliveryAddress');
+      expect(refusalOf(() => checkNewOrder({ ...valid, couponId: -2 }))).to.equal('couponId');
     });
 
     it('tells the shop everything a deliverable, a delivery and a coupon need', () => {
@@ -68,10 +58,10 @@ describe('order domain', () => {
     });
 
     it('takes a coupon of the customer that is ISSUED or REFUNDED, and nothing else', () => {
-      expect(failureOf(() => { checkCouponUsable({ id: 5, customerId: 3, state: 'ISSUED' }, 3); })).to.equal(undefined);
-      expect(failureOf(() => { checkCouponUsable({ id: 5, customerId: 3, state: 'REFUNDED' }, 3); })).to.equal(undefined);
-      expect(failureOf(() => { checkCouponUsable({ id: 5, customerId: 3, state: 'USED' }, 3); })).to.equal('precondition');
-      expect(failureOf(() => { checkCouponUsable({ id: 5, customerId: 4, state: 'ISSUED' }, 3); })).to.equal('precondition');
+      expect(refusalOf(() => { checkCouponUsable({ id: 5, customerId: 3, state: 'ISSUED' }, 3); })).to.equal(undefined);
+      expect(refusalOf(() => { checkCouponUsable({ id: 5, customerId: 3, state: 'REFUNDED' }, 3); })).to.equal(undefined);
+      expect(refusalOf(() => { checkCouponUsable({ id: 5, customerId: 3, state: 'USED' }, 3); })).to.equal('precondition');
+      expect(refusalOf(() => { checkCouponUsable({ id: 5, customerId: 4, state: 'ISSUED' }, 3); })).to.equal('precondition');
     });
   });
 
@@ -85,7 +75,7 @@ describe('order domain', () => {
 
     it('refuses once the delivery started, or when already cancelled', () => {
       for (const state of ['DELIVERY_STARTED', 'IN_TRANSIT', 'DELIVERED', 'CANCELLED'] as const) {
-        expect(failureOf(() => cancelByCustomer(order(state), later)), state).to.equal('precondition');
+        expect(refusalOf(() => cancelByCustomer(order(state), later)), state).to.equal('precondition');
       }
     });
   });
