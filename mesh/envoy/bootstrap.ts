@@ -4,6 +4,7 @@ import { edgeClusters } from './edge-clusters.js';
 import type { EdgeUpstream } from './edge-plan.js';
 import { edgeRoutes } from './edge-routes.js';
 import { typed, type JsonObject } from './json.js';
+import { localReplyConfig } from './local-replies.js';
 
 export const edgeAdminPort = 9901;
 /** Where the edge finds the descriptor set of `make proto` (mounted there in every deployment). */
@@ -41,6 +42,8 @@ function connectionManager(upstreams: readonly EdgeUpstream[]): JsonObject {
     access_log: [{ name: 'envoy.access_loggers.stdout', typed_config: typed('envoy.extensions.access_loggers.stream.v3.StdoutAccessLog') }],
     route_config: { name: 'edge', virtual_hosts: [{ name: 'bookstore', domains: ['*'], routes: edgeRoutes(upstreams) }] },
     http_filters: httpFilters(upstreams),
+    // Envoy's own answers as google.rpc.Status JSON, like the local edge's (see local-replies.ts).
+    local_reply_config: localReplyConfig(),
   });
 }
 

@@ -6,7 +6,8 @@ import { edgeDeadlines, grpcJsonTranscoderOptions } from '../../services/edge/sr
 import { descriptorSetPath } from '../envoy/bootstrap.js';
 import { callPolicy } from '../policy/resilience.js';
 import { clusterGrpcPort, edgePort, meshServices } from '../policy/services.js';
-import { servicesWithHttpRules } from './support/descriptor-http-rules.js';
+import { shelfDescriptorSet } from '../../services/edge/test/support/shelf-protos.js';
+import { responseBodyRules, servicesWithHttpRules } from './support/descriptor-http-rules.js';
 import { committedEdgeConfig } from './support/envoy-config.js';
 
 describe('the Envoy edge bootstrap follows the protos, services.ts and resilience.ts', () => {
@@ -18,6 +19,17 @@ describe('the Envoy edge bootstrap follows the protos, services.ts and resilienc
   it('finds the services with HTTP rules in the descriptor set the way the generator does', () => {
     expect(descriptorServices(readDescriptorSet()).withHttpRules).to.deep.equal(withHttpRules);
     expect(withHttpRules).to.include('bookstore.catalog.v1.CatalogService');
+  });
+
+  it('no HTTP rule sets response_body on a field that is not a google.api.HttpBody (Envoy would not start)', () => {
+    expect(responseBodyRules(readDescriptorSet()).filter((rule) => rule.fieldType !== 'google.api.HttpBody')).to.deep.equal([]);
+  });
+
+  it('that check finds a response_body, in additional_bindings too (edge.test.v1 shelf protos)', () => {
+    const set = shelfDescriptorSet([
+      { name: 'GetBook', input: 'GetBookRequest', output: 'GetBookResponse', http: { get: '/a/{id}', additional_bindings: [{ get: '/b/{id}', response_body: 'book' }] } },
+    ]);
+    expect(responseBodyRules(set)).to.deep.equal([{ method: 'edge.test.v1.ShelfService.GetBook', responseBody: 'book', fieldType: 'edge.test.v1.Book' }]);
   });
 
   it('every gRPC service of services.ts exists in the descriptor set', () => {

@@ -90,12 +90,13 @@ describe('the Istio resources of mesh/istio', () => {
   });
 
   it('service -> service routes carry the deadline and retries of resilience.ts', () => {
-    const serviceToService: CallEdge = { ...callPolicy(edgeCaller, 'catalog'), caller: 'order', callee: 'catalog' };
+    // A caller services.ts does not declare, with a policy of its own, next to the committed routes.
+    const serviceToService: CallEdge = { ...callPolicy(edgeCaller, 'catalog'), caller: 'newcomer', callee: 'catalog' };
     const generated = virtualService({ callee: catalog, breaker: serviceToService, edges: [serviceToService] }).spec?.http ?? [];
     const committed = meshRoutes().filter((route) => route.match?.[0]?.sourceLabels?.[appLabel] !== edgeCaller);
     for (const route of [...generated, ...committed]) {
       const [caller = '', callee = ''] = (route.name ?? '').split('-to-');
-      const edge = caller === 'order' ? serviceToService : callPolicy(caller, callee);
+      const edge = caller === serviceToService.caller ? serviceToService : callPolicy(caller, callee);
       expect(route.timeout).to.equal(durationFromMs(edge.deadlineMs));
       expect(route.retries).to.deep.equal({ attempts: edge.retries.attempts, perTryTimeout: durationFromMs(edge.retries.perTryTimeoutMs), retryOn: retryOn(edge) });
     }

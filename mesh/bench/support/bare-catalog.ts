@@ -1,5 +1,5 @@
 import { Server, ServerCredentials, type handleUnaryCall } from '@grpc/grpc-js';
-import { CatalogServiceService, type Book, type GetBookRequest, type GetBookResponse } from '#contracts/catalog/v1/catalog.js';
+import { CatalogServiceService, type Book, type GetBookRequest } from '#contracts/catalog/v1/catalog.js';
 
 /** A book as the catalog answers one, so both sides of a gRPC comparison carry the same bytes. */
 const sampleBook: Book = {
@@ -13,8 +13,8 @@ const sampleBook: Book = {
 };
 
 /** GetBook's answer: the constant book under the asked id. */
-export function getBookAnswer(id: number): GetBookResponse {
-  return { book: { ...sampleBook, id } };
+export function getBookAnswer(id: number): Book {
+  return { ...sampleBook, id };
 }
 
 export interface BareServer {
@@ -25,7 +25,7 @@ export interface BareServer {
 /** grpc-js alone: a CatalogService whose GetBook answers a constant book, with nothing of the kit around it. */
 export async function startBareCatalog(): Promise<BareServer> {
   const server = new Server();
-  const getBook: handleUnaryCall<GetBookRequest, GetBookResponse> = (call, callback) => {
+  const getBook: handleUnaryCall<GetBookRequest, Book> = (call, callback) => {
     callback(null, getBookAnswer(call.request.id));
   };
   server.addService(CatalogServiceService, { getBook });

@@ -22,6 +22,22 @@ interface Filter {
   name: string;
   typed_config: Record<string, unknown>;
 }
+/** An access log filter as a local reply mapper uses it. */
+export interface LocalReplyFilter {
+  status_code_filter?: { comparison: { op: string; value: { default_value: number; runtime_key: string } } };
+  header_filter?: { header: Record<string, unknown> };
+  and_filter?: { filters: LocalReplyFilter[] };
+  or_filter?: { filters: LocalReplyFilter[] };
+}
+export interface LocalReplyMapper {
+  filter: LocalReplyFilter;
+  body_format_override?: unknown;
+}
+interface ConnectionManager {
+  route_config: { virtual_hosts: { routes: EdgeRoute[] }[] };
+  http_filters: Filter[];
+  local_reply_config?: { mappers?: LocalReplyMapper[] };
+}
 interface Bootstrap {
   admin: { address: { socket_address: { address: string; port_value: number } } };
   static_resources: {
@@ -30,12 +46,17 @@ interface Bootstrap {
   };
 }
 
+function connectionManager(bootstrap: Bootstrap): ConnectionManager {
+  return bootstrap.static_resources.listeners[0]?.filter_chains[0]?.filters[0]?.typed_config as unknown as ConnectionManager;
+}
+
+export function committedLocalReplyMappers(): LocalReplyMapper[] {
+  return connectionManager(readYaml(envoyBootstrapPath)[0] as Bootstrap).local_reply_config?.mappers ?? [];
+}
+
 export function committedEdgeConfig(): { bootstrap: Bootstrap; routes: EdgeRoute[]; clusters: EdgeCluster[]; httpFilters: Filter[] } {
   const bootstrap = readYaml(envoyBootstrapPath)[0] as Bootstrap;
-  const manager = bootstrap.static_resources.listeners[0]?.filter_chains[0]?.filters[0]?.typed_config as {
-    route_config: { virtual_hosts: { routes: EdgeRoute[] }[] };
-    http_filters: Filter[];
-  };
+  const manager = connectionManager(bootstrap);
   return {
     bootstrap,
     routes: manager.route_config.virtual_hosts.flatMap((host) => host.routes),

@@ -40,14 +40,14 @@ describe('catalog policies driven by real events', function () {
   });
 
   const newBook = async (stock: number): Promise<number> => {
-    const { book } = await catalog.client.call('createBook', { bookName: `Book with ${stock}`, stock, price: 1000 });
-    return book?.id ?? 0;
+    const book = await catalog.client.call('createBook', { bookName: `Book with ${stock}`, stock, price: 1000 });
+    return book.id;
   };
   const deliverableStates = async (bookId: number): Promise<Record<number, string>> => {
     const { deliverables } = await catalog.client.call('listDeliverables', { bookId, orderId: 0, states: [], pageSize: 100, pageToken: '' });
     return Object.fromEntries(deliverables.map((deliverable) => [deliverable.orderId, DeliverableState[deliverable.state]]));
   };
-  const stockOf = async (bookId: number): Promise<number> => (await catalog.client.call('getBook', { id: bookId })).book?.stock ?? -1;
+  const stockOf = async (bookId: number): Promise<number> => (await catalog.client.call('getBook', { id: bookId })).stock;
   const until = (what: string, check: () => Promise<boolean>): Promise<void> => waitFor(check, what, 20_000);
 
   it('prepares an order that the stock covers and publishes BookPrepared with the order as correlation id', async () => {

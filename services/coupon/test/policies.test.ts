@@ -43,8 +43,8 @@ for (const kind of storeKinds) {
     });
 
     const issue = async (customerId: number, discount = 500): Promise<number> =>
-      (await coupon.client.call('issueCoupon', { customerId, discount })).coupon?.id ?? 0;
-    const couponOf = async (id: number): Promise<Coupon | undefined> => (await coupon.client.call('getCoupon', { id })).coupon;
+      (await coupon.client.call('issueCoupon', { customerId, discount })).id;
+    const couponOf = (id: number): Promise<Coupon> => coupon.client.call('getCoupon', { id });
     const eventsOfOrder = (orderId: number): string[] =>
       published.filter((event) => (event.payload as { orderId: number }).orderId === orderId).map((event) => event.type.name);
     const used = (orderId: number) => EventTraffic.next(published, couponEvents.CouponUsed, (payload) => payload.orderId === orderId);
@@ -142,7 +142,7 @@ describe('coupon policies with two replicas on one PostgreSQL store', function (
   });
 
   it('lets exactly one of many orders placed at once keep the coupon', async () => {
-    const id = (await coupon.client.call('issueCoupon', { customerId: 21, discount: 100 })).coupon?.id ?? 0;
+    const { id } = await coupon.client.call('issueCoupon', { customerId: 21, discount: 100 });
     const orders = Array.from({ length: 40 }, (_, index) => 2100 + index);
     await traffic.publish(...orders.map((orderId) => orderPlaced(orderId, 21, id)));
     const outcomes = await Promise.all(
@@ -155,7 +155,7 @@ describe('coupon policies with two replicas on one PostgreSQL store', function (
     );
     const winners = outcomes.filter((event) => event.type === couponEvents.CouponUsed).map((event) => (event.payload as { orderId: number }).orderId);
     expect(winners).to.have.length(1);
-    const holder = (await coupon.client.call('getCoupon', { id })).coupon;
+    const holder = await coupon.client.call('getCoupon', { id });
     expect(holder).to.include({ state: CouponState.USED, orderId: winners[0] });
     for (const event of outcomes.filter((outcome) => outcome.type === couponEvents.CouponUseRejected)) {
       expect(event.payload).to.include({ usedByOrderId: winners[0] });

@@ -69,7 +69,7 @@ describe('edge: the API reference (OpenAPI, generated from the protos)', () => {
     expect(child(document, 'components', 'schemas', 'bookstore.catalog.v1.DeliverableState', 'description')).to.contain('- WAITING: Waiting for stock.');
   });
 
-  it('documents response_body as the body: GET /books/{id} answers a Book', () => {
+  it('documents the returned resource as the body: GET /books/{id} answers a Book', () => {
     expect(child(document, 'paths', '/books/{id}', 'get', 'responses', '200', 'content', 'application/json', 'schema')).to.deep.equal({
       $ref: '#/components/schemas/bookstore.catalog.v1.Book',
     });

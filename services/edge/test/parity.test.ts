@@ -160,7 +160,7 @@ describe('edge: parity with Envoy grpc_json_transcoder (REST through the local e
       });
     });
 
-    it('prints empty fields, and sends only the response_body field', async () => {
+    it('prints empty fields, and answers the resource a method returns as the whole body', async () => {
       const answer = await under.call('GET', '/books/9');
       expect(answer.json).to.deep.equal({ id: '9', bookName: 'LondonTour', stock: '0', price: '0', initialStock: '0', createTime: '1970-01-01T00:00:00Z' });
       expect((await under.call('GET', '/books')).json).to.deep.equal({ books: [], nextPageToken: '' });

@@ -38,12 +38,13 @@ describe('edge: rendering responses and errors', () => {
       expect(rendered('POST', '/v1/shelves/1/books', {})).to.deep.equal({ id: '0', title: '', genre: 'GENRE_UNSPECIFIED' });
     });
 
-    it('sends only the response_body field', () => {
-      expect(rendered('GET', '/v1/books/1', { book: { id: '1', title: 'Dune' }, etag: 'e1' })).to.deep.equal({ id: '1', title: 'Dune', genre: 'GENRE_UNSPECIFIED' });
-    });
-
-    it('renders an unset response_body message as its empty value', () => {
-      expect(rendered('GET', '/v1/books/1', { etag: 'e1' })).to.deep.equal({ id: '0', title: '', genre: 'GENRE_UNSPECIFIED' });
+    it('sends the whole response: a method that returns the resource answers the resource itself', () => {
+      expect(rendered('GET', '/v1/books/1', { id: '1', title: 'Dune', author: { name: 'Herbert' } })).to.deep.equal({
+        id: '1',
+        title: 'Dune',
+        author: { name: 'Herbert', id: '0' },
+        genre: 'GENRE_UNSPECIFIED',
+      });
     });
   });
 

@@ -45,13 +45,11 @@ describe('edge: route table from the descriptor set', () => {
       expect(bound(match)).to.deep.equal({ id: '42' });
     });
 
-    it('reads body "*" and response_body from the rules', () => {
+    it('reads body "*" from the rules; CreateBook returns the Book itself (no response_body)', () => {
       const create = table.lookup('POST', '/books')?.route;
       expect(create?.body).to.deep.equal({ kind: 'whole' });
-      expect(create?.responseBody.map((field) => field.name)).to.deep.equal(['book']);
-      const list = table.lookup('GET', '/books')?.route;
-      expect(list?.body).to.deep.equal({ kind: 'none' });
-      expect(list?.responseBody).to.deep.equal([]);
+      expect(create?.method.output.typeName).to.equal('bookstore.catalog.v1.Book');
+      expect(table.lookup('GET', '/books')?.route.body).to.deep.equal({ kind: 'none' });
     });
 
     it('finds no route for an unknown path or a known path with another method', () => {
@@ -76,6 +74,12 @@ describe('edge: route table from the descriptor set', () => {
       );
       expect(withRules).to.not.be.empty;
       expect(grpcServices).to.include.members(withRules);
+    });
+
+    it('no rule names a response_body: Envoy refuses one on any field but a google.api.HttpBody at start', () => {
+      const rules = [...registry.files].flatMap((file) => file.services.flatMap((service) => service.methods.flatMap((method) => httpBindings(method, schemas))));
+      expect(rules).to.not.be.empty;
+      expect(rules.filter((rule) => rule.responseBody !== '')).to.deep.equal([]);
     });
 
     it('the edge serves every google.api.http rule (additional bindings included) of those services', () => {
@@ -128,6 +132,7 @@ describe('edge: route table from the descriptor set', () => {
 
   describe('a rule it cannot serve stops it at start, every problem listed', () => {
     const rpc = (http: RpcSpec['http'], extra: Partial<RpcSpec> = {}): RpcSpec => ({ name: 'Broken', input: 'ListBooksRequest', output: 'Book', http, ...extra });
+    const envoyRefusal = 'Setting "response_body" is not supported yet for non-HttpBody fields: edge.test.v1.ShelfService.Broken';
 
     it('a service missing from the descriptor set', () => {
       expect(() => RouteTable.build(bookstoreRegistry(), ['bookstore.nothing.v1.NothingService'])).to.throw(RouteTableError, 'could not find the service bookstore.nothing.v1.NothingService');
@@ -138,6 +143,9 @@ describe('edge: route table from the descriptor set', () => {
       ['a variable bound to a message field', rpc({ get: '/x/{filter}' }), 'a edge.test.v1.Filter field cannot be bound from the URL'],
       ['a body naming no field', rpc({ post: '/x', body: 'nope' }), 'Could not find field "nope"'],
       ['a response_body naming no field', rpc({ get: '/x', response_body: 'nope' }), 'Could not find field "nope" in the type "edge.test.v1.Book"'],
+      ['a response_body naming a message field, as Envoy refuses it', rpc({ get: '/x', response_body: 'book' }, { output: 'GetBookResponse' }), envoyRefusal],
+      ['a response_body naming a scalar field', rpc({ get: '/x', response_body: 'etag' }, { output: 'GetBookResponse' }), envoyRefusal],
+      ['a response_body in an additional binding', rpc({ get: '/x', additional_bindings: [{ get: '/y', response_body: 'book' }] }, { output: 'GetBookResponse' }), envoyRefusal],
       ['a malformed template', rpc({ get: '/x/{id' }), 'path template "/x/{id"'],
       ['a rule without a pattern', rpc({ body: '*' }), 'has no pattern'],
       ['nested additional_bindings', rpc({ get: '/x', additional_bindings: [{ get: '/y', additional_bindings: [{ get: '/z' }] }] }), 'may not nest'],

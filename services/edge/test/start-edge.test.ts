@@ -1,13 +1,18 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { ConfigError } from '#kit/config/config.js';
 import { waitFor } from '#kit/testing/ports.js';
 import { callPolicy } from '../../../mesh/policy/resilience.js';
 import { edgePort, meshService } from '../../../mesh/policy/services.js';
 import { readEdgeConfig } from '../src/config.js';
+import { RouteTableError } from '../src/routing/route-table.js';
 import { startEdge } from '../src/start-edge.js';
 import { descriptorSetPath } from './support/bookstore-descriptors.js';
 import { startEdgeWithFakeCatalog } from './support/edge-with-fake-catalog.js';
 import { httpCall } from './support/http-client.js';
+import { shelfDescriptorSet, shelfService } from './support/shelf-protos.js';
 
 describe('edge: process life', () => {
   describe('configuration from the environment', () => {
@@ -40,6 +45,26 @@ describe('edge: process life', () => {
     let failure: unknown;
     await startEdge(config).catch((error: unknown) => (failure = error));
     expect(String(failure)).to.contain('run `make proto`');
+  });
+
+  it("refuses to start on a response_body naming a field that is not a google.api.HttpBody, in Envoy's words", async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'edge-descriptors-'));
+    const brokenSet = join(directory, 'shelf.binpb');
+    writeFileSync(brokenSet, shelfDescriptorSet([{ name: 'GetBook', input: 'GetBookRequest', output: 'GetBookResponse', http: { get: '/v1/books/{id}', response_body: 'book' } }]));
+    const config = { ...readEdgeConfig({ EDGE_PORT: '0', LOG_LEVEL: 'silent' }), descriptorSetPath: brokenSet, backends: [{ grpcService: shelfService, address: '127.0.0.1:1', deadlineMs: 1000 }] };
+    try {
+      const failure: unknown = await startEdge(config).then(
+        async (edge) => {
+          await edge.close();
+          return undefined;
+        },
+        (error: unknown) => error,
+      );
+      expect(failure).to.be.instanceOf(RouteTableError);
+      expect(String(failure)).to.contain('Setting "response_body" is not supported yet for non-HttpBody fields: edge.test.v1.ShelfService.GetBook');
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   it('answers GET /livez and /readyz', async () => {

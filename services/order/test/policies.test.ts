@@ -55,7 +55,7 @@ describe('order policies driven by real events', function () {
     nats = await NatsServer.start();
     catalog = await startCatalogUnderTest(nats.url);
     coupon = await startStandInCoupon(({ id }) =>
-      Promise.resolve({ coupon: { id, customerId, discount: 100, state: CouponState.ISSUED, orderId: 0, createTime: undefined, updateTime: undefined } }),
+      Promise.resolve({ id, customerId, discount: 100, state: CouponState.ISSUED, orderId: 0, createTime: undefined, updateTime: undefined }),
     );
     order = await startOrderUnderTest({ natsUrl: nats.url, catalogAddress: catalog.address, couponAddress: coupon.address });
     traffic = await EventTraffic.open(nats.url);
@@ -71,16 +71,9 @@ describe('order policies driven by real events', function () {
     await nats.stop();
   });
 
-  const placeOrder = async (withCoupon = false): Promise<number> => {
-    const { order: placed } = await order.client.call('placeOrder', placeOrderRequest(bookId, { customerId, couponId: withCoupon ? couponId : 0 }));
-    if (placed === undefined) throw new Error('PlaceOrder answered without an order');
-    return placed.id;
-  };
-  const orderOf = async (id: number) => {
-    const { order: found } = await order.client.call('getOrder', { id });
-    if (found === undefined) throw new Error(`GetOrder ${id} answered without an order`);
-    return found;
-  };
+  const placeOrder = async (withCoupon = false): Promise<number> =>
+    (await order.client.call('placeOrder', placeOrderRequest(bookId, { customerId, couponId: withCoupon ? couponId : 0 }))).id;
+  const orderOf = (id: number) => order.client.call('getOrder', { id });
   const stateOf = async (id: number): Promise<OrderState> => (await orderOf(id)).state;
   const untilState = (id: number, state: OrderState): Promise<void> =>
     waitFor(async () => (await stateOf(id)) === state, `order ${id} ${OrderState[state]}`, 20_000);

@@ -1,7 +1,7 @@
 import { credentials, Metadata } from '@grpc/grpc-js';
 import { CatalogServiceClient, type CatalogServiceService } from '#contracts/catalog/v1/catalog.js';
-import { CouponServiceClient, CouponServiceService, type CouponServiceServer, type GetCouponRequest, type GetCouponResponse } from '#contracts/coupon/v1/coupon.js';
-import { OrderServiceClient, type OrderServiceService, type PlaceOrderRequest, type PlaceOrderResponse } from '#contracts/order/v1/order.js';
+import { CouponServiceClient, CouponServiceService, type Coupon, type CouponServiceServer, type GetCouponRequest } from '#contracts/coupon/v1/coupon.js';
+import { OrderServiceClient, type Order, type OrderServiceService, type PlaceOrderRequest } from '#contracts/order/v1/order.js';
 import type { ServiceConfig } from '#kit/config/service-config.js';
 import { createGrpcClient, type GeneratedClientConstructor, type GrpcClient, type ServiceShape } from '#kit/grpc/client.js';
 import { startGrpcServer } from '#kit/grpc/server.js';
@@ -62,8 +62,7 @@ export async function startCatalogUnderTest(natsUrl: string): Promise<CatalogUnd
       await store.drop();
     },
     async newBook(stock) {
-      const { book } = await client.call('createBook', { bookName: `Book with ${stock}`, stock, price: 1200 });
-      if (book === undefined) throw new Error('CreateBook answered without a book');
+      const book = await client.call('createBook', { bookName: `Book with ${stock}`, stock, price: 1200 });
       return book.id;
     },
   };
@@ -95,7 +94,7 @@ export async function startCouponUnderTest(natsUrl: string): Promise<CouponUnder
  * A CouponService whose GetCoupon does what the test says: for tests that play the coupon context's
  * part on the event stream themselves, or need a coupon service that is slow.
  */
-export async function startStandInCoupon(getCoupon: (request: GetCouponRequest) => Promise<GetCouponResponse>): Promise<{ address: string; stop(): Promise<void> }> {
+export async function startStandInCoupon(getCoupon: (request: GetCouponRequest) => Promise<Coupon>): Promise<{ address: string; stop(): Promise<void> }> {
   const implementation: Pick<CouponServiceServer, 'getCoupon'> = { getCoupon: unary(getCoupon) };
   const server = await startGrpcServer({
     service: 'coupon',
@@ -147,9 +146,9 @@ export const placeOrderRequest = (bookId: number, overrides: Partial<{ customerI
 });
 
 /** PlaceOrder through a plain ts-proto client, to see exactly what the order service answers. */
-export function placeOrderDirectly(address: string, request: PlaceOrderRequest): Promise<PlaceOrderResponse> {
+export function placeOrderDirectly(address: string, request: PlaceOrderRequest): Promise<Order> {
   const client = new OrderServiceClient(address, credentials.createInsecure());
-  return new Promise<PlaceOrderResponse>((resolve, reject) => {
+  return new Promise<Order>((resolve, reject) => {
     client.placeOrder(request, new Metadata(), { deadline: Date.now() + 10_000 }, (error, response) => {
       if (error === null) resolve(response);
       else reject(error);

@@ -33,7 +33,7 @@ export class BookCommands {
   }
 
   /** Adds the quantity to the book's stock; waiting deliverables are served by the StockInputted policy. */
-  inputStock(input: NewStockInput): Promise<{ stockInput: StockInput; book: Book }> {
+  inputStock(input: NewStockInput): Promise<StockInput> {
     const valid = checkStockInput(input);
     return this.store.transaction(async (tx) => {
       const now = this.clock.now();
@@ -52,7 +52,7 @@ export class BookCommands {
           stock: stocked.stock,
         },
       ]);
-      return { stockInput, book: stocked };
+      return stockInput;
     });
   }
 }

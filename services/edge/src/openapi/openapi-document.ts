@@ -64,7 +64,6 @@ function operation(route: Route, operationId: string, schemas: JsonSchemas, erro
   const content = (schema: SchemaObject): SchemaObject => ({ 'application/json': { schema } });
   const parameters = [...pathParameters(route, schemas), ...queryParameters(route, schemas)];
   const body = requestBodySchema(route, schemas);
-  const leaf = route.responseBody.at(-1);
   return {
     operationId,
     summary,
@@ -74,7 +73,7 @@ function operation(route: Route, operationId: string, schemas: JsonSchemas, erro
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(body !== undefined ? { requestBody: { content: content(body) } } : {}),
     responses: {
-      '200': { description: 'OK', content: content(leaf === undefined ? schemas.messageRef(route.method.output) : schemas.field(leaf)) },
+      '200': { description: 'OK', content: content(schemas.messageRef(route.method.output)) },
       default: { description: 'An error, as google.rpc.Status', content: content(errorSchema) },
     },
   };

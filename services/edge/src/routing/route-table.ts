@@ -17,8 +17,6 @@ export interface Route {
   httpMethod: string;
   template: PathTemplate;
   body: RequestBody;
-  /** The response field sent as the HTTP body (response_body); empty for the whole response. */
-  responseBody: readonly DescField[];
   /** The request field each template variable binds, in template order. */
   variableFields: readonly (readonly DescField[])[];
 }
@@ -127,15 +125,9 @@ function compileRoute(method: DescMethod, binding: HttpBinding): Route {
       if (problem !== undefined) throw new Error(`{${variable.fieldPath.join('.')}}: ${problem}`);
       return fields;
     });
-    return {
-      method,
-      grpcPath: `/${method.parent.typeName}/${method.name}`,
-      httpMethod: binding.httpMethod,
-      template,
-      body: requestBody(method.input, binding.body),
-      responseBody: bodyField(method.output, binding.responseBody, 'response_body'),
-      variableFields,
-    };
+    const body = requestBody(method.input, binding.body);
+    checkResponseBody(method, binding.responseBody);
+    return { method, grpcPath: `/${method.parent.typeName}/${method.name}`, httpMethod: binding.httpMethod, template, body, variableFields };
   } catch (error) {
     throw new Error(`${where}: ${(error as Error).message}`, { cause: error });
   }
@@ -151,15 +143,26 @@ function requestBody(input: DescMessage, body: string): RequestBody {
 }
 
 function bodyField(message: DescMessage, path: string, option: string): DescField[] {
-  if (path === '') {
-    rejectHttpBody(message, option);
-    return [];
-  }
   const fields = resolveFieldPath(message, path.split('.'));
   const last = fields.at(-1);
   const type = last === undefined ? undefined : valueType(last);
   if (type?.kind === 'message') rejectHttpBody(type.message, option);
   return fields;
+}
+
+/**
+ * The whole response is always the HTTP body. Envoy's transcoder takes response_body only for a
+ * google.api.HttpBody field (which the local edge does not serve) and refuses any other field at
+ * start (envoyproxy/envoy#11136), so the local edge refuses it too, with Envoy's words: protos that
+ * start here start in Envoy. A method returns the resource itself instead (AIP-131/133/134).
+ */
+function checkResponseBody(method: DescMethod, path: string): void {
+  if (path === '') {
+    rejectHttpBody(method.output, 'the response');
+    return;
+  }
+  bodyField(method.output, path, 'response_body');
+  throw new Error(`Setting "response_body" is not supported yet for non-HttpBody fields: ${method.parent.typeName}.${method.name}`);
 }
 
 function rejectHttpBody(message: DescMessage, option: string): void {

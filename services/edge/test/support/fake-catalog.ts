@@ -69,17 +69,18 @@ export class FakeCatalog {
 
   private implementation(): CatalogServiceServer {
     return {
-      createBook: this.answer('CreateBook', (request) => ({
-        book: book({ id: 1, bookName: request.bookName, stock: request.stock, price: request.price, initialStock: request.stock }),
-      })),
-      getBook: this.answer('GetBook', (request) => ({ book: book({ id: request.id, bookName: 'LondonTour', createTime: new Date(0) }) })),
+      createBook: this.answer('CreateBook', (request) =>
+        book({ id: 1, bookName: request.bookName, stock: request.stock, price: request.price, initialStock: request.stock }),
+      ),
+      getBook: this.answer('GetBook', (request) => book({ id: request.id, bookName: 'LondonTour', createTime: new Date(0) })),
       listBooks: this.answer('ListBooks', () => ({ books: [], nextPageToken: '' })),
-      updateBook: this.answer('UpdateBook', (request) => ({
-        book: book({ id: request.id, bookName: request.bookName ?? 'LondonTour', price: request.price ?? 0 }),
-      })),
+      updateBook: this.answer('UpdateBook', (request) => book({ id: request.id, bookName: request.bookName ?? 'LondonTour', price: request.price ?? 0 })),
       inputStock: this.answer('InputStock', (request) => ({
-        stockInput: { id: 1, bookId: request.bookId, quantity: request.quantity, inCharger: request.inCharger, createTime: undefined },
-        book: book({ id: request.bookId, stock: request.quantity }),
+        id: 1,
+        bookId: request.bookId,
+        quantity: request.quantity,
+        inCharger: request.inCharger,
+        createTime: undefined,
       })),
       listStockInputs: this.answer('ListStockInputs', () => ({ stockInputs: [], nextPageToken: '' })),
       listDeliverables: this.answer('ListDeliverables', () => ({

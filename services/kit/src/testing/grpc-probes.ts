@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { Client, credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { loadSync, type MethodDefinition } from '@grpc/proto-loader';
 import { service as healthService } from 'grpc-health-check';
-import { CatalogServiceClient, type GetBookRequest, type GetBookResponse } from '#contracts/catalog/v1/catalog.js';
+import { CatalogServiceClient, type Book, type GetBookRequest } from '#contracts/catalog/v1/catalog.js';
 
 /** Plain clients, independent of the kit's, to look at a server from outside. */
 
@@ -11,7 +11,7 @@ export function rawCatalog(address: string): CatalogServiceClient {
   return new CatalogServiceClient(address, credentials.createInsecure());
 }
 
-export function rawGetBook(client: CatalogServiceClient, request: GetBookRequest, metadata = new Metadata()): Promise<GetBookResponse> {
+export function rawGetBook(client: CatalogServiceClient, request: GetBookRequest, metadata = new Metadata()): Promise<Book> {
   return new Promise((resolve, reject) => {
     client.getBook(request, metadata, { deadline: Date.now() + 10_000 }, (error, response) => {
       if (error === null) resolve(response);

@@ -7,23 +7,18 @@ import { bookMessage, deliverableMessage, deliverableStates, stockInputMessage }
 /** bookstore.catalog.v1.CatalogService: decode, call the use case, encode. */
 export function catalogService(commands: BookCommands, queries: CatalogQueries): CatalogServiceServer {
   return {
-    createBook: unary(async (request) => ({ book: bookMessage(await commands.createBook(request)) })),
+    createBook: unary(async (request) => bookMessage(await commands.createBook(request))),
 
-    getBook: unary(async (request) => ({ book: bookMessage(await queries.book(request.id)) })),
+    getBook: unary(async (request) => bookMessage(await queries.book(request.id))),
 
     listBooks: unary(async (request) => {
       const page = await queries.books(request);
       return { books: page.items.map(bookMessage), nextPageToken: page.nextPageToken };
     }),
 
-    updateBook: unary(async (request) => ({
-      book: bookMessage(await commands.updateBook(request.id, { bookName: request.bookName, price: request.price })),
-    })),
+    updateBook: unary(async (request) => bookMessage(await commands.updateBook(request.id, { bookName: request.bookName, price: request.price }))),
 
-    inputStock: unary(async (request) => {
-      const { stockInput, book } = await commands.inputStock(request);
-      return { stockInput: stockInputMessage(stockInput), book: bookMessage(book) };
-    }),
+    inputStock: unary(async (request) => stockInputMessage(await commands.inputStock(request))),
 
     listStockInputs: unary(async (request) => {
       const page = await queries.stockInputs(request.bookId, request);

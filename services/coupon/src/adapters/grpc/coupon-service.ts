@@ -7,11 +7,9 @@ import { couponMessage } from './messages.js';
 /** bookstore.coupon.v1.CouponService: decode, call the use case, encode. */
 export function couponService(commands: CouponCommands, queries: CouponQueries): CouponServiceServer {
   return {
-    issueCoupon: unary(async (request) => ({
-      coupon: couponMessage(await commands.issueCoupon({ customerId: request.customerId, discount: request.discount })),
-    })),
+    issueCoupon: unary(async (request) => couponMessage(await commands.issueCoupon({ customerId: request.customerId, discount: request.discount }))),
 
-    getCoupon: unary(async (request) => ({ coupon: couponMessage(await queries.coupon(request.id)) })),
+    getCoupon: unary(async (request) => couponMessage(await queries.coupon(request.id))),
 
     listCoupons: unary(async (request) => {
       const page = await queries.coupons(request.customerId, request);

@@ -7,11 +7,9 @@ import { customerMessage } from './messages.js';
 /** bookstore.customer.v1.CustomerService: decode, call the use case, encode. */
 export function customerService(commands: CustomerCommands, queries: CustomerQueries): CustomerServiceServer {
   return {
-    registerCustomer: unary(async (request) => ({
-      customer: customerMessage(await commands.registerCustomer({ name: request.name, email: request.email })),
-    })),
+    registerCustomer: unary(async (request) => customerMessage(await commands.registerCustomer({ name: request.name, email: request.email }))),
 
-    getCustomer: unary(async (request) => ({ customer: customerMessage(await queries.customer(request.id)) })),
+    getCustomer: unary(async (request) => customerMessage(await queries.customer(request.id))),
 
     listCustomers: unary(async (request) => {
       const page = await queries.customers(request);

@@ -8,7 +8,7 @@ import { deliveryMessage, deliveryState, deliveryStates } from './messages.js';
 /** bookstore.delivery.v1.DeliveryService: decode, call the use case, encode. */
 export function deliveryService(commands: CourierCommands, queries: DeliveryQueries): DeliveryServiceServer {
   return {
-    getDelivery: unary(async (request) => ({ delivery: deliveryMessage(await queries.delivery(request.id)) })),
+    getDelivery: unary(async (request) => deliveryMessage(await queries.delivery(request.id))),
 
     listDeliveries: unary(async (request) => {
       const page = await queries.deliveries(
@@ -18,8 +18,8 @@ export function deliveryService(commands: CourierCommands, queries: DeliveryQuer
       return { deliveries: page.items.map(deliveryMessage), nextPageToken: page.nextPageToken };
     }),
 
-    updateDeliveryStatus: unary(async (request) => ({
-      delivery: deliveryMessage(await commands.updateDeliveryStatus(request.id, deliveryState('state', request.state, courierStateRule))),
-    })),
+    updateDeliveryStatus: unary(async (request) =>
+      deliveryMessage(await commands.updateDeliveryStatus(request.id, deliveryState('state', request.state, courierStateRule))),
+    ),
   };
 }

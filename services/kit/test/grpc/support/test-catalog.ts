@@ -1,12 +1,12 @@
 import { status } from '@grpc/grpc-js';
-import { CatalogServiceService, type CatalogServiceServer, type GetBookRequest, type GetBookResponse } from '#contracts/catalog/v1/catalog.js';
+import { CatalogServiceService, type Book, type CatalogServiceServer, type GetBookRequest } from '#contracts/catalog/v1/catalog.js';
 import { currentLogContext, type LogContext, type Logger } from '#kit/log/log.js';
 import { GrpcError } from '#kit/grpc/grpc-error.js';
 import { startGrpcServer, type GrpcServer } from '#kit/grpc/server.js';
 import { unary } from '#kit/grpc/unary.js';
 import { freePort } from '#kit/testing/ports.js';
 
-export type GetBook = (request: GetBookRequest) => Promise<GetBookResponse>;
+export type GetBook = (request: GetBookRequest) => Promise<Book>;
 
 /** A CatalogService whose GetBook does what the test says and counts the calls that reach it. */
 export interface TestCatalog {
@@ -17,8 +17,14 @@ export interface TestCatalog {
   contexts: LogContext[];
 }
 
-export const book = (id: number): GetBookResponse => ({
-  book: { id, bookName: `Book ${id}`, stock: 3, price: 1200, initialStock: 3, createTime: undefined, updateTime: undefined },
+export const book = (id: number): Book => ({
+  id,
+  bookName: `Book ${id}`,
+  stock: 3,
+  price: 1200,
+  initialStock: 3,
+  createTime: undefined,
+  updateTime: undefined,
 });
 
 export const answerWith = (code: status, message = `answered ${status[code]}`): GetBook => () => Promise.reject(new GrpcError(code, message));

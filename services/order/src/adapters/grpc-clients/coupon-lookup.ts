@@ -18,14 +18,14 @@ export class CouponServiceLookup implements CouponLookup {
   async coupon(couponId: number): Promise<Coupon | undefined> {
     let coupon;
     try {
-      ({ coupon } = await this.coupons.call('getCoupon', { id: couponId }));
+      coupon = await this.coupons.call('getCoupon', { id: couponId });
     } catch (error) {
       if (error instanceof GrpcError && error.code === status.NOT_FOUND) return undefined;
       throw error;
     }
-    const state = coupon === undefined ? undefined : domainStates[coupon.state];
-    if (coupon === undefined || state === undefined) {
-      throw new GrpcError(status.INTERNAL, `coupon answered GetCoupon(${couponId}) without a coupon in a known state`);
+    const state = domainStates[coupon.state];
+    if (state === undefined) {
+      throw new GrpcError(status.INTERNAL, `coupon answered GetCoupon(${couponId}) with a coupon in an unknown state`);
     }
     return { id: coupon.id, customerId: coupon.customerId, state };
   }
