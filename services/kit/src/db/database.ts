@@ -88,7 +88,7 @@ export async function openDatabase(url: string, migrations: readonly Migration[]
 /** What a replica sees when another one is creating knex's bookkeeping tables or holds its lock. */
 function lostTheRace(error: unknown): boolean {
   const text = error instanceof Error ? error.message : '';
-  return /Migration table is already locked|knex_migrations.* already exists|duplicate key value violates unique constraint "pg_type_typname_nsp_index"/.test(text);
+  return /Migration table is already locked|knex_migrations.* already exists|duplicate key value violates unique constraint "pg_(type_typname|class_relname)_nsp_index"/.test(text);
 }
 
 /**
