@@ -88,6 +88,22 @@ describe('the shop end to end, through the REST edge', function () {
     expect(backwards.status).to.equal(400);
   });
 
+  it('follows one order across every service with one grep on its id', async () => {
+    const bookId = await newBook(3, 'Traced');
+    const customerId = await newCustomer('Kim');
+    const couponId = await newCoupon(customerId);
+    const orderId = id(await placeOrder({ customerId, bookId, couponId }));
+    await becomes('the order to start delivery', () => orderState(orderId), 'DELIVERY_STARTED');
+    await shop.eventually('my page to show the started delivery', () => myPageRow(customerId, orderId), (row) => row?.deliveryState === 'STARTED');
+    await becomes('the coupon to be used', () => couponState(couponId), 'USED');
+    const services = await shop.eventually(
+      'every service to log the order',
+      () => Promise.resolve(new Set(shop.logs.filter((line) => line.includes(`"correlationId":"${orderId}"`)).map((line) => line.split(' ')[0]?.replace(/-\d+$/, '')))),
+      (seen) => ['order', 'catalog', 'delivery', 'coupon', 'mypage'].every((service) => seen.has(service)),
+    );
+    expect([...services].sort()).to.include.members(['catalog', 'coupon', 'delivery', 'mypage', 'order']);
+  });
+
   it('an order without stock stays ORDERED and WAITING until a stock input covers it, oldest first', async () => {
     const bookId = await newBook(0, 'Sold out');
     const customerId = await newCustomer('Bo');

@@ -146,6 +146,7 @@ export class DurableConsumer implements EventConsumer {
     msg.ack();
     if (progress.handled) {
       eventsHandled.inc({ consumer: this.durable, event: event.subject });
+      this.log.info({ consumer: this.durable, event: event.type.name, eventId: event.id }, 'event handled');
       this.options.afterCommit?.();
     } else this.log.debug({ consumer: this.durable }, 'event already processed; skipped');
   }

@@ -199,7 +199,12 @@ export class StreamReader implements StreamReplay {
         .onConflict('reader')
         .merge();
     });
-    for (const event of applied) eventsHandled.inc({ consumer: this.name, event: event.subject });
+    for (const event of applied) {
+      eventsHandled.inc({ consumer: this.name, event: event.subject });
+      withLogContext({ correlationId: event.correlationId, eventId: event.id }, () => {
+        this.log.info({ reader: this.name, event: event.type.name }, 'event applied');
+      });
+    }
   }
 
   private async applyOne(event: ReceivedEvent, trx: Knex.Transaction): Promise<void> {

@@ -30,3 +30,12 @@ export function createLogger(service: string, level: string = process.env.LOG_LE
     mixin: () => ({ ...context.getStore() }),
   });
 }
+
+/**
+ * From here on, the current call is about `correlationId`: e.g. PlaceOrder once the order has an
+ * id, or CancelOrder for the order it names, so the call's log line joins that order's story.
+ */
+export function correlate(correlationId: string): void {
+  const store = context.getStore();
+  if (store !== undefined) store.correlationId = correlationId;
+}

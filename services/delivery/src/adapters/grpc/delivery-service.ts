@@ -1,5 +1,6 @@
 import type { DeliveryServiceServer } from '#contracts/delivery/v1/delivery.js';
 import { unary } from '#kit/grpc/unary.js';
+import { correlate } from '#kit/log/log.js';
 import type { CourierCommands } from '../../app/courier-commands.js';
 import type { DeliveryQueries } from '../../app/delivery-queries.js';
 import { courierStateRule } from '../../domain/delivery.js';
@@ -18,8 +19,10 @@ export function deliveryService(commands: CourierCommands, queries: DeliveryQuer
       return { deliveries: page.items.map(deliveryMessage), nextPageToken: page.nextPageToken };
     }),
 
-    updateDeliveryStatus: unary(async (request) =>
-      deliveryMessage(await commands.updateDeliveryStatus(request.id, deliveryState('state', request.state, courierStateRule))),
-    ),
+    updateDeliveryStatus: unary(async (request) => {
+      const delivery = await commands.updateDeliveryStatus(request.id, deliveryState('state', request.state, courierStateRule));
+      correlate(String(delivery.orderId));
+      return deliveryMessage(delivery);
+    }),
   };
 }
