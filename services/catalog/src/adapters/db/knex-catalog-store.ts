@@ -1,7 +1,8 @@
-import type { Database, Knex } from '#kit/db/database.js';
+import type { Knex } from '#kit/db/database.js';
+import { OutboxStore } from '#kit/db/outbox-store.js';
+import { OutboxTransaction } from '#kit/db/outbox-transaction.js';
 import { readPageRequest, toPage, type Page, type PageRequest } from '#kit/db/pagination.js';
-import type { ReceivedEvent } from '#kit/events/event.js';
-import { recordEvents } from '#kit/events/outbox.js';
+import type { NewEvent, ReceivedEvent } from '#kit/events/event.js';
 import type { CatalogStore, CatalogTransaction, DeliverableFilter } from '../../app/ports.js';
 import type { Book, NewBook } from '../../domain/book.js';
 import type { Deliverable, NewDeliverable } from '../../domain/deliverable.js';
@@ -11,25 +12,9 @@ import { toNewEvent } from '../events/outgoing.js';
 import { toBook, toDeliverable, toStockInput, type BookRow, type DeliverableRow, type StockInputRow } from './rows.js';
 
 /** The catalog's tables through knex, on PostgreSQL or SQLite. */
-export class KnexCatalogStore implements CatalogStore {
-  constructor(
-    private readonly db: Database,
-    /** Called after a commit that recorded events, so the relay publishes them at once. */
-    private readonly onEventsCommitted: () => void = () => undefined,
-  ) {}
-
-  async transaction<T>(work: (tx: CatalogTransaction) => Promise<T>): Promise<T> {
-    const tx = await this.db.knex.transaction(async (trx) => {
-      const catalogTx = this.within(trx);
-      return { result: await work(catalogTx), recorded: catalogTx.recorded };
-    });
-    if (tx.recorded) this.onEventsCommitted();
-    return tx.result;
-  }
-
-  /** The use cases' view of a transaction someone else opened (an event consumer's). */
-  within(trx: Knex.Transaction, cause?: ReceivedEvent): KnexCatalogTransaction {
-    return new KnexCatalogTransaction(trx, this.db.dialect === 'postgres', cause);
+export class KnexCatalogStore extends OutboxStore<KnexCatalogTransaction> implements CatalogStore {
+  override within(trx: Knex.Transaction, cause?: ReceivedEvent): KnexCatalogTransaction {
+    return new KnexCatalogTransaction(trx, this.db.dialect, cause);
   }
 
   async book(id: number): Promise<Book | undefined> {
@@ -62,19 +47,13 @@ export class KnexCatalogStore implements CatalogStore {
   }
 }
 
-export class KnexCatalogTransaction implements CatalogTransaction {
-  recorded = false;
-
-  constructor(
-    private readonly trx: Knex.Transaction,
-    private readonly rowLocks: boolean,
-    private readonly cause: ReceivedEvent | undefined,
-  ) {}
+export class KnexCatalogTransaction extends OutboxTransaction<CatalogEvent> implements CatalogTransaction {
+  protected override toNewEvent(event: CatalogEvent): NewEvent {
+    return toNewEvent(event);
+  }
 
   async bookForUpdate(id: number): Promise<Book | undefined> {
-    const query = this.trx<BookRow>('books').where({ id });
-    // SQLite has one writer at a time, so the transaction itself is the lock there.
-    const row = await (this.rowLocks ? query.forUpdate() : query).first();
+    const row = await this.forUpdate(this.trx<BookRow>('books').where({ id })).first();
     return row === undefined ? undefined : toBook(row);
   }
 
@@ -129,11 +108,5 @@ export class KnexCatalogTransaction implements CatalogTransaction {
     for (const deliverable of deliverables) {
       await this.trx('deliverables').where({ id: deliverable.id }).update({ state: deliverable.state, updated_at: deliverable.updatedAt });
     }
-  }
-
-  async record(events: readonly CatalogEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    await recordEvents(this.trx, events.map(toNewEvent), this.cause);
-    this.recorded = true;
   }
 }

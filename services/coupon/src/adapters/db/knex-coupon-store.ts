@@ -1,7 +1,8 @@
-import type { Database, Knex } from '#kit/db/database.js';
+import type { Knex } from '#kit/db/database.js';
+import { OutboxStore } from '#kit/db/outbox-store.js';
+import { OutboxTransaction } from '#kit/db/outbox-transaction.js';
 import { readPageRequest, toPage, type Page, type PageRequest } from '#kit/db/pagination.js';
-import type { ReceivedEvent } from '#kit/events/event.js';
-import { recordEvents } from '#kit/events/outbox.js';
+import type { NewEvent, ReceivedEvent } from '#kit/events/event.js';
 import type { CouponStore, CouponTransaction } from '../../app/ports.js';
 import type { Coupon, NewCoupon } from '../../domain/coupon.js';
 import type { CouponUse } from '../../domain/coupon-use.js';
@@ -10,25 +11,9 @@ import { toNewEvent } from '../events/outgoing.js';
 import { toCoupon, toCouponUse, type CouponRow, type CouponUseRow } from './rows.js';
 
 /** The coupon context's tables through knex, on PostgreSQL or SQLite. */
-export class KnexCouponStore implements CouponStore {
-  constructor(
-    private readonly db: Database,
-    /** Called after a commit that recorded events, so the relay publishes them at once. */
-    private readonly onEventsCommitted: () => void = () => undefined,
-  ) {}
-
-  async transaction<T>(work: (tx: CouponTransaction) => Promise<T>): Promise<T> {
-    const tx = await this.db.knex.transaction(async (trx) => {
-      const couponTx = this.within(trx);
-      return { result: await work(couponTx), recorded: couponTx.recorded };
-    });
-    if (tx.recorded) this.onEventsCommitted();
-    return tx.result;
-  }
-
-  /** The use cases' view of a transaction someone else opened (an event consumer's). */
-  within(trx: Knex.Transaction, cause?: ReceivedEvent): KnexCouponTransaction {
-    return new KnexCouponTransaction(trx, this.db.dialect === 'postgres', cause);
+export class KnexCouponStore extends OutboxStore<KnexCouponTransaction> implements CouponStore {
+  override within(trx: Knex.Transaction, cause?: ReceivedEvent): KnexCouponTransaction {
+    return new KnexCouponTransaction(trx, this.db.dialect, cause);
   }
 
   async coupon(id: number): Promise<Coupon | undefined> {
@@ -45,19 +30,13 @@ export class KnexCouponStore implements CouponStore {
   }
 }
 
-export class KnexCouponTransaction implements CouponTransaction {
-  recorded = false;
-
-  constructor(
-    private readonly trx: Knex.Transaction,
-    private readonly rowLocks: boolean,
-    private readonly cause: ReceivedEvent | undefined,
-  ) {}
+export class KnexCouponTransaction extends OutboxTransaction<CouponEvent> implements CouponTransaction {
+  protected override toNewEvent(event: CouponEvent): NewEvent {
+    return toNewEvent(event);
+  }
 
   async couponForUpdate(id: number): Promise<Coupon | undefined> {
-    const query = this.trx<CouponRow>('coupons').where({ id });
-    // SQLite has one writer at a time, so the transaction itself is the lock there.
-    const row = await (this.rowLocks ? query.forUpdate() : query).first();
+    const row = await this.forUpdate(this.trx<CouponRow>('coupons').where({ id })).first();
     return row === undefined ? undefined : toCoupon(row);
   }
 
@@ -86,11 +65,5 @@ export class KnexCouponTransaction implements CouponTransaction {
 
   async saveUse(use: CouponUse, now: Date): Promise<void> {
     await this.trx('coupon_uses').where({ order_id: use.orderId }).update({ state: use.state, updated_at: now });
-  }
-
-  async record(events: readonly CouponEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    await recordEvents(this.trx, events.map(toNewEvent), this.cause);
-    this.recorded = true;
   }
 }

@@ -1,6 +1,8 @@
-import type { Database, Knex } from '#kit/db/database.js';
+import type { Knex } from '#kit/db/database.js';
+import { OutboxStore } from '#kit/db/outbox-store.js';
+import { OutboxTransaction } from '#kit/db/outbox-transaction.js';
 import { readPageRequest, toPage, type Page, type PageRequest } from '#kit/db/pagination.js';
-import { recordEvents } from '#kit/events/outbox.js';
+import type { NewEvent } from '#kit/events/event.js';
 import type { CustomerStore, CustomerTransaction } from '../../app/ports.js';
 import type { Customer } from '../../domain/customer.js';
 import type { CustomerEvent } from '../../domain/events.js';
@@ -8,20 +10,9 @@ import { toNewEvent } from '../events/outgoing.js';
 import { toCustomer, type CustomerRow } from './rows.js';
 
 /** The customers table through knex, on PostgreSQL or SQLite. */
-export class KnexCustomerStore implements CustomerStore {
-  constructor(
-    private readonly db: Database,
-    /** Called after a commit that recorded events, so the relay publishes them at once. */
-    private readonly onEventsCommitted: () => void = () => undefined,
-  ) {}
-
-  async transaction<T>(work: (tx: CustomerTransaction) => Promise<T>): Promise<T> {
-    const tx = await this.db.knex.transaction(async (trx) => {
-      const customerTx = new KnexCustomerTransaction(trx);
-      return { result: await work(customerTx), recorded: customerTx.recorded };
-    });
-    if (tx.recorded) this.onEventsCommitted();
-    return tx.result;
+export class KnexCustomerStore extends OutboxStore<KnexCustomerTransaction> implements CustomerStore {
+  override within(trx: Knex.Transaction): KnexCustomerTransaction {
+    return new KnexCustomerTransaction(trx, this.db.dialect);
   }
 
   async customer(id: number): Promise<Customer | undefined> {
@@ -36,10 +27,10 @@ export class KnexCustomerStore implements CustomerStore {
   }
 }
 
-class KnexCustomerTransaction implements CustomerTransaction {
-  recorded = false;
-
-  constructor(private readonly trx: Knex.Transaction) {}
+class KnexCustomerTransaction extends OutboxTransaction<CustomerEvent> implements CustomerTransaction {
+  protected override toNewEvent(event: CustomerEvent): NewEvent {
+    return toNewEvent(event);
+  }
 
   async addCustomer(customer: Pick<Customer, 'name' | 'email'>, now: Date): Promise<Customer> {
     const [row] = await this.trx<CustomerRow>('customers')
@@ -47,11 +38,5 @@ class KnexCustomerTransaction implements CustomerTransaction {
       .returning('*');
     if (row === undefined) throw new Error('insert into customers returned no row');
     return toCustomer(row);
-  }
-
-  async record(events: readonly CustomerEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    await recordEvents(this.trx, events.map(toNewEvent));
-    this.recorded = true;
   }
 }

@@ -1,7 +1,8 @@
-import type { Database, Knex } from '#kit/db/database.js';
+import type { Knex } from '#kit/db/database.js';
+import { OutboxStore } from '#kit/db/outbox-store.js';
+import { OutboxTransaction } from '#kit/db/outbox-transaction.js';
 import { readPageRequest, toPage, type Page, type PageRequest } from '#kit/db/pagination.js';
-import type { ReceivedEvent } from '#kit/events/event.js';
-import { recordEvents } from '#kit/events/outbox.js';
+import type { NewEvent, ReceivedEvent } from '#kit/events/event.js';
 import type { DeliveryFilter, DeliveryStore, DeliveryTransaction } from '../../app/ports.js';
 import type { Delivery, NewDelivery } from '../../domain/delivery.js';
 import type { DeliveryEvent } from '../../domain/events.js';
@@ -9,25 +10,9 @@ import { toNewEvent } from '../events/outgoing.js';
 import { toDelivery, type DeliveryRow } from './rows.js';
 
 /** Delivery's table through knex, on PostgreSQL or SQLite. */
-export class KnexDeliveryStore implements DeliveryStore {
-  constructor(
-    private readonly db: Database,
-    /** Called after a commit that recorded events, so the relay publishes them at once. */
-    private readonly onEventsCommitted: () => void = () => undefined,
-  ) {}
-
-  async transaction<T>(work: (tx: DeliveryTransaction) => Promise<T>): Promise<T> {
-    const tx = await this.db.knex.transaction(async (trx) => {
-      const deliveryTx = this.within(trx);
-      return { result: await work(deliveryTx), recorded: deliveryTx.recorded };
-    });
-    if (tx.recorded) this.onEventsCommitted();
-    return tx.result;
-  }
-
-  /** The use cases' view of a transaction someone else opened (an event consumer's). */
-  within(trx: Knex.Transaction, cause?: ReceivedEvent): KnexDeliveryTransaction {
-    return new KnexDeliveryTransaction(trx, this.db.dialect === 'postgres', cause);
+export class KnexDeliveryStore extends OutboxStore<KnexDeliveryTransaction> implements DeliveryStore {
+  override within(trx: Knex.Transaction, cause?: ReceivedEvent): KnexDeliveryTransaction {
+    return new KnexDeliveryTransaction(trx, this.db.dialect, cause);
   }
 
   async delivery(id: number): Promise<Delivery | undefined> {
@@ -46,14 +31,10 @@ export class KnexDeliveryStore implements DeliveryStore {
   }
 }
 
-export class KnexDeliveryTransaction implements DeliveryTransaction {
-  recorded = false;
-
-  constructor(
-    private readonly trx: Knex.Transaction,
-    private readonly rowLocks: boolean,
-    private readonly cause: ReceivedEvent | undefined,
-  ) {}
+export class KnexDeliveryTransaction extends OutboxTransaction<DeliveryEvent> implements DeliveryTransaction {
+  protected override toNewEvent(event: DeliveryEvent): NewEvent {
+    return toNewEvent(event);
+  }
 
   deliveryForUpdate(id: number): Promise<Delivery | undefined> {
     return this.lockedDelivery({ id });
@@ -84,16 +65,8 @@ export class KnexDeliveryTransaction implements DeliveryTransaction {
     await this.trx('deliveries').where({ id: delivery.id }).update({ state: delivery.state, updated_at: delivery.updatedAt });
   }
 
-  async record(events: readonly DeliveryEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    await recordEvents(this.trx, events.map(toNewEvent), this.cause);
-    this.recorded = true;
-  }
-
   private async lockedDelivery(where: Partial<Pick<DeliveryRow, 'id' | 'order_id'>>): Promise<Delivery | undefined> {
-    const query = this.trx<DeliveryRow>('deliveries').where(where);
-    // SQLite has one writer at a time, so the transaction itself is the lock there.
-    const row = await (this.rowLocks ? query.forUpdate() : query).first();
+    const row = await this.forUpdate(this.trx<DeliveryRow>('deliveries').where(where)).first();
     return row === undefined ? undefined : toDelivery(row);
   }
 }

@@ -1,7 +1,8 @@
-import type { Database, Knex } from '#kit/db/database.js';
+import type { Knex } from '#kit/db/database.js';
+import { OutboxStore } from '#kit/db/outbox-store.js';
+import { OutboxTransaction } from '#kit/db/outbox-transaction.js';
 import { readPageRequest, toPage, type Page, type PageRequest } from '#kit/db/pagination.js';
-import type { ReceivedEvent } from '#kit/events/event.js';
-import { recordEvents } from '#kit/events/outbox.js';
+import type { NewEvent, ReceivedEvent } from '#kit/events/event.js';
 import type { OrderFilter, OrderStore, OrderTransaction } from '../../app/ports.js';
 import type { OrderEvent } from '../../domain/events.js';
 import type { NewOrder, Order } from '../../domain/order.js';
@@ -9,25 +10,9 @@ import { toNewEvent } from '../events/outgoing.js';
 import { toOrder, type OrderRow } from './rows.js';
 
 /** The orders table through knex, on PostgreSQL or SQLite. */
-export class KnexOrderStore implements OrderStore {
-  constructor(
-    private readonly db: Database,
-    /** Called after a commit that recorded events, so the relay publishes them at once. */
-    private readonly onEventsCommitted: () => void = () => undefined,
-  ) {}
-
-  async transaction<T>(work: (tx: OrderTransaction) => Promise<T>): Promise<T> {
-    const tx = await this.db.knex.transaction(async (trx) => {
-      const orderTx = this.within(trx);
-      return { result: await work(orderTx), recorded: orderTx.recorded };
-    });
-    if (tx.recorded) this.onEventsCommitted();
-    return tx.result;
-  }
-
-  /** The use cases' view of a transaction someone else opened (an event consumer's). */
-  within(trx: Knex.Transaction, cause?: ReceivedEvent): KnexOrderTransaction {
-    return new KnexOrderTransaction(trx, this.db.dialect === 'postgres', cause);
+export class KnexOrderStore extends OutboxStore<KnexOrderTransaction> implements OrderStore {
+  override within(trx: Knex.Transaction, cause?: ReceivedEvent): KnexOrderTransaction {
+    return new KnexOrderTransaction(trx, this.db.dialect, cause);
   }
 
   async order(id: number): Promise<Order | undefined> {
@@ -44,19 +29,13 @@ export class KnexOrderStore implements OrderStore {
   }
 }
 
-export class KnexOrderTransaction implements OrderTransaction {
-  recorded = false;
-
-  constructor(
-    private readonly trx: Knex.Transaction,
-    private readonly rowLocks: boolean,
-    private readonly cause: ReceivedEvent | undefined,
-  ) {}
+export class KnexOrderTransaction extends OutboxTransaction<OrderEvent> implements OrderTransaction {
+  protected override toNewEvent(event: OrderEvent): NewEvent {
+    return toNewEvent(event);
+  }
 
   async orderForUpdate(id: number): Promise<Order | undefined> {
-    const query = this.trx<OrderRow>('orders').where({ id });
-    // SQLite has one writer at a time, so the transaction itself is the lock there.
-    const row = await (this.rowLocks ? query.forUpdate() : query).first();
+    const row = await this.forUpdate(this.trx<OrderRow>('orders').where({ id })).first();
     return row === undefined ? undefined : toOrder(row);
   }
 
@@ -82,11 +61,5 @@ export class KnexOrderTransaction implements OrderTransaction {
     await this.trx('orders')
       .where({ id: order.id })
       .update({ state: order.state, cancel_reason: order.cancelReason ?? null, updated_at: order.updatedAt });
-  }
-
-  async record(events: readonly OrderEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    await recordEvents(this.trx, events.map(toNewEvent), this.cause);
-    this.recorded = true;
   }
 }
