@@ -1,14 +1,14 @@
 import { CatalogServiceClient } from '#contracts/catalog/v1/catalog.js';
 import { rawCatalog } from '#kit/testing/grpc-probes.js';
 import { createTestStore } from '#kit/testing/stores.js';
-import { readCatalogConfig, startCatalog } from '../../../services/catalog/src/main.js';
+import { catalog } from '../../../services/catalog/src/main.js';
 import type { Closers } from './closers.js';
 
 /** The real catalog service in this process: kit host, SQLite store, the run's nats-server, free ports. */
 export async function startBenchCatalog(natsUrl: string, closers: Closers): Promise<{ address: string }> {
   const store = closers.add(await createTestStore('sqlite', 'bench-catalog'), (opened) => opened.drop());
   const service = closers.add(
-    await startCatalog(readCatalogConfig({ NATS_URL: natsUrl, DATABASE_URL: store.url, GRPC_PORT: '0', ADMIN_PORT: '0', LOG_LEVEL: 'silent' })),
+    await catalog.start(catalog.readConfig({ NATS_URL: natsUrl, DATABASE_URL: store.url, GRPC_PORT: '0', ADMIN_PORT: '0', LOG_LEVEL: 'silent' })),
     async (running) => {
       await running.stop();
     },

@@ -1,9 +1,7 @@
-import { pathToFileURL } from 'node:url';
 import { CatalogServiceService } from '#contracts/catalog/v1/catalog.js';
-import { readServiceConfig, type ServiceConfig } from '#kit/config/service-config.js';
-import { startService, type RunningService, type ServiceBlueprint } from '#kit/host/service-host.js';
-import { runService } from '#kit/host/run.js';
-import { meshService } from '#mesh/policy/services.js';
+import type { ServiceConfig } from '#kit/config/service-config.js';
+import { defineService } from '#kit/host/define-service.js';
+import type { ServiceBlueprint } from '#kit/host/service-host.js';
 import { BookCommands } from './app/book-commands.js';
 import { CatalogQueries } from './app/catalog-queries.js';
 import { systemClock } from './app/ports.js';
@@ -14,7 +12,7 @@ import { catalogEventHandler, catalogSubscriptions } from './adapters/events/inc
 import { catalogService } from './adapters/grpc/catalog-service.js';
 
 /** Wiring only: config -> adapters -> use cases -> the kit's service host. */
-export function catalogBlueprint(): ServiceBlueprint<ServiceConfig> {
+function catalogBlueprint(): ServiceBlueprint<ServiceConfig> {
   return {
     migrations: catalogMigrations,
     grpcServices: ({ db, eventsCommitted }) => {
@@ -31,15 +29,6 @@ export function catalogBlueprint(): ServiceBlueprint<ServiceConfig> {
   };
 }
 
-export function readCatalogConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
-  const { localGrpcPort, localAdminPort } = meshService('catalog');
-  return readServiceConfig('catalog', { grpcPort: localGrpcPort, adminPort: localAdminPort }, () => ({}), env);
-}
+export const catalog = defineService('catalog', catalogBlueprint);
 
-export function startCatalog(config: ServiceConfig): Promise<RunningService<ServiceConfig>> {
-  return startService(config, catalogBlueprint());
-}
-
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  void runService('catalog', () => readCatalogConfig(), catalogBlueprint);
-}
+catalog.runIfEntry(import.meta.url);

@@ -5,7 +5,7 @@ import type { RunningService } from '#kit/host/service-host.js';
 import { createLogger } from '#kit/log/log.js';
 import type { TestDatabase } from '#kit/testing/postgres.js';
 import { createTestStore, type StoreKind } from '#kit/testing/stores.js';
-import { readCatalogConfig, startCatalog } from '../src/main.js';
+import { catalog } from '../src/main.js';
 
 /** A real catalog process in-process: its own store, the test's nats-server, free ports. */
 export interface CatalogUnderTest {
@@ -17,8 +17,8 @@ export interface CatalogUnderTest {
 
 export async function startCatalogUnderTest(natsUrl: string, kind: StoreKind = 'sqlite'): Promise<CatalogUnderTest> {
   const store: TestDatabase = await createTestStore(kind, 'catalog');
-  const service = await startCatalog(
-    readCatalogConfig({ NATS_URL: natsUrl, DATABASE_URL: store.url, GRPC_PORT: '0', ADMIN_PORT: '0', LOG_LEVEL: 'silent' }),
+  const service = await catalog.start(
+    catalog.readConfig({ NATS_URL: natsUrl, DATABASE_URL: store.url, GRPC_PORT: '0', ADMIN_PORT: '0', LOG_LEVEL: 'silent' }),
   );
   const address = `127.0.0.1:${service.grpcPort}`;
   const client = createGrpcClient(CatalogServiceClient, {

@@ -1,9 +1,7 @@
-import { pathToFileURL } from 'node:url';
 import { CouponServiceService } from '#contracts/coupon/v1/coupon.js';
-import { readServiceConfig, type ServiceConfig } from '#kit/config/service-config.js';
-import { startService, type RunningService, type ServiceBlueprint } from '#kit/host/service-host.js';
-import { runService } from '#kit/host/run.js';
-import { meshService } from '#mesh/policy/services.js';
+import type { ServiceConfig } from '#kit/config/service-config.js';
+import { defineService } from '#kit/host/define-service.js';
+import type { ServiceBlueprint } from '#kit/host/service-host.js';
 import { CouponCommands } from './app/coupon-commands.js';
 import { CouponPolicies } from './app/coupon-policies.js';
 import { CouponQueries } from './app/coupon-queries.js';
@@ -14,7 +12,7 @@ import { couponEventHandler, couponSubscriptions } from './adapters/events/incom
 import { couponService } from './adapters/grpc/coupon-service.js';
 
 /** Wiring only: config -> adapters -> use cases -> the kit's service host. */
-export function couponBlueprint(): ServiceBlueprint<ServiceConfig> {
+function couponBlueprint(): ServiceBlueprint<ServiceConfig> {
   return {
     migrations: couponMigrations,
     grpcServices: ({ db, eventsCommitted }) => {
@@ -31,15 +29,6 @@ export function couponBlueprint(): ServiceBlueprint<ServiceConfig> {
   };
 }
 
-export function readCouponConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
-  const { localGrpcPort, localAdminPort } = meshService('coupon');
-  return readServiceConfig('coupon', { grpcPort: localGrpcPort, adminPort: localAdminPort }, () => ({}), env);
-}
+export const coupon = defineService('coupon', couponBlueprint);
 
-export function startCoupon(config: ServiceConfig): Promise<RunningService<ServiceConfig>> {
-  return startService(config, couponBlueprint());
-}
-
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  void runService('coupon', () => readCouponConfig(), couponBlueprint);
-}
+coupon.runIfEntry(import.meta.url);

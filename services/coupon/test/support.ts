@@ -5,7 +5,7 @@ import type { RunningService } from '#kit/host/service-host.js';
 import { createLogger } from '#kit/log/log.js';
 import type { TestDatabase } from '#kit/testing/postgres.js';
 import { createTestStore, type StoreKind } from '#kit/testing/stores.js';
-import { readCouponConfig, startCoupon } from '../src/main.js';
+import { coupon } from '../src/main.js';
 
 /** A real coupon process in-process: its own store, the test's nats-server, free ports. */
 export interface CouponUnderTest {
@@ -18,7 +18,7 @@ export interface CouponUnderTest {
 
 /** One more coupon replica on an existing store: replicas share the durable consumer and the store. */
 export function startCouponReplica(natsUrl: string, databaseUrl: string): Promise<RunningService<ServiceConfig>> {
-  return startCoupon(readCouponConfig({ NATS_URL: natsUrl, DATABASE_URL: databaseUrl, GRPC_PORT: '0', ADMIN_PORT: '0', LOG_LEVEL: 'silent' }));
+  return coupon.start(coupon.readConfig({ NATS_URL: natsUrl, DATABASE_URL: databaseUrl, GRPC_PORT: '0', ADMIN_PORT: '0', LOG_LEVEL: 'silent' }));
 }
 
 export async function startCouponUnderTest(natsUrl: string, kind: StoreKind = 'sqlite'): Promise<CouponUnderTest> {

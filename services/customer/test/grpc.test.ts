@@ -12,7 +12,7 @@ import { callError, reflect } from '#kit/testing/grpc-probes.js';
 import { NatsServer } from '#kit/testing/nats-server.js';
 import type { TestDatabase } from '#kit/testing/postgres.js';
 import { createTestStore } from '#kit/testing/stores.js';
-import { readCustomerConfig, startCustomer } from '../src/main.js';
+import { customer } from '../src/main.js';
 
 describe('customer over gRPC', function () {
   this.timeout(30_000);
@@ -27,8 +27,8 @@ describe('customer over gRPC', function () {
   before(async () => {
     nats = await NatsServer.start();
     store = await createTestStore('postgres', 'customer');
-    service = await startCustomer(
-      readCustomerConfig({ NATS_URL: nats.url, DATABASE_URL: store.url, GRPC_PORT: '0', ADMIN_PORT: '0', LOG_LEVEL: 'silent' }),
+    service = await customer.start(
+      customer.readConfig({ NATS_URL: nats.url, DATABASE_URL: store.url, GRPC_PORT: '0', ADMIN_PORT: '0', LOG_LEVEL: 'silent' }),
     );
     address = `127.0.0.1:${service.grpcPort}`;
     client = createGrpcClient(CustomerServiceClient, { caller: 'edge', callee: 'customer', address, inProcessResilience: false, log: createLogger('test', 'silent') });

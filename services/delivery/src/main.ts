@@ -1,9 +1,7 @@
-import { pathToFileURL } from 'node:url';
 import { DeliveryServiceService } from '#contracts/delivery/v1/delivery.js';
-import { readServiceConfig, type ServiceConfig } from '#kit/config/service-config.js';
-import { startService, type RunningService, type ServiceBlueprint } from '#kit/host/service-host.js';
-import { runService } from '#kit/host/run.js';
-import { meshService } from '#mesh/policy/services.js';
+import type { ServiceConfig } from '#kit/config/service-config.js';
+import { defineService } from '#kit/host/define-service.js';
+import type { ServiceBlueprint } from '#kit/host/service-host.js';
 import { CourierCommands } from './app/courier-commands.js';
 import { DeliveryPolicies } from './app/delivery-policies.js';
 import { DeliveryQueries } from './app/delivery-queries.js';
@@ -14,7 +12,7 @@ import { deliveryEventHandler, deliverySubscriptions } from './adapters/events/i
 import { deliveryService } from './adapters/grpc/delivery-service.js';
 
 /** Wiring only: config -> adapters -> use cases -> the kit's service host. */
-export function deliveryBlueprint(): ServiceBlueprint<ServiceConfig> {
+function deliveryBlueprint(): ServiceBlueprint<ServiceConfig> {
   return {
     migrations: deliveryMigrations,
     grpcServices: ({ db, eventsCommitted }) => {
@@ -33,15 +31,6 @@ export function deliveryBlueprint(): ServiceBlueprint<ServiceConfig> {
   };
 }
 
-export function readDeliveryConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
-  const { localGrpcPort, localAdminPort } = meshService('delivery');
-  return readServiceConfig('delivery', { grpcPort: localGrpcPort, adminPort: localAdminPort }, () => ({}), env);
-}
+export const delivery = defineService('delivery', deliveryBlueprint);
 
-export function startDelivery(config: ServiceConfig): Promise<RunningService<ServiceConfig>> {
-  return startService(config, deliveryBlueprint());
-}
-
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  void runService('delivery', () => readDeliveryConfig(), deliveryBlueprint);
-}
+delivery.runIfEntry(import.meta.url);

@@ -7,7 +7,7 @@ import type { EventType, NewEvent } from '#kit/events/event.js';
 import { createGrpcClient, type GrpcClient } from '#kit/grpc/client.js';
 import type { RunningService } from '#kit/host/service-host.js';
 import { createLogger } from '#kit/log/log.js';
-import { readDeliveryConfig, startDelivery } from '../src/main.js';
+import { delivery } from '../src/main.js';
 
 /** A real delivery process in-process on the given store, the test's nats-server and free ports. */
 export interface DeliveryUnderTest {
@@ -21,8 +21,8 @@ export interface DeliveryUnderTest {
 }
 
 export async function startDeliveryUnderTest(natsUrl: string, databaseUrl: string): Promise<DeliveryUnderTest> {
-  const service = await startDelivery(
-    readDeliveryConfig({ NATS_URL: natsUrl, DATABASE_URL: databaseUrl, GRPC_PORT: '0', ADMIN_PORT: '0', LOG_LEVEL: 'silent' }),
+  const service = await delivery.start(
+    delivery.readConfig({ NATS_URL: natsUrl, DATABASE_URL: databaseUrl, GRPC_PORT: '0', ADMIN_PORT: '0', LOG_LEVEL: 'silent' }),
   );
   const address = `127.0.0.1:${service.grpcPort}`;
   const client = createGrpcClient(DeliveryServiceClient, {

@@ -1,10 +1,8 @@
-import { pathToFileURL } from 'node:url';
 import { MyPageServiceService } from '#contracts/mypage/v1/mypage.js';
-import { readServiceConfig, type ServiceConfig } from '#kit/config/service-config.js';
+import type { ServiceConfig } from '#kit/config/service-config.js';
 import { replayMigrations } from '#kit/events/replay.js';
-import { startService, type RunningService, type ServiceBlueprint } from '#kit/host/service-host.js';
-import { runService } from '#kit/host/run.js';
-import { meshService } from '#mesh/policy/services.js';
+import { defineService } from '#kit/host/define-service.js';
+import type { ServiceBlueprint } from '#kit/host/service-host.js';
 import { MyPageProjection } from './app/my-page-projection.js';
 import { MyPageQueries } from './app/my-page-queries.js';
 import { KnexMyPageStore } from './adapters/db/knex-mypage-store.js';
@@ -18,7 +16,7 @@ export interface MyPageConfig extends ServiceConfig {
 }
 
 /** Wiring only: config -> adapters -> use cases -> the kit's service host. */
-export function myPageBlueprint(): ServiceBlueprint<MyPageConfig> {
+function myPageBlueprint(): ServiceBlueprint<MyPageConfig> {
   return {
     migrations: [...replayMigrations, ...myPageMigrations],
     beforeServing: async ({ db, config, log }) => {
@@ -39,15 +37,6 @@ export function myPageBlueprint(): ServiceBlueprint<MyPageConfig> {
   };
 }
 
-export function readMyPageConfig(env: NodeJS.ProcessEnv = process.env): MyPageConfig {
-  const { localGrpcPort, localAdminPort } = meshService('mypage');
-  return readServiceConfig('mypage', { grpcPort: localGrpcPort, adminPort: localAdminPort }, (read) => ({ rebuild: read.bool('MYPAGE_REBUILD', false) }), env);
-}
+export const myPage = defineService('mypage', myPageBlueprint, (read) => ({ rebuild: read.bool('MYPAGE_REBUILD', false) }));
 
-export function startMyPage(config: MyPageConfig): Promise<RunningService<MyPageConfig>> {
-  return startService(config, myPageBlueprint());
-}
-
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  void runService('mypage', () => readMyPageConfig(), myPageBlueprint);
-}
+myPage.runIfEntry(import.meta.url);

@@ -11,7 +11,7 @@ import type { RunningService } from '#kit/host/service-host.js';
 import { createLogger } from '#kit/log/log.js';
 import { waitFor } from '#kit/testing/ports.js';
 import { myPageTables } from '../src/adapters/db/migrations.js';
-import { readMyPageConfig, startMyPage, type MyPageConfig } from '../src/main.js';
+import { myPage, type MyPageConfig } from '../src/main.js';
 
 /** One replica of my page in-process: the test's nats-server, a store of its own, free ports. */
 export interface MyPageReplica {
@@ -21,8 +21,8 @@ export interface MyPageReplica {
 }
 
 export async function startReplica(natsUrl: string, databaseUrl: string, env: Record<string, string> = {}): Promise<MyPageReplica> {
-  const service = await startMyPage(
-    readMyPageConfig({ NATS_URL: natsUrl, DATABASE_URL: databaseUrl, GRPC_PORT: '0', ADMIN_PORT: '0', LOG_LEVEL: 'silent', ...env }),
+  const service = await myPage.start(
+    myPage.readConfig({ NATS_URL: natsUrl, DATABASE_URL: databaseUrl, GRPC_PORT: '0', ADMIN_PORT: '0', LOG_LEVEL: 'silent', ...env }),
   );
   const client = createGrpcClient(MyPageServiceClient, {
     caller: 'edge',

@@ -1,11 +1,10 @@
-import { pathToFileURL } from 'node:url';
 import { CatalogServiceClient } from '#contracts/catalog/v1/catalog.js';
 import { CouponServiceClient } from '#contracts/coupon/v1/coupon.js';
 import { OrderServiceService } from '#contracts/order/v1/order.js';
-import { readServiceConfig, type ServiceConfig } from '#kit/config/service-config.js';
+import type { ServiceConfig } from '#kit/config/service-config.js';
 import { createGrpcClient } from '#kit/grpc/client.js';
-import { startService, type RunningService, type ServiceBlueprint } from '#kit/host/service-host.js';
-import { runService } from '#kit/host/run.js';
+import { defineService } from '#kit/host/define-service.js';
+import type { ServiceBlueprint } from '#kit/host/service-host.js';
 import { meshService } from '#mesh/policy/services.js';
 import { OrderCommands } from './app/order-commands.js';
 import { OrderPolicies } from './app/order-policies.js';
@@ -26,7 +25,7 @@ export interface OrderConfig extends ServiceConfig {
 }
 
 /** Wiring only: config -> adapters -> use cases -> the kit's service host. */
-export function orderBlueprint(): ServiceBlueprint<OrderConfig> {
+function orderBlueprint(): ServiceBlueprint<OrderConfig> {
   const clients: { close(): void }[] = [];
   return {
     migrations: orderMigrations,
@@ -53,24 +52,11 @@ export function orderBlueprint(): ServiceBlueprint<OrderConfig> {
   };
 }
 
-export function readOrderConfig(env: NodeJS.ProcessEnv = process.env): OrderConfig {
-  const { localGrpcPort, localAdminPort } = meshService('order');
-  const localAddress = (service: string): string => `127.0.0.1:${meshService(service).localGrpcPort}`;
-  return readServiceConfig(
-    'order',
-    { grpcPort: localGrpcPort, adminPort: localAdminPort },
-    (read) => ({
-      catalogAddress: read.address('CATALOG_ADDR', localAddress('catalog')),
-      couponAddress: read.address('COUPON_ADDR', localAddress('coupon')),
-    }),
-    env,
-  );
-}
+const localAddress = (service: string): string => `127.0.0.1:${meshService(service).localGrpcPort}`;
 
-export function startOrder(config: OrderConfig): Promise<RunningService<OrderConfig>> {
-  return startService(config, orderBlueprint());
-}
+export const order = defineService('order', orderBlueprint, (read) => ({
+  catalogAddress: read.address('CATALOG_ADDR', localAddress('catalog')),
+  couponAddress: read.address('COUPON_ADDR', localAddress('coupon')),
+}));
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  void runService('order', () => readOrderConfig(), orderBlueprint);
-}
+order.runIfEntry(import.meta.url);

@@ -9,9 +9,9 @@ import { unary } from '#kit/grpc/unary.js';
 import type { RunningService } from '#kit/host/service-host.js';
 import { createLogger } from '#kit/log/log.js';
 import { createTestStore, type StoreKind } from '#kit/testing/stores.js';
-import { readCatalogConfig, startCatalog } from '../../catalog/src/main.js';
-import { readCouponConfig, startCoupon } from '../../coupon/src/main.js';
-import { readOrderConfig, startOrder } from '../src/main.js';
+import { catalog } from '../../catalog/src/main.js';
+import { coupon } from '../../coupon/src/main.js';
+import { order } from '../src/main.js';
 
 const silent = createLogger('test', 'silent');
 
@@ -41,7 +41,7 @@ export interface CatalogUnderTest {
 
 export async function startCatalogUnderTest(natsUrl: string): Promise<CatalogUnderTest> {
   const store = await createTestStore('sqlite', 'catalog');
-  let running: RunningService<ServiceConfig> | undefined = await startCatalog(readCatalogConfig(serviceEnv(natsUrl, store.url)));
+  let running: RunningService<ServiceConfig> | undefined = await catalog.start(catalog.readConfig(serviceEnv(natsUrl, store.url)));
   const port = running.grpcPort;
   const address = `127.0.0.1:${port}`;
   const client = edgeClient(CatalogServiceClient, 'catalog', address);
@@ -54,7 +54,7 @@ export async function startCatalogUnderTest(natsUrl: string): Promise<CatalogUnd
     address,
     pause,
     async resume() {
-      running ??= await startCatalog(readCatalogConfig(serviceEnv(natsUrl, store.url, port)));
+      running ??= await catalog.start(catalog.readConfig(serviceEnv(natsUrl, store.url, port)));
     },
     async stop() {
       client.close();
@@ -76,7 +76,7 @@ export interface CouponUnderTest {
 
 export async function startCouponUnderTest(natsUrl: string): Promise<CouponUnderTest> {
   const store = await createTestStore('sqlite', 'coupon');
-  const running = await startCoupon(readCouponConfig(serviceEnv(natsUrl, store.url)));
+  const running = await coupon.start(coupon.readConfig(serviceEnv(natsUrl, store.url)));
   const address = `127.0.0.1:${running.grpcPort}`;
   const client = edgeClient(CouponServiceClient, 'coupon', address);
   return {
@@ -119,8 +119,8 @@ export async function startOrderUnderTest(options: {
   kind?: StoreKind;
 }): Promise<OrderUnderTest> {
   const store = await createTestStore(options.kind ?? 'sqlite', 'order');
-  const running = await startOrder(
-    readOrderConfig({ ...serviceEnv(options.natsUrl, store.url), CATALOG_ADDR: options.catalogAddress, COUPON_ADDR: options.couponAddress }),
+  const running = await order.start(
+    order.readConfig({ ...serviceEnv(options.natsUrl, store.url), CATALOG_ADDR: options.catalogAddress, COUPON_ADDR: options.couponAddress }),
   );
   const address = `127.0.0.1:${running.grpcPort}`;
   const client = edgeClient(OrderServiceClient, 'order', address);
