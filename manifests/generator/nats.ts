@@ -6,7 +6,7 @@ import { containerSecurity, httpProbe, podSecurity, resources, tmpMount, tmpVolu
 import { natsClientPort, natsService } from './shared-config.js';
 
 export const natsConfigMap = 'nats-config';
-const natsImage = 'nats:2.10-alpine';
+export const natsImage = 'nats:2.10-alpine';
 const clusterPort = 6222;
 const monitorPort = 8222;
 const storeDir = '/data/jetstream';
