@@ -2,9 +2,7 @@ import { expect } from 'chai';
 import { CouponState, type Coupon } from '#contracts/coupon/v1/coupon.js';
 import { CancelReason } from '#contracts/events/v1/order.js';
 import { couponEvents, orderEvents } from '#kit/contracts/events.js';
-import type { ServiceConfig } from '#kit/config/service-config.js';
 import type { ReceivedEvent } from '#kit/events/event.js';
-import type { RunningService } from '#kit/host/service-host.js';
 import { EventTraffic } from '#kit/testing/event-traffic.js';
 import { NatsServer } from '#kit/testing/nats-server.js';
 import { storeKinds } from '#kit/testing/stores.js';
@@ -122,7 +120,7 @@ describe('coupon policies with two replicas on one PostgreSQL store', function (
   this.timeout(60_000);
   let nats: NatsServer;
   let coupon: CouponUnderTest;
-  let secondReplica: RunningService<ServiceConfig>;
+  let secondReplica: CouponUnderTest;
   let traffic: EventTraffic;
   let published: ReceivedEvent[];
 

@@ -4,21 +4,17 @@ import { CustomerServiceClient, type CustomerServiceService } from '#contracts/c
 import type { ServiceConfig } from '#kit/config/service-config.js';
 import { customerEvents } from '#kit/contracts/events.js';
 import type { ReceivedEvent } from '#kit/events/event.js';
-import { createGrpcClient, type GrpcClient } from '#kit/grpc/client.js';
-import type { RunningService } from '#kit/host/service-host.js';
-import { createLogger } from '#kit/log/log.js';
+import type { GrpcClient } from '#kit/grpc/client.js';
 import { EventTraffic } from '#kit/testing/event-traffic.js';
 import { callError, reflect } from '#kit/testing/grpc-probes.js';
 import { NatsServer } from '#kit/testing/nats-server.js';
-import type { TestDatabase } from '#kit/testing/postgres.js';
-import { createTestStore } from '#kit/testing/stores.js';
+import { startServiceUnderTest, type ServiceUnderTest } from '#kit/testing/service-under-test.js';
 import { customer } from '../src/main.js';
 
 describe('customer over gRPC', function () {
   this.timeout(30_000);
   let nats: NatsServer;
-  let store: TestDatabase;
-  let service: RunningService<ServiceConfig>;
+  let service: ServiceUnderTest<ServiceConfig, typeof CustomerServiceService>;
   let address: string;
   let client: GrpcClient<typeof CustomerServiceService>;
   let traffic: EventTraffic;
@@ -26,21 +22,15 @@ describe('customer over gRPC', function () {
 
   before(async () => {
     nats = await NatsServer.start();
-    store = await createTestStore('postgres', 'customer');
-    service = await customer.start(
-      customer.readConfig({ NATS_URL: nats.url, DATABASE_URL: store.url, GRPC_PORT: '0', ADMIN_PORT: '0', LOG_LEVEL: 'silent' }),
-    );
-    address = `127.0.0.1:${service.grpcPort}`;
-    client = createGrpcClient(CustomerServiceClient, { caller: 'edge', callee: 'customer', address, inProcessResilience: false, log: createLogger('test', 'silent') });
+    service = await startServiceUnderTest(customer, CustomerServiceClient, { natsUrl: nats.url, store: 'postgres' });
+    ({ address, client } = service);
     traffic = await EventTraffic.open(nats.url);
     registered = await traffic.watch([customerEvents.CustomerRegistered]);
   });
 
   after(async () => {
     await traffic.close();
-    client.close();
     await service.stop();
-    await store.drop();
     await nats.stop();
   });
 

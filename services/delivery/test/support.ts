@@ -4,47 +4,23 @@ import { CancelReason, type OrderCancelled, type OrderPlaced } from '#contracts/
 import type { ServiceConfig } from '#kit/config/service-config.js';
 import { catalogEvents, orderEvents } from '#kit/contracts/events.js';
 import type { EventType, NewEvent } from '#kit/events/event.js';
-import { createGrpcClient, type GrpcClient } from '#kit/grpc/client.js';
-import type { RunningService } from '#kit/host/service-host.js';
-import { createLogger } from '#kit/log/log.js';
+import { startServiceUnderTest, type ServiceUnderTest } from '#kit/testing/service-under-test.js';
 import { delivery } from '../src/main.js';
 
-/** A real delivery process in-process on the given store, the test's nats-server and free ports. */
-export interface DeliveryUnderTest {
-  service: RunningService<ServiceConfig>;
-  client: GrpcClient<typeof DeliveryServiceService>;
-  address: string;
+/** A real delivery process in-process on the given store (replicas may share it; stop() keeps it), the test's nats-server and free ports. */
+export interface DeliveryUnderTest extends ServiceUnderTest<ServiceConfig, typeof DeliveryServiceService> {
   /** The delivery of `orderId`, or undefined while there is none. */
   deliveryOf(orderId: number): Promise<Delivery | undefined>;
-  /** Stops the process; the store stays (replicas may share it). */
-  stop(): Promise<void>;
 }
 
 export async function startDeliveryUnderTest(natsUrl: string, databaseUrl: string): Promise<DeliveryUnderTest> {
-  const service = await delivery.start(
-    delivery.readConfig({ NATS_URL: natsUrl, DATABASE_URL: databaseUrl, GRPC_PORT: '0', ADMIN_PORT: '0', LOG_LEVEL: 'silent' }),
-  );
-  const address = `127.0.0.1:${service.grpcPort}`;
-  const client = createGrpcClient(DeliveryServiceClient, {
-    caller: 'edge',
-    callee: 'delivery',
-    address,
-    inProcessResilience: false,
-    log: createLogger('test', 'silent'),
-  });
-  return {
-    service,
-    client,
-    address,
-    async deliveryOf(orderId) {
-      const { deliveries } = await client.call('listDeliveries', { orderId, customerId: 0, states: [], pageSize: 1, pageToken: '' });
+  const under = await startServiceUnderTest(delivery, DeliveryServiceClient, { natsUrl, store: { url: databaseUrl } });
+  return Object.assign(under, {
+    async deliveryOf(orderId: number): Promise<Delivery | undefined> {
+      const { deliveries } = await under.client.call('listDeliveries', { orderId, customerId: 0, states: [], pageSize: 1, pageToken: '' });
       return deliveries[0];
     },
-    async stop() {
-      client.close();
-      await service.stop();
-    },
-  };
+  });
 }
 
 /** An event as another service publishes it: its payload checked against the contract, the order as correlation id. */

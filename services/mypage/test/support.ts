@@ -6,39 +6,16 @@ import { catalogEvents, couponEvents, customerEvents, deliveryEvents, orderEvent
 import type { Knex } from '#kit/db/database.js';
 import type { NewEvent } from '#kit/events/event.js';
 import { replayPositionsTable } from '#kit/events/replay.js';
-import { createGrpcClient, type GrpcClient } from '#kit/grpc/client.js';
-import type { RunningService } from '#kit/host/service-host.js';
-import { createLogger } from '#kit/log/log.js';
 import { waitFor } from '#kit/testing/ports.js';
+import { startServiceUnderTest, type ServiceUnderTest } from '#kit/testing/service-under-test.js';
 import { myPageTables } from '../src/adapters/db/migrations.js';
 import { myPage, type MyPageConfig } from '../src/main.js';
 
-/** One replica of my page in-process: the test's nats-server, a store of its own, free ports. */
-export interface MyPageReplica {
-  service: RunningService<MyPageConfig>;
-  client: GrpcClient<typeof MyPageServiceService>;
-  stop(): Promise<void>;
-}
+/** One replica of my page in-process: the test's nats-server, a store of its own (stop() keeps it), free ports. */
+export type MyPageReplica = ServiceUnderTest<MyPageConfig, typeof MyPageServiceService>;
 
-export async function startReplica(natsUrl: string, databaseUrl: string, env: Record<string, string> = {}): Promise<MyPageReplica> {
-  const service = await myPage.start(
-    myPage.readConfig({ NATS_URL: natsUrl, DATABASE_URL: databaseUrl, GRPC_PORT: '0', ADMIN_PORT: '0', LOG_LEVEL: 'silent', ...env }),
-  );
-  const client = createGrpcClient(MyPageServiceClient, {
-    caller: 'edge',
-    callee: 'mypage',
-    address: `127.0.0.1:${service.grpcPort}`,
-    inProcessResilience: false,
-    log: createLogger('test', 'silent'),
-  });
-  return {
-    service,
-    client,
-    async stop() {
-      client.close();
-      await service.stop();
-    },
-  };
+export function startReplica(natsUrl: string, databaseUrl: string, env: Record<string, string> = {}): Promise<MyPageReplica> {
+  return startServiceUnderTest(myPage, MyPageServiceClient, { natsUrl, store: { url: databaseUrl }, env });
 }
 
 /** Every row of every table of the view, and the stream position, in key order: for comparing replicas. */

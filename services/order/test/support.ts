@@ -3,91 +3,34 @@ import { CatalogServiceClient, type CatalogServiceService } from '#contracts/cat
 import { CouponServiceClient, CouponServiceService, type Coupon, type CouponServiceServer, type GetCouponRequest } from '#contracts/coupon/v1/coupon.js';
 import { OrderServiceClient, type Order, type OrderServiceService, type PlaceOrderRequest } from '#contracts/order/v1/order.js';
 import type { ServiceConfig } from '#kit/config/service-config.js';
-import { createGrpcClient, type GeneratedClientConstructor, type GrpcClient, type ServiceShape } from '#kit/grpc/client.js';
 import { startGrpcServer } from '#kit/grpc/server.js';
 import { unary } from '#kit/grpc/unary.js';
-import type { RunningService } from '#kit/host/service-host.js';
 import { createLogger } from '#kit/log/log.js';
-import { createTestStore, type StoreKind } from '#kit/testing/stores.js';
+import { startServiceUnderTest, type ServiceUnderTest } from '#kit/testing/service-under-test.js';
+import type { StoreKind } from '#kit/testing/stores.js';
 import { catalog } from '../../catalog/src/main.js';
 import { coupon } from '../../coupon/src/main.js';
-import { order } from '../src/main.js';
+import { order, type OrderConfig } from '../src/main.js';
 
-const silent = createLogger('test', 'silent');
-
-/** A client as the edge would hold it: the edge -> service deadline, no in-process retries. */
-function edgeClient<S extends ServiceShape<S>>(Generated: GeneratedClientConstructor<S>, callee: string, address: string): GrpcClient<S> {
-  return createGrpcClient(Generated, { caller: 'edge', callee, address, inProcessResilience: false, log: silent });
-}
-
-const serviceEnv = (natsUrl: string, databaseUrl: string, grpcPort = 0): NodeJS.ProcessEnv => ({
-  NATS_URL: natsUrl,
-  DATABASE_URL: databaseUrl,
-  GRPC_PORT: String(grpcPort),
-  ADMIN_PORT: '0',
-  LOG_LEVEL: 'silent',
-});
-
-/** A real catalog in-process that can be stopped and started again on the same port and store. */
-export interface CatalogUnderTest {
-  client: GrpcClient<typeof CatalogServiceService>;
-  address: string;
-  /** Stops the process as a SIGTERM would; the port and the store stay for resume(). */
-  pause(): Promise<void>;
-  resume(): Promise<void>;
-  stop(): Promise<void>;
+/** A real catalog in-process that can be paused and resumed on the same port and store. */
+export interface CatalogUnderTest extends ServiceUnderTest<ServiceConfig, typeof CatalogServiceService> {
   newBook(stock: number): Promise<number>;
 }
 
 export async function startCatalogUnderTest(natsUrl: string): Promise<CatalogUnderTest> {
-  const store = await createTestStore('sqlite', 'catalog');
-  let running: RunningService<ServiceConfig> | undefined = await catalog.start(catalog.readConfig(serviceEnv(natsUrl, store.url)));
-  const port = running.grpcPort;
-  const address = `127.0.0.1:${port}`;
-  const client = edgeClient(CatalogServiceClient, 'catalog', address);
-  const pause = async (): Promise<void> => {
-    await running?.stop();
-    running = undefined;
-  };
-  return {
-    client,
-    address,
-    pause,
-    async resume() {
-      running ??= await catalog.start(catalog.readConfig(serviceEnv(natsUrl, store.url, port)));
-    },
-    async stop() {
-      client.close();
-      await pause();
-      await store.drop();
-    },
-    async newBook(stock) {
-      const book = await client.call('createBook', { bookName: `Book with ${stock}`, stock, price: 1200 });
+  const under = await startServiceUnderTest(catalog, CatalogServiceClient, { natsUrl });
+  return Object.assign(under, {
+    async newBook(stock: number): Promise<number> {
+      const book = await under.client.call('createBook', { bookName: `Book with ${stock}`, stock, price: 1200 });
       return book.id;
     },
-  };
+  });
 }
 
-export interface CouponUnderTest {
-  client: GrpcClient<typeof CouponServiceService>;
-  address: string;
-  stop(): Promise<void>;
-}
+export type CouponUnderTest = ServiceUnderTest<ServiceConfig, typeof CouponServiceService>;
 
-export async function startCouponUnderTest(natsUrl: string): Promise<CouponUnderTest> {
-  const store = await createTestStore('sqlite', 'coupon');
-  const running = await coupon.start(coupon.readConfig(serviceEnv(natsUrl, store.url)));
-  const address = `127.0.0.1:${running.grpcPort}`;
-  const client = edgeClient(CouponServiceClient, 'coupon', address);
-  return {
-    client,
-    address,
-    async stop() {
-      client.close();
-      await running.stop();
-      await store.drop();
-    },
-  };
+export function startCouponUnderTest(natsUrl: string): Promise<CouponUnderTest> {
+  return startServiceUnderTest(coupon, CouponServiceClient, { natsUrl });
 }
 
 /**
@@ -101,38 +44,19 @@ export async function startStandInCoupon(getCoupon: (request: GetCouponRequest) 
     host: '127.0.0.1',
     port: 0,
     services: [{ definition: CouponServiceService, implementation }],
-    log: silent,
+    log: createLogger('test', 'silent'),
   });
   return { address: `127.0.0.1:${server.port}`, stop: () => server.shutdown(0) };
 }
 
-export interface OrderUnderTest {
-  client: GrpcClient<typeof OrderServiceService>;
-  address: string;
-  stop(): Promise<void>;
-}
+export type OrderUnderTest = ServiceUnderTest<OrderConfig, typeof OrderServiceService>;
 
-export async function startOrderUnderTest(options: {
-  natsUrl: string;
-  catalogAddress: string;
-  couponAddress: string;
-  kind?: StoreKind;
-}): Promise<OrderUnderTest> {
-  const store = await createTestStore(options.kind ?? 'sqlite', 'order');
-  const running = await order.start(
-    order.readConfig({ ...serviceEnv(options.natsUrl, store.url), CATALOG_ADDR: options.catalogAddress, COUPON_ADDR: options.couponAddress }),
-  );
-  const address = `127.0.0.1:${running.grpcPort}`;
-  const client = edgeClient(OrderServiceClient, 'order', address);
-  return {
-    client,
-    address,
-    async stop() {
-      client.close();
-      await running.stop();
-      await store.drop();
-    },
-  };
+export function startOrderUnderTest(options: { natsUrl: string; catalogAddress: string; couponAddress: string; kind?: StoreKind }): Promise<OrderUnderTest> {
+  return startServiceUnderTest(order, OrderServiceClient, {
+    natsUrl: options.natsUrl,
+    store: options.kind,
+    env: { CATALOG_ADDR: options.catalogAddress, COUPON_ADDR: options.couponAddress },
+  });
 }
 
 /** A PlaceOrder request with sensible defaults. */
