@@ -33,12 +33,15 @@ export class PreparationPolicies {
   }
 
   async whenOrderCancelled(tx: CatalogTransaction, orderId: number): Promise<void> {
-    const deliverable = await tx.deliverableOfOrder(orderId);
+    const seen = await tx.deliverableOfOrder(orderId);
     // OrderCancelled can overtake OrderPlaced on redelivery: wait for the deliverable to exist.
-    if (deliverable === undefined) throw new NotYet(`no deliverable for order ${orderId} yet`);
+    if (seen === undefined) throw new NotYet(`no deliverable for order ${orderId} yet`);
+    const book = await tx.bookForUpdate(seen.bookId);
+    if (book === undefined) throw new NotYet(`book ${seen.bookId} is not in the catalog yet`);
+    // The book's lock serialises every change to its stock and deliverables: while we waited for it,
+    // a stock input may have prepared this deliverable, so decide on what it is now.
+    const deliverable = (await tx.deliverableOfOrder(orderId)) ?? seen;
     if (deliverable.state === 'CANCELLED') return;
-    const book = await tx.bookForUpdate(deliverable.bookId);
-    if (book === undefined) throw new NotYet(`book ${deliverable.bookId} is not in the catalog yet`);
     const now = this.clock.now();
     const cancellation = cancelDeliverable(deliverable, now);
     await tx.saveDeliverables([cancellation.deliverable]);
