@@ -38,3 +38,17 @@ export function toPage<T extends { id: number }>(rows: T[], limit: number): Page
     rows.length > limit && last !== undefined ? Buffer.from(`after:${last.id}`, 'utf8').toString('base64url') : '';
   return { items, nextPageToken };
 }
+
+/** What pageById asks of a query; knex's query builders have it. */
+interface IdOrderedQuery<R> {
+  where(column: 'id', operator: '>', value: number): IdOrderedQuery<R>;
+  orderBy(column: 'id'): IdOrderedQuery<R>;
+  limit(count: number): PromiseLike<R[]>;
+}
+
+/** The requested page of `query`'s rows (already filtered) in id order, each made an item by `toItem`. */
+export async function pageById<R, T extends { id: number }>(query: IdOrderedQuery<R>, request: PageRequest, toItem: (row: R) => T): Promise<Page<T>> {
+  const { limit, afterId } = readPageRequest(request);
+  const rows = await query.where('id', '>', afterId).orderBy('id').limit(limit + 1);
+  return toPage(rows.map(toItem), limit);
+}

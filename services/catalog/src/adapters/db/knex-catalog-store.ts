@@ -1,7 +1,7 @@
 import type { Knex } from '#kit/db/database.js';
 import { OutboxStore } from '#kit/db/outbox-store.js';
 import { OutboxTransaction } from '#kit/db/outbox-transaction.js';
-import { readPageRequest, toPage, type Page, type PageRequest } from '#kit/db/pagination.js';
+import { pageById, type Page, type PageRequest } from '#kit/db/pagination.js';
 import type { NewEvent, ReceivedEvent } from '#kit/events/event.js';
 import type { CatalogStore, CatalogTransaction, DeliverableFilter } from '../../app/ports.js';
 import type { Book, NewBook } from '../../domain/book.js';
@@ -22,28 +22,22 @@ export class KnexCatalogStore extends OutboxStore<KnexCatalogTransaction> implem
     return row === undefined ? undefined : toBook(row);
   }
 
-  async books(request: PageRequest): Promise<Page<Book>> {
-    const { limit, afterId } = readPageRequest(request);
-    const rows = await this.db.knex<BookRow>('books').where('id', '>', afterId).orderBy('id').limit(limit + 1);
-    return toPage(rows.map(toBook), limit);
+  books(request: PageRequest): Promise<Page<Book>> {
+    return pageById(this.db.knex<BookRow>('books'), request, toBook);
   }
 
-  async stockInputs(bookId: number | undefined, request: PageRequest): Promise<Page<StockInput>> {
-    const { limit, afterId } = readPageRequest(request);
-    const query = this.db.knex<StockInputRow>('stock_inputs').where('id', '>', afterId);
+  stockInputs(bookId: number | undefined, request: PageRequest): Promise<Page<StockInput>> {
+    const query = this.db.knex<StockInputRow>('stock_inputs');
     if (bookId !== undefined) void query.where({ book_id: bookId });
-    const rows = await query.orderBy('id').limit(limit + 1);
-    return toPage(rows.map(toStockInput), limit);
+    return pageById(query, request, toStockInput);
   }
 
-  async deliverables(filter: DeliverableFilter, request: PageRequest): Promise<Page<Deliverable>> {
-    const { limit, afterId } = readPageRequest(request);
-    const query = this.db.knex<DeliverableRow>('deliverables').where('id', '>', afterId);
+  deliverables(filter: DeliverableFilter, request: PageRequest): Promise<Page<Deliverable>> {
+    const query = this.db.knex<DeliverableRow>('deliverables');
     if (filter.orderId !== undefined) void query.where({ order_id: filter.orderId });
     if (filter.bookId !== undefined) void query.where({ book_id: filter.bookId });
     if (filter.states !== undefined) void query.whereIn('state', [...filter.states]);
-    const rows = await query.orderBy('id').limit(limit + 1);
-    return toPage(rows.map(toDeliverable), limit);
+    return pageById(query, request, toDeliverable);
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Knex } from '#kit/db/database.js';
 import { OutboxStore } from '#kit/db/outbox-store.js';
 import { OutboxTransaction } from '#kit/db/outbox-transaction.js';
-import { readPageRequest, toPage, type Page, type PageRequest } from '#kit/db/pagination.js';
+import { pageById, type Page, type PageRequest } from '#kit/db/pagination.js';
 import type { NewEvent, ReceivedEvent } from '#kit/events/event.js';
 import type { CouponStore, CouponTransaction } from '../../app/ports.js';
 import type { Coupon, NewCoupon } from '../../domain/coupon.js';
@@ -21,12 +21,10 @@ export class KnexCouponStore extends OutboxStore<KnexCouponTransaction> implemen
     return row === undefined ? undefined : toCoupon(row);
   }
 
-  async coupons(customerId: number | undefined, request: PageRequest): Promise<Page<Coupon>> {
-    const { limit, afterId } = readPageRequest(request);
-    const query = this.db.knex<CouponRow>('coupons').where('id', '>', afterId);
+  coupons(customerId: number | undefined, request: PageRequest): Promise<Page<Coupon>> {
+    const query = this.db.knex<CouponRow>('coupons');
     if (customerId !== undefined) void query.where({ customer_id: customerId });
-    const rows = await query.orderBy('id').limit(limit + 1);
-    return toPage(rows.map(toCoupon), limit);
+    return pageById(query, request, toCoupon);
   }
 }
 

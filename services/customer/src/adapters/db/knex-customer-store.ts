@@ -1,7 +1,7 @@
 import type { Knex } from '#kit/db/database.js';
 import { OutboxStore } from '#kit/db/outbox-store.js';
 import { OutboxTransaction } from '#kit/db/outbox-transaction.js';
-import { readPageRequest, toPage, type Page, type PageRequest } from '#kit/db/pagination.js';
+import { pageById, type Page, type PageRequest } from '#kit/db/pagination.js';
 import type { NewEvent } from '#kit/events/event.js';
 import type { CustomerStore, CustomerTransaction } from '../../app/ports.js';
 import type { Customer } from '../../domain/customer.js';
@@ -20,10 +20,8 @@ export class KnexCustomerStore extends OutboxStore<KnexCustomerTransaction> impl
     return row === undefined ? undefined : toCustomer(row);
   }
 
-  async customers(request: PageRequest): Promise<Page<Customer>> {
-    const { limit, afterId } = readPageRequest(request);
-    const rows = await this.db.knex<CustomerRow>('customers').where('id', '>', afterId).orderBy('id').limit(limit + 1);
-    return toPage(rows.map(toCustomer), limit);
+  customers(request: PageRequest): Promise<Page<Customer>> {
+    return pageById(this.db.knex<CustomerRow>('customers'), request, toCustomer);
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Knex } from '#kit/db/database.js';
 import { OutboxStore } from '#kit/db/outbox-store.js';
 import { OutboxTransaction } from '#kit/db/outbox-transaction.js';
-import { readPageRequest, toPage, type Page, type PageRequest } from '#kit/db/pagination.js';
+import { pageById, type Page, type PageRequest } from '#kit/db/pagination.js';
 import type { NewEvent, ReceivedEvent } from '#kit/events/event.js';
 import type { DeliveryFilter, DeliveryStore, DeliveryTransaction } from '../../app/ports.js';
 import type { Delivery, NewDelivery } from '../../domain/delivery.js';
@@ -20,14 +20,12 @@ export class KnexDeliveryStore extends OutboxStore<KnexDeliveryTransaction> impl
     return row === undefined ? undefined : toDelivery(row);
   }
 
-  async deliveries(filter: DeliveryFilter, request: PageRequest): Promise<Page<Delivery>> {
-    const { limit, afterId } = readPageRequest(request);
-    const query = this.db.knex<DeliveryRow>('deliveries').where('id', '>', afterId);
+  deliveries(filter: DeliveryFilter, request: PageRequest): Promise<Page<Delivery>> {
+    const query = this.db.knex<DeliveryRow>('deliveries');
     if (filter.orderId !== undefined) void query.where({ order_id: filter.orderId });
     if (filter.customerId !== undefined) void query.where({ customer_id: filter.customerId });
     if (filter.states !== undefined) void query.whereIn('state', [...filter.states]);
-    const rows = await query.orderBy('id').limit(limit + 1);
-    return toPage(rows.map(toDelivery), limit);
+    return pageById(query, request, toDelivery);
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Knex } from '#kit/db/database.js';
 import { OutboxStore } from '#kit/db/outbox-store.js';
 import { OutboxTransaction } from '#kit/db/outbox-transaction.js';
-import { readPageRequest, toPage, type Page, type PageRequest } from '#kit/db/pagination.js';
+import { pageById, type Page, type PageRequest } from '#kit/db/pagination.js';
 import type { NewEvent, ReceivedEvent } from '#kit/events/event.js';
 import type { OrderFilter, OrderStore, OrderTransaction } from '../../app/ports.js';
 import type { OrderEvent } from '../../domain/events.js';
@@ -20,12 +20,10 @@ export class KnexOrderStore extends OutboxStore<KnexOrderTransaction> implements
     return row === undefined ? undefined : toOrder(row);
   }
 
-  async orders(filter: OrderFilter, request: PageRequest): Promise<Page<Order>> {
-    const { limit, afterId } = readPageRequest(request);
-    const query = this.db.knex<OrderRow>('orders').where('id', '>', afterId);
+  orders(filter: OrderFilter, request: PageRequest): Promise<Page<Order>> {
+    const query = this.db.knex<OrderRow>('orders');
     if (filter.customerId !== undefined) void query.where({ customer_id: filter.customerId });
-    const rows = await query.orderBy('id').limit(limit + 1);
-    return toPage(rows.map(toOrder), limit);
+    return pageById(query, request, toOrder);
   }
 }
 
