@@ -43,6 +43,8 @@ describe('catalog over gRPC', function () {
     ['a zero stock input', () => catalog.client.call('inputStock', { bookId: 1, quantity: 0, inCharger: 'kim' }), 'quantity'],
     ['a stock input without who received it', () => catalog.client.call('inputStock', { bookId: 1, quantity: 1, inCharger: '' }), 'inCharger'],
     ['a page size over 100', () => catalog.client.call('listBooks', { pageSize: 101, pageToken: '' }), 'pageSize'],
+    ['an update of book 0', () => catalog.client.call('updateBook', { id: 0, price: 1, bookName: undefined }), 'id'],
+    ['a negative order filter', () => catalog.client.call('listDeliverables', { pageSize: 0, pageToken: '', orderId: -1, bookId: 0, states: [] }), 'orderId'],
     ['an unknown deliverable state', () => catalog.client.call('listDeliverables', { pageSize: 0, pageToken: '', orderId: 0, bookId: 0, states: [DeliverableState.DELIVERABLE_STATE_UNSPECIFIED] }), 'states'],
   ];
   for (const [what, call, field] of invalidCases) {

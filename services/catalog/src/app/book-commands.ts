@@ -1,4 +1,5 @@
 import { notFound } from '#kit/domain/errors.js';
+import { checkId } from '#kit/domain/ids.js';
 import { addStock, changeBook, registerBook, type Book, type BookChange, type NewBook } from '../domain/book.js';
 import { checkStockInput, type NewStockInput, type StockInput } from '../domain/stock-input.js';
 import type { CatalogStore, Clock } from './ports.js';
@@ -21,7 +22,7 @@ export class BookCommands {
 
   updateBook(id: number, change: BookChange): Promise<Book> {
     return this.store.transaction(async (tx) => {
-      const book = await tx.bookForUpdate(id);
+      const book = await tx.bookForUpdate(checkId('id', id));
       if (book === undefined) throw notFound(`book ${id}`);
       const changed = changeBook(book, change, this.clock.now());
       await tx.saveBook(changed);

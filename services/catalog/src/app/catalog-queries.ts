@@ -1,4 +1,5 @@
-import { invalid, notFound } from '#kit/domain/errors.js';
+import { notFound } from '#kit/domain/errors.js';
+import { checkId, optionalId } from '#kit/domain/ids.js';
 import type { Page, PageRequest } from '#kit/db/pagination.js';
 import type { Book } from '../domain/book.js';
 import type { Deliverable } from '../domain/deliverable.js';
@@ -20,22 +21,17 @@ export class CatalogQueries {
   }
 
   stockInputs(bookId: number, page: PageRequest): Promise<Page<StockInput>> {
-    return this.store.stockInputs(bookId === 0 ? undefined : checkId('bookId', bookId), page);
+    return this.store.stockInputs(optionalId('bookId', bookId), page);
   }
 
   deliverables(filter: DeliverableFilter, page: PageRequest): Promise<Page<Deliverable>> {
     return this.store.deliverables(
       {
-        orderId: filter.orderId === 0 ? undefined : filter.orderId,
-        bookId: filter.bookId === 0 ? undefined : filter.bookId,
+        orderId: optionalId('orderId', filter.orderId ?? 0),
+        bookId: optionalId('bookId', filter.bookId ?? 0),
         states: filter.states?.length === 0 ? undefined : filter.states,
       },
       page,
     );
   }
-}
-
-function checkId(field: string, id: number): number {
-  if (!Number.isSafeInteger(id) || id <= 0) throw invalid(field, 'must be an id > 0');
-  return id;
 }

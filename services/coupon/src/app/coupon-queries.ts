@@ -1,4 +1,5 @@
-import { invalid, notFound } from '#kit/domain/errors.js';
+import { checkId } from '#kit/domain/ids.js';
+import { notFound } from '#kit/domain/errors.js';
 import type { Page, PageRequest } from '#kit/db/pagination.js';
 import type { Coupon } from '../domain/coupon.js';
 import type { CouponStore } from './ports.js';
@@ -17,9 +18,4 @@ export class CouponQueries {
   async coupons(customerId: number, page: PageRequest): Promise<Page<Coupon>> {
     return this.store.coupons(customerId === 0 ? undefined : checkId('customerId', customerId), page);
   }
-}
-
-function checkId(field: string, id: number): number {
-  if (!Number.isSafeInteger(id) || id <= 0) throw invalid(field, 'must be an id > 0');
-  return id;
 }

@@ -1,6 +1,6 @@
 import { catalogEvents, orderEvents } from '#kit/contracts/events.js';
 import type { Knex } from '#kit/db/database.js';
-import type { EventType, ReceivedEvent } from '#kit/events/event.js';
+import { isEvent, type EventType, type ReceivedEvent } from '#kit/events/event.js';
 import type { PreparationPolicies } from '../../app/preparation-policies.js';
 import type { KnexCatalogStore } from '../db/knex-catalog-store.js';
 
@@ -23,8 +23,4 @@ export function catalogEventHandler(store: KnexCatalogStore, policies: Preparati
       await policies.whenStockInputted(tx, event.payload.bookId);
     }
   };
-}
-
-function isEvent<T>(event: ReceivedEvent, type: EventType<T>): event is ReceivedEvent<T> {
-  return event.subject === type.subject;
 }
