@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { CustomerRegistered } from '#contracts/events/v1/customer.js';
 import { openDatabase, type Database } from '#kit/db/database.js';
-import { DomainError } from '#kit/domain/errors.js';
 import { EventHeader } from '#kit/events/headers.js';
 import { eventMigrations, outboxTable } from '#kit/events/migrations.js';
+import { rejectionOf } from '#kit/testing/domain-errors.js';
 import { createTestStore, storeKinds } from '#kit/testing/stores.js';
 import type { TestDatabase } from '#kit/testing/postgres.js';
 import { CustomerCommands } from '../src/app/customer-commands.js';
@@ -11,15 +11,6 @@ import { CustomerQueries } from '../src/app/customer-queries.js';
 import { systemClock } from '../src/app/ports.js';
 import { customerMigrations } from '../src/adapters/db/migrations.js';
 import { KnexCustomerStore } from '../src/adapters/db/knex-customer-store.js';
-
-async function rejectionOf(promise: Promise<unknown>): Promise<DomainError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (error instanceof DomainError) return error;
-  throw new Error(`expected a domain error, got ${String(error)}`);
-}
 
 for (const kind of storeKinds) {
   describe(`customer store on ${kind}`, () => {

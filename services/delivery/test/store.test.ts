@@ -6,6 +6,7 @@ import { DomainError } from '#kit/domain/errors.js';
 import { NotYet } from '#kit/events/event.js';
 import { EventHeader } from '#kit/events/headers.js';
 import { eventMigrations, outboxTable } from '#kit/events/migrations.js';
+import { rejectionOf } from '#kit/testing/domain-errors.js';
 import { createTestStore, storeKinds } from '#kit/testing/stores.js';
 import type { TestDatabase } from '#kit/testing/postgres.js';
 import { CourierCommands } from '../src/app/courier-commands.js';
@@ -18,15 +19,6 @@ import type { NewDelivery } from '../src/domain/delivery.js';
 
 const everything = { orderId: 0, customerId: 0, states: [] } as const;
 const firstPage = { pageSize: 100, pageToken: '' };
-
-async function rejectionOf(promise: Promise<unknown>): Promise<DomainError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (error instanceof DomainError) return error;
-  throw new Error(`expected a domain error, got ${String(error)}`);
-}
 
 for (const kind of storeKinds) {
   describe(`delivery store on ${kind}`, () => {

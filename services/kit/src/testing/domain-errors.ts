@@ -13,3 +13,13 @@ export function refusalOf(work: () => unknown): string | undefined {
   }
   return undefined;
 }
+
+/** The domain error `promise` rejects with, for store and use-case tests; fails the test on anything else. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<DomainError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  if (error instanceof DomainError) return error;
+  throw new Error(`expected a domain error, got ${String(error)}`);
+}
