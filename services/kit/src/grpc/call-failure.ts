@@ -3,7 +3,8 @@ import { GrpcError } from './grpc-error.js';
 
 /**
  * A failed call in the caller's words: which callee, and what went wrong (unreachable, too slow,
- * broken). An answer such as NOT_FOUND keeps the callee's own words.
+ * broken). An answer such as NOT_FOUND keeps the callee's own words. The transport's own text
+ * (addresses, socket errors) stays in the cause, for the log, and out of what clients are told.
  */
 export function describeFailure(callee: string, error: ServiceError, timeoutMs: number): GrpcError {
   return new GrpcError(error.code, failureMessage(callee, error, timeoutMs), { cause: error });
@@ -12,13 +13,13 @@ export function describeFailure(callee: string, error: ServiceError, timeoutMs: 
 function failureMessage(callee: string, { code, details }: ServiceError, timeoutMs: number): string {
   switch (code) {
     case status.UNAVAILABLE:
-      return `${callee} is unavailable: ${details}`;
+      return `${callee} is unavailable`;
     case status.DEADLINE_EXCEEDED:
       return `${callee} did not answer within ${timeoutMs} ms`;
     case status.INTERNAL:
     case status.UNKNOWN:
     case status.DATA_LOSS:
-      return `${callee} failed: ${details}`;
+      return `${callee} failed`;
     default:
       return details;
   }

@@ -79,9 +79,14 @@ export function createGrpcClient<S extends ServiceShape<S>>(
         (timeoutMs) =>
           new Promise<ResponseOf<S[K]>>((resolve, reject) => {
             client.makeUnaryRequest(path, requestSerialize, responseDeserialize, request, metadata.clone(), { deadline: Date.now() + timeoutMs }, (error, response) => {
-              if (error !== null) reject(describeFailure(callee, error, timeoutMs));
-              // grpc-js passes a response whenever it passes no error.
-              else resolve(response as ResponseOf<S[K]>);
+              if (error === null) {
+                // grpc-js passes a response whenever it passes no error.
+                resolve(response as ResponseOf<S[K]>);
+                return;
+              }
+              const failure = describeFailure(callee, error, timeoutMs);
+              if (failure.message !== error.details) log.warn({ method, code: error.code, transport: error.details }, failure.message);
+              reject(failure);
             });
           }),
       );
