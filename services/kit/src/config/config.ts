@@ -21,6 +21,8 @@ export interface ConfigReader {
   oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T;
   /** host:port of a gRPC peer, resolved by DNS in a cluster and set by the local mesh on one machine. */
   address(name: string, fallback?: string): string;
+  /** A URL that must start with one of `schemes` (e.g. 'postgres://', 'sqlite:'). */
+  url(name: string, fallback: string, schemes: readonly string[]): string;
 }
 
 export function readConfig<T>(build: (env: ConfigReader) => T, env: Env = process.env): T {
@@ -84,9 +86,19 @@ export function readConfig<T>(build: (env: ConfigReader) => T, env: Env = proces
       if (!/^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/.test(value)) problems.push(`${name} must be host:port, got "${value}"`);
       return value;
     },
+    url(name, fallback, schemes) {
+      const value = raw(name) ?? fallback;
+      if (!schemes.some((scheme) => value.startsWith(scheme))) problems.push(`${name} must start with ${schemes.join(' or ')}, got "${redacted(value)}"`);
+      return value;
+    },
   };
 
   const config = build(reader);
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** A URL as it may be shown in a log: without its password. */
+function redacted(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 }
