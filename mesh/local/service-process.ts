@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { killWithParent } from '#kit/testing/child-processes.js';
 import { waitFor } from '#kit/testing/ports.js';
 
 export interface ServiceProcessSpec {
@@ -28,7 +29,10 @@ export class ServiceProcess {
     const child = spawn(process.execPath, ['--import', 'tsx', this.spec.entry], {
       env: { ...process.env, ...this.spec.env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // A process group of its own: Ctrl-C reaches only the runner, which stops services in order.
+      detached: true,
     });
+    killWithParent(child);
     this.child = child;
     this.exitCode = null;
     for (const stream of [child.stdout, child.stderr]) {

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { killWithParent } from './child-processes.js';
 import { freePort, waitFor } from './ports.js';
 
 /** Where nats-server is: NATS_SERVER_BIN, then PATH, then Debian's /usr/sbin. */
@@ -44,7 +45,9 @@ export class NatsServer {
   async resume(): Promise<void> {
     if (this.child !== undefined) return;
     const args = ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-m', String(this.monitorPort), '-sd', this.storeDir];
-    const child = spawn(natsServerBinary(), args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    // Its own process group, so a Ctrl-C meant for the runner does not stop the broker under the services.
+    const child = spawn(natsServerBinary(), args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    killWithParent(child);
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-4000);
