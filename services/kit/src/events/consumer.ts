@@ -1,13 +1,12 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import type { Knex } from 'knex';
 import { withLogContext, type Logger } from '../log/log.js';
 import { NotYet, type EventType, type ReceivedEvent } from './event.js';
 import { publishDeadLetter } from './dead-letter.js';
-import { traceIdOf } from './headers.js';
 import { eventsDeadLettered, eventsFailed, eventsHandled } from './metrics.js';
 import { claimEvent } from './processed-events.js';
-import { receivedEvent } from './received.js';
+import { ReadLoop } from './read-loop.js';
+import { eventLogContext, receivedEvent } from './received.js';
 import { eventStream } from './streams.js';
 
 export interface ConsumeOptions {
@@ -50,9 +49,7 @@ const restartDelayMs = 1_000;
 export class DurableConsumer implements EventConsumer {
   private readonly types: ReadonlyMap<string, EventType<unknown>>;
   private readonly settings: Required<Pick<ConsumeOptions, 'maxDeliver' | 'backoffMs' | 'notYetLimit'>>;
-  private readonly stopping = new AbortController();
-  private messages: ConsumerMessages | undefined;
-  private readonly running: Promise<void>;
+  private readonly loop = new ReadLoop();
 
   constructor(
     private readonly js: JetStreamClient,
@@ -66,19 +63,11 @@ export class DurableConsumer implements EventConsumer {
       backoffMs: options.backoffMs ?? consumeDefaults.backoffMs,
       notYetLimit: options.notYetLimit ?? consumeDefaults.notYetLimit,
     };
-    this.running = this.run();
+    this.loop.start(() => this.run());
   }
 
-  async stop(): Promise<void> {
-    if (!this.isStopping()) {
-      this.stopping.abort();
-      await this.messages?.close();
-    }
-    await this.running;
-  }
-
-  private isStopping(): boolean {
-    return this.stopping.signal.aborted;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   private get durable(): string {
@@ -87,21 +76,21 @@ export class DurableConsumer implements EventConsumer {
 
   /** Keeps consuming across broker restarts until stopped. */
   private async run(): Promise<void> {
-    while (!this.isStopping() && !this.isClosed()) {
+    while (!this.loop.isStopping() && !this.isClosed()) {
       try {
         const consumer = await this.js.consumers.get(eventStream, this.durable);
-        this.messages = await consumer.consume({ max_messages: prefetch });
-        if (this.isStopping()) await this.messages.close();
-        for await (const msg of this.messages) {
-          if (this.isStopping()) msg.nak();
+        const messages = this.loop.reading(await consumer.consume({ max_messages: prefetch }));
+        if (this.loop.isStopping()) await messages.close();
+        for await (const msg of messages) {
+          if (this.loop.isStopping()) msg.nak();
           else await this.deliver(msg).catch((error: unknown) => {
             this.log.error({ err: error, consumer: this.durable, subject: msg.subject }, 'event delivery not answered; the broker redelivers it');
           });
         }
       } catch (error) {
-        if (!this.isStopping()) this.log.warn({ err: error, consumer: this.durable }, 'event consumer interrupted; restarting');
+        if (!this.loop.isStopping()) this.log.warn({ err: error, consumer: this.durable }, 'event consumer interrupted; restarting');
       }
-      await sleep(restartDelayMs, undefined, { signal: this.stopping.signal }).catch(() => undefined);
+      await this.loop.pause(restartDelayMs);
     }
   }
 
@@ -118,8 +107,7 @@ export class DurableConsumer implements EventConsumer {
       await this.giveUp(msg, errorText(error));
       return;
     }
-    const context = { correlationId: event.correlationId, eventId: event.id, traceId: traceIdOf(event.traceparent) };
-    await withLogContext(context, () => this.handle(msg, event));
+    await withLogContext(eventLogContext(event), () => this.handle(msg, event));
   }
 
   private async handle(msg: JsMsg, event: ReceivedEvent): Promise<void> {

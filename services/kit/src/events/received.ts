@@ -1,6 +1,6 @@
 import type { JsMsg } from '@nats-io/jetstream';
 import type { EventType, ReceivedEvent } from './event.js';
-import { EventHeader } from './headers.js';
+import { EventHeader, traceIdOf } from './headers.js';
 
 /** A message that can never be handled (missing headers, undecodable payload): poison at once. */
 export class MalformedEvent extends Error {
@@ -44,4 +44,9 @@ function decode<T>(data: Uint8Array, type: EventType<T>): T {
   } catch (error) {
     throw new MalformedEvent(`payload does not decode as ${type.name}: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+/** What every log line written while handling `event` carries. */
+export function eventLogContext(event: ReceivedEvent): { correlationId: string; eventId: string; traceId: string | undefined } {
+  return { correlationId: event.correlationId, eventId: event.id, traceId: traceIdOf(event.traceparent) };
 }

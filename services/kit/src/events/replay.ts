@@ -1,13 +1,12 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { DeliverPolicy, type ConsumerMessages, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
+import { DeliverPolicy, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 import type { Knex } from 'knex';
 import { asNumber } from '../db/columns.js';
 import type { Migration } from '../db/database.js';
 import { withLogContext, type Logger } from '../log/log.js';
 import type { EventType, ReceivedEvent } from './event.js';
-import { traceIdOf } from './headers.js';
 import { eventsFailed, eventsHandled } from './metrics.js';
-import { MalformedEvent, receivedEvent } from './received.js';
+import { ReadLoop } from './read-loop.js';
+import { eventLogContext, MalformedEvent, receivedEvent } from './received.js';
 import { eventStream } from './streams.js';
 
 /**
@@ -81,12 +80,10 @@ export class StreamReader implements StreamReplay {
   private readonly types: ReadonlyMap<string, EventType<unknown>>;
   private readonly batchSize: number;
   private readonly retryDelayMs: readonly number[];
-  private readonly stopping = new AbortController();
-  private messages: ConsumerMessages | undefined;
+  private readonly loop = new ReadLoop();
   private readonly reachedEnd: Promise<void>;
   private markCaughtUp: () => void = () => undefined;
   private markStopped: (error: Error) => void = () => undefined;
-  private readonly running: Promise<void>;
 
   constructor(
     private readonly js: JetStreamClient,
@@ -109,23 +106,15 @@ export class StreamReader implements StreamReplay {
     });
     // Nobody may be waiting for it; a rejection here must not crash the process.
     this.reachedEnd.catch(() => undefined);
-    this.running = this.run();
+    this.loop.start(() => this.run());
   }
 
   caughtUp(): Promise<void> {
     return this.reachedEnd;
   }
 
-  async stop(): Promise<void> {
-    if (!this.isStopping()) {
-      this.stopping.abort();
-      await this.messages?.close();
-    }
-    await this.running;
-  }
-
-  private isStopping(): boolean {
-    return this.stopping.signal.aborted;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   private get name(): string {
@@ -135,16 +124,16 @@ export class StreamReader implements StreamReplay {
   /** Reads from the stored position until stopped; after a failure, reads again from the position then stored. */
   private async run(): Promise<void> {
     let failures = 0;
-    while (!this.isStopping() && !this.isClosed()) {
+    while (!this.loop.isStopping() && !this.isClosed()) {
       try {
         await this.readFromPosition();
         failures = 0;
       } catch (error) {
         failures += 1;
-        if (!this.isStopping()) this.log.warn({ err: error, reader: this.name, failures }, 'stream replay interrupted; reading again from the stored position');
+        if (!this.loop.isStopping()) this.log.warn({ err: error, reader: this.name, failures }, 'stream replay interrupted; reading again from the stored position');
       }
       const delayMs = this.retryDelayMs[Math.max(0, Math.min(failures, this.retryDelayMs.length) - 1)] ?? 0;
-      await sleep(delayMs, undefined, { signal: this.stopping.signal }).catch(() => undefined);
+      await this.loop.pause(delayMs);
     }
     this.markStopped(new Error(`stream replay ${this.name} stopped before it caught up`));
   }
@@ -159,10 +148,9 @@ export class StreamReader implements StreamReplay {
     // What the stream holds for this reader now; caught up once that many are applied.
     let behind = (await consumer.info(true)).num_pending;
     if (behind === 0) this.markCaughtUp();
-    const messages = await consumer.consume({ max_messages: this.batchSize });
-    this.messages = messages;
+    const messages = this.loop.reading(await consumer.consume({ max_messages: this.batchSize }));
     try {
-      if (this.isStopping()) return;
+      if (this.loop.isStopping()) return;
       let batch: JsMsg[] = [];
       for await (const msg of messages) {
         batch.push(msg);
@@ -171,7 +159,7 @@ export class StreamReader implements StreamReplay {
         behind -= batch.length;
         batch = [];
         if (behind <= 0 || msg.info.pending === 0) this.markCaughtUp();
-        if (this.isStopping()) return;
+        if (this.loop.isStopping()) return;
       }
     } finally {
       await messages.close();
@@ -208,7 +196,7 @@ export class StreamReader implements StreamReplay {
   }
 
   private async applyOne(event: ReceivedEvent, trx: Knex.Transaction): Promise<void> {
-    const context = { correlationId: event.correlationId, eventId: event.id, traceId: traceIdOf(event.traceparent) };
+    const context = eventLogContext(event);
     try {
       await withLogContext(context, () => this.options.apply(event, trx));
     } catch (error) {

@@ -1,0 +1,40 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ConsumerMessages } from '@nats-io/jetstream';
+
+/**
+ * The stop switch of a loop that reads a JetStream consumer (a durable consumer's replica, a
+ * replay): stop() closes the messages being read, so the loop's `for await` ends, and waits until
+ * the loop returns; a pause between attempts ends early when stopping.
+ */
+export class ReadLoop {
+  private readonly abort = new AbortController();
+  private messages: ConsumerMessages | undefined;
+  private running: Promise<void> = Promise.resolve();
+
+  /** Runs `loop`, which returns once isStopping(). */
+  start(loop: () => Promise<void>): void {
+    this.running = loop();
+  }
+
+  isStopping(): boolean {
+    return this.abort.signal.aborted;
+  }
+
+  /** `messages`, now the ones stop() closes. */
+  reading(messages: ConsumerMessages): ConsumerMessages {
+    this.messages = messages;
+    return messages;
+  }
+
+  async pause(ms: number): Promise<void> {
+    await sleep(ms, undefined, { signal: this.abort.signal }).catch(() => undefined);
+  }
+
+  async stop(): Promise<void> {
+    if (!this.isStopping()) {
+      this.abort.abort();
+      await this.messages?.close();
+    }
+    await this.running;
+  }
+}
