@@ -7,7 +7,7 @@ import { NatsServer } from '#kit/testing/nats-server.js';
 import { waitFor } from '#kit/testing/ports.js';
 import type { TestDatabase } from '#kit/testing/postgres.js';
 import { createTestStore } from '#kit/testing/stores.js';
-import { bookPrepared, orderCancelled, orderPlaced, startDeliveryUnderTest, stateOf, type DeliveryUnderTest } from './support.js';
+import { bookPrepared, courierMoves, orderCancelled, orderPlaced, orderStateChanged, startDeliveryUnderTest, stateOf, type DeliveryUnderTest } from './support.js';
 
 describe('delivery over gRPC', function () {
   this.timeout(60_000);
@@ -30,17 +30,17 @@ describe('delivery over gRPC', function () {
     await nats.stop();
   });
 
-  /** A delivery brought to `state` the way the shop does it: events, then courier updates. */
+  /** A delivery brought to `state` the way the shop does it: events (the order confirms a start), then courier updates. */
   let nextOrderId = 100;
   const deliveryIn = async (state: 'READY' | 'STARTED' | 'IN_TRANSIT' | 'DELIVERED' | 'CANCELLED', customerId = 7): Promise<number> => {
     const orderId = (nextOrderId += 1);
     await traffic.publish(orderPlaced(orderId, customerId));
     if (state === 'CANCELLED') await traffic.publish(orderCancelled(orderId));
-    else if (state !== 'READY') await traffic.publish(bookPrepared(orderId));
+    else if (state !== 'READY') await traffic.publish(bookPrepared(orderId), orderStateChanged(orderId));
     const settled = state === 'READY' || state === 'CANCELLED' ? state : 'STARTED';
     await waitFor(async () => stateOf(await delivery.deliveryOf(orderId)) === settled, `order ${orderId} ${settled}`, 20_000);
     const id = (await delivery.deliveryOf(orderId))?.id ?? 0;
-    if (state === 'IN_TRANSIT' || state === 'DELIVERED') await update(id, DeliveryState.IN_TRANSIT);
+    if (state === 'IN_TRANSIT' || state === 'DELIVERED') await courierMoves(delivery, id, DeliveryState.IN_TRANSIT);
     if (state === 'DELIVERED') await update(id, DeliveryState.DELIVERED);
     return id;
   };
@@ -53,7 +53,7 @@ describe('delivery over gRPC', function () {
 
   it('moves a delivery STARTED -> IN_TRANSIT -> DELIVERED on courier updates, and reads it back', async () => {
     const id = await deliveryIn('STARTED');
-    expect((await update(id, DeliveryState.IN_TRANSIT)).state).to.equal(DeliveryState.IN_TRANSIT);
+    expect((await courierMoves(delivery, id, DeliveryState.IN_TRANSIT)).state).to.equal(DeliveryState.IN_TRANSIT);
     expect((await update(id, DeliveryState.DELIVERED)).state).to.equal(DeliveryState.DELIVERED);
     const read = await delivery.client.call('getDelivery', { id });
     expect(read).to.include({ id, state: DeliveryState.DELIVERED, deliveryAddress: '1 Tower Hill, London' });

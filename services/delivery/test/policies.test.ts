@@ -8,7 +8,19 @@ import { NatsServer } from '#kit/testing/nats-server.js';
 import { waitFor } from '#kit/testing/ports.js';
 import type { TestDatabase } from '#kit/testing/postgres.js';
 import { createTestStore } from '#kit/testing/stores.js';
-import { bookPrepared, orderCancelled, orderPlaced, startDeliveryUnderTest, stateOf, type DeliveryUnderTest } from './support.js';
+import { status } from '@grpc/grpc-js';
+import { OrderState } from '#contracts/order/v1/order.js';
+import { callError } from '#kit/testing/grpc-probes.js';
+import {
+  bookPrepared,
+  courierMoves,
+  orderCancelled,
+  orderPlaced,
+  orderStateChanged,
+  startDeliveryUnderTest,
+  stateOf,
+  type DeliveryUnderTest,
+} from './support.js';
 
 type DeliveryPayload = DeliveryStarted | DeliveryStatusChanged | DeliveryCancelled;
 
@@ -51,12 +63,15 @@ describe('delivery policies driven by real events', function () {
   let sentinelOrderId = 9_000;
   const publishedSoFar = async (): Promise<void> => {
     const orderId = (sentinelOrderId += 1);
-    await traffic.publish(orderPlaced(orderId), bookPrepared(orderId));
+    await traffic.publish(orderPlaced(orderId), bookPrepared(orderId), orderStateChanged(orderId));
     await untilState(orderId, 'STARTED');
     const started = await delivery.deliveryOf(orderId);
-    await delivery.client.call('updateDeliveryStatus', { id: started?.id ?? 0, state: DeliveryState.IN_TRANSIT });
+    await courierMoves(delivery, started?.id ?? 0, DeliveryState.IN_TRANSIT);
     await nextFor(deliveryEvents.DeliveryStatusChanged, orderId);
   };
+  /** The courier's update of the delivery of `orderId`. */
+  const update = async (orderId: number, state: DeliveryState) =>
+    delivery.client.call('updateDeliveryStatus', { id: (await delivery.deliveryOf(orderId))?.id ?? 0, state });
 
   it('creates a READY delivery for a placed order', async () => {
     await traffic.publish(orderPlaced(101, 55));
@@ -90,11 +105,36 @@ describe('delivery policies driven by real events', function () {
     expect(cancelled.correlationId).to.equal('301');
   });
 
+  it('keeps a STARTED parcel where it is until the order confirms the start, then lets the courier move it', async () => {
+    await traffic.publish(orderPlaced(351), bookPrepared(351), orderStateChanged(351, OrderState.IN_TRANSIT));
+    await untilState(351, 'STARTED');
+    await publishedSoFar();
+    const refused = await callError(update(351, DeliveryState.IN_TRANSIT));
+    expect(refused.code).to.equal(status.FAILED_PRECONDITION);
+    expect(refused.details).to.contain('order 351 has not confirmed the delivery start yet; try again shortly');
+    expect(stateOf(await delivery.deliveryOf(351))).to.equal('STARTED');
+
+    await traffic.publish(orderStateChanged(351));
+    const moved = await courierMoves(delivery, (await delivery.deliveryOf(351))?.id ?? 0, DeliveryState.IN_TRANSIT);
+    expect(moved.state).to.equal(DeliveryState.IN_TRANSIT);
+    expect(publishedFor(351).map((event) => event.event)).to.deep.equal(['DeliveryStarted', 'DeliveryStatusChanged']);
+  });
+
+  it('cancels a STARTED parcel whose start the order has not confirmed, and the courier cannot move it', async () => {
+    await traffic.publish(orderPlaced(361), bookPrepared(361));
+    await untilState(361, 'STARTED');
+    await traffic.publish(orderCancelled(361));
+    const cancelled = await nextFor(deliveryEvents.DeliveryCancelled, 361);
+    expect(cancelled.payload.previousState).to.equal(DeliveryState.STARTED);
+    const refused = await callError(update(361, DeliveryState.IN_TRANSIT));
+    expect(refused.code).to.equal(status.FAILED_PRECONDITION);
+    expect(refused.details).to.contain('its order was cancelled');
+  });
+
   it('recalls a parcel on its way when the order is cancelled', async () => {
-    await traffic.publish(orderPlaced(401), bookPrepared(401));
+    await traffic.publish(orderPlaced(401), bookPrepared(401), orderStateChanged(401));
     await untilState(401, 'STARTED');
-    const started = await delivery.deliveryOf(401);
-    await delivery.client.call('updateDeliveryStatus', { id: started?.id ?? 0, state: DeliveryState.IN_TRANSIT });
+    await courierMoves(delivery, (await delivery.deliveryOf(401))?.id ?? 0, DeliveryState.IN_TRANSIT);
     await traffic.publish(orderCancelled(401));
     const cancelled = await nextFor(deliveryEvents.DeliveryCancelled, 401);
     expect(cancelled.payload).to.include({ state: DeliveryState.CANCELLED, previousState: DeliveryState.IN_TRANSIT });
@@ -124,11 +164,18 @@ describe('delivery policies driven by real events', function () {
     expect(publishedFor(701).map((event) => event.event)).to.deep.equal(['DeliveryCancelled']);
   });
 
+  it('takes the confirmation of the start that arrives before OrderPlaced once the order is there', async () => {
+    await traffic.publish(orderStateChanged(651), orderPlaced(651), bookPrepared(651));
+    await untilState(651, 'STARTED');
+    const moved = await courierMoves(delivery, (await delivery.deliveryOf(651))?.id ?? 0, DeliveryState.IN_TRANSIT);
+    expect(moved.state).to.equal(DeliveryState.IN_TRANSIT);
+  });
+
   it('keeps a delivered parcel delivered when its order is cancelled afterwards', async () => {
-    await traffic.publish(orderPlaced(801), bookPrepared(801));
+    await traffic.publish(orderPlaced(801), bookPrepared(801), orderStateChanged(801));
     await untilState(801, 'STARTED');
     const id = (await delivery.deliveryOf(801))?.id ?? 0;
-    await delivery.client.call('updateDeliveryStatus', { id, state: DeliveryState.IN_TRANSIT });
+    await courierMoves(delivery, id, DeliveryState.IN_TRANSIT);
     await delivery.client.call('updateDeliveryStatus', { id, state: DeliveryState.DELIVERED });
     await traffic.publish(orderCancelled(801));
     await publishedSoFar();

@@ -61,10 +61,12 @@ for (const kind of storeKinds) {
       if (found === undefined) throw new Error(`no delivery for order ${orderId}`);
       return found;
     };
-    const placeAndStart = async (customerId = 7) => {
+    /** A started delivery; the order confirmed the start unless told otherwise, so a courier may move it. */
+    const placeAndStart = async (customerId = 7, confirmed = true) => {
       const order = newOrder(customerId);
       await store.transaction((tx) => policies.whenOrderPlaced(tx, order));
       await store.transaction((tx) => policies.whenBookPrepared(tx, order.orderId));
+      if (confirmed) await store.transaction((tx) => policies.whenOrderConfirmedStart(tx, order.orderId));
       return deliveryOf(order.orderId);
     };
 
@@ -90,10 +92,10 @@ for (const kind of storeKinds) {
       expect(JSON.parse(entry.headers)).to.include({ [EventHeader.correlationId]: String(delivery.orderId) });
     });
 
-    it('waits (NotYet) for OrderPlaced when BookPrepared or OrderCancelled comes first, writing nothing', async () => {
+    it('waits (NotYet) for OrderPlaced when BookPrepared, the confirmation or OrderCancelled comes first, writing nothing', async () => {
       const before = (await outbox()).length;
       const orderId = (nextOrderId += 1);
-      for (const early of [policies.whenBookPrepared.bind(policies), policies.whenOrderCancelled.bind(policies)]) {
+      for (const early of [policies.whenBookPrepared.bind(policies), policies.whenOrderConfirmedStart.bind(policies), policies.whenOrderCancelled.bind(policies)]) {
         const error = await store.transaction((tx) => early(tx, orderId)).catch((caught: unknown) => caught);
         expect(error).to.be.instanceOf(NotYet);
       }
@@ -124,6 +126,28 @@ for (const kind of storeKinds) {
       expect((await rejectionOf(courier.updateDeliveryStatus(999_999, 'IN_TRANSIT'))).kind).to.equal('not_found');
       expect(await outbox()).to.deep.equal(before);
       expect(await queries.delivery(ready.id)).to.deep.equal(ready);
+    });
+
+    it('keeps a STARTED delivery where it is until the order confirmed the start, writing nothing, and moves it after', async () => {
+      const started = await placeAndStart(7, false);
+      const before = await outbox();
+      const refused = await rejectionOf(courier.updateDeliveryStatus(started.id, 'IN_TRANSIT'));
+      expect(refused.kind).to.equal('precondition');
+      expect(refused.message).to.contain(`order ${started.orderId} has not confirmed the delivery start yet; try again shortly`);
+      expect(await outbox()).to.deep.equal(before);
+      expect(await queries.delivery(started.id)).to.deep.equal(started);
+
+      await store.transaction((tx) => policies.whenOrderConfirmedStart(tx, started.orderId));
+      await store.transaction((tx) => policies.whenOrderConfirmedStart(tx, started.orderId));
+      expect(await outbox()).to.deep.equal(before);
+      expect((await courier.updateDeliveryStatus(started.id, 'IN_TRANSIT')).state).to.equal('IN_TRANSIT');
+    });
+
+    it('cancels a STARTED delivery the order has not confirmed, and the courier cannot move it afterwards', async () => {
+      const started = await placeAndStart(7, false);
+      await store.transaction((tx) => policies.whenOrderCancelled(tx, started.orderId));
+      expect((await queries.delivery(started.id)).state).to.equal('CANCELLED');
+      expect((await rejectionOf(courier.updateDeliveryStatus(started.id, 'IN_TRANSIT'))).message).to.contain('cancelled');
     });
 
     it('lets exactly one of two concurrent identical courier updates through', async () => {

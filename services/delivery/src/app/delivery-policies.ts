@@ -1,10 +1,11 @@
 import { NotYet } from '#kit/events/event.js';
-import { cancelDelivery, startDelivery, type Delivery, type DeliveryChange, type NewDelivery } from '../domain/delivery.js';
+import { cancelDelivery, confirmStart, startDelivery, type Delivery, type DeliveryChange, type NewDelivery } from '../domain/delivery.js';
 import type { Clock, DeliveryTransaction } from './ports.js';
 
 /**
  * Delivery's policies (DOMAIN.md, Delivery): a placed order gets a READY delivery, a prepared book
- * starts it, a cancelled order cancels (recalls) it.
+ * starts it, the order's confirmation of the start lets the courier move it, a cancelled order
+ * cancels (recalls) it.
  */
 export class DeliveryPolicies {
   constructor(private readonly clock: Clock) {}
@@ -14,25 +15,27 @@ export class DeliveryPolicies {
     await tx.addDelivery(order, this.clock.now());
   }
 
-  async whenBookPrepared(tx: DeliveryTransaction, orderId: number): Promise<void> {
-    const delivery = await this.deliveryOf(tx, orderId);
-    await this.apply(tx, startDelivery(delivery, this.clock.now()));
+  whenBookPrepared(tx: DeliveryTransaction, orderId: number): Promise<void> {
+    return this.decide(tx, orderId, startDelivery);
   }
 
-  async whenOrderCancelled(tx: DeliveryTransaction, orderId: number): Promise<void> {
-    const delivery = await this.deliveryOf(tx, orderId);
-    await this.apply(tx, cancelDelivery(delivery, this.clock.now()));
+  whenOrderConfirmedStart(tx: DeliveryTransaction, orderId: number): Promise<void> {
+    return this.decide(tx, orderId, confirmStart);
   }
 
-  /** BookPrepared and OrderCancelled can overtake OrderPlaced (other subjects, redeliveries): wait for it. */
-  private async deliveryOf(tx: DeliveryTransaction, orderId: number): Promise<Delivery> {
+  whenOrderCancelled(tx: DeliveryTransaction, orderId: number): Promise<void> {
+    return this.decide(tx, orderId, cancelDelivery);
+  }
+
+  /**
+   * BookPrepared, the confirmation and OrderCancelled can overtake OrderPlaced (other subjects,
+   * redeliveries): they wait for it. A rule that leaves the delivery as it was writes nothing.
+   */
+  private async decide(tx: DeliveryTransaction, orderId: number, rule: (delivery: Delivery, now: Date) => DeliveryChange): Promise<void> {
     const delivery = await tx.deliveryOfOrderForUpdate(orderId);
     if (delivery === undefined) throw new NotYet(`no delivery for order ${orderId} yet (OrderPlaced has not arrived)`);
-    return delivery;
-  }
-
-  private async apply(tx: DeliveryTransaction, change: DeliveryChange): Promise<void> {
-    if (change.events.length === 0) return;
+    const change = rule(delivery, this.clock.now());
+    if (change.delivery === delivery) return;
     await tx.saveDelivery(change.delivery);
     await tx.record(change.events);
   }

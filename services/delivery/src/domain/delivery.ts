@@ -17,6 +17,11 @@ export interface Delivery {
   quantity: number;
   deliveryAddress: string;
   state: DeliveryState;
+  /**
+   * When the order confirmed the start (it moved to DELIVERY_STARTED): from then on the order can no
+   * longer be cancelled, so the courier may move the parcel. Undefined until then.
+   */
+  startConfirmedAt: Date | undefined;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -24,7 +29,7 @@ export interface Delivery {
 /** What a placed order tells delivery; the delivery starts READY. */
 export type NewDelivery = Pick<Delivery, 'orderId' | 'customerId' | 'bookId' | 'quantity' | 'deliveryAddress'>;
 
-/** A delivery after a rule ran, and what it tells the shop; no events means nothing changed. */
+/** A delivery after a rule ran, and what it tells the shop; the very same delivery when nothing changed. */
 export interface DeliveryChange {
   delivery: Delivery;
   events: DeliveryEvent[];
@@ -59,12 +64,24 @@ export function startDelivery(delivery: Delivery, now: Date): DeliveryChange {
   return { delivery: started, events: [{ kind: 'DeliveryStarted', deliveryId: started.id, orderId: started.orderId, state: 'STARTED' }] };
 }
 
-/** A courier's update: one step forward, never back, never from READY or a final state. */
+/** The order confirmed the start: remembered once, whatever the state (only a STARTED parcel asks). */
+export function confirmStart(delivery: Delivery, now: Date): DeliveryChange {
+  if (delivery.startConfirmedAt !== undefined) return { delivery, events: [] };
+  return { delivery: { ...delivery, startConfirmedAt: now }, events: [] };
+}
+
+/**
+ * A courier's update: one step forward, never back, never from READY or a final state, and not off
+ * STARTED before the order confirmed the start (until then the order may still be cancelled).
+ */
 export function moveDelivery(delivery: Delivery, target: CourierState, now: Date): DeliveryChange {
   const next = courierNext[delivery.state];
   if (next === undefined) throw precondition(cannotMove(delivery, target));
   if (next !== target) {
     throw precondition(`delivery ${delivery.id} is ${delivery.state}: its next state is ${next}, not ${target} (states move forward one step: STARTED -> IN_TRANSIT -> DELIVERED)`);
+  }
+  if (delivery.state === 'STARTED' && delivery.startConfirmedAt === undefined) {
+    throw precondition(`delivery ${delivery.id} is STARTED, but order ${delivery.orderId} has not confirmed the delivery start yet; try again shortly`);
   }
   const moved: Delivery = { ...delivery, state: target, updatedAt: now };
   return { delivery: moved, events: [{ kind: 'DeliveryStatusChanged', deliveryId: moved.id, orderId: moved.orderId, state: target }] };

@@ -11,6 +11,11 @@ export function asDate(value: unknown): Date {
   throw new Error(`not a timestamp: ${String(value)}`);
 }
 
+/** A nullable timestamp column: undefined where it holds NULL. */
+export function asOptionalDate(value: unknown): Date | undefined {
+  return value === null || value === undefined ? undefined : asDate(value);
+}
+
 /** bigint/numeric columns and aggregates come back as strings from PostgreSQL. */
 export function asNumber(value: unknown): number {
   const number = typeof value === 'number' ? value : typeof value === 'string' || typeof value === 'bigint' ? Number(value) : NaN;

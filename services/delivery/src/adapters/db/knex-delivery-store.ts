@@ -51,6 +51,7 @@ export class KnexDeliveryTransaction extends OutboxTransaction<DeliveryEvent> im
         quantity: delivery.quantity,
         delivery_address: delivery.deliveryAddress,
         state: 'READY',
+        start_confirmed_at: null,
         created_at: now,
         updated_at: now,
       })
@@ -60,7 +61,9 @@ export class KnexDeliveryTransaction extends OutboxTransaction<DeliveryEvent> im
   }
 
   async saveDelivery(delivery: Delivery): Promise<void> {
-    await this.trx('deliveries').where({ id: delivery.id }).update({ state: delivery.state, updated_at: delivery.updatedAt });
+    await this.trx('deliveries')
+      .where({ id: delivery.id })
+      .update({ state: delivery.state, start_confirmed_at: delivery.startConfirmedAt ?? null, updated_at: delivery.updatedAt });
   }
 
   private async lockedDelivery(where: Partial<Pick<DeliveryRow, 'id' | 'order_id'>>): Promise<Delivery | undefined> {

@@ -20,4 +20,16 @@ export const deliveryMigrations: Migration[] = [
       });
     },
   },
+  {
+    // The delivery-start handshake (services/order/README.md). A parcel STARTED when this runs may
+    // have had its confirmation published before delivery listened for it, and it is not sent
+    // again: it counts as confirmed now, so none waits forever.
+    name: 'delivery/002_start_confirmed_at',
+    async up(db: Knex) {
+      await db.schema.alterTable('deliveries', (t) => {
+        t.timestamp('start_confirmed_at', { useTz: true }).nullable();
+      });
+      await db('deliveries').where({ state: 'STARTED' }).update({ start_confirmed_at: new Date() });
+    },
+  },
 ];

@@ -1,4 +1,4 @@
-import { asDate, asNumber } from '#kit/db/columns.js';
+import { asDate, asNumber, asOptionalDate } from '#kit/db/columns.js';
 import type { Delivery, DeliveryState } from '../../domain/delivery.js';
 
 export interface DeliveryRow {
@@ -9,6 +9,7 @@ export interface DeliveryRow {
   quantity: number;
   delivery_address: string;
   state: string;
+  start_confirmed_at: unknown;
   created_at: unknown;
   updated_at: unknown;
 }
@@ -26,6 +27,7 @@ export const toDelivery = (row: DeliveryRow): Delivery => {
     quantity: asNumber(row.quantity),
     deliveryAddress: row.delivery_address,
     state,
+    startConfirmedAt: asOptionalDate(row.start_confirmed_at),
     createdAt: asDate(row.created_at),
     updatedAt: asDate(row.updated_at),
   };
