@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { checkCouponUsable } from '../src/domain/coupon.js';
+import { recordCouponUse, recordDeliveryStart } from '../src/domain/delivery-start.js';
 import { refusalOf } from '#kit/testing/domain-errors.js';
 import {
   advanceDelivery,
@@ -23,6 +24,8 @@ const order = (state: OrderState, couponId?: number): Order => ({
   couponId,
   state,
   cancelReason: undefined,
+  couponUsedAt: undefined,
+  deliveryStartedAt: undefined,
   createdAt: now,
   updatedAt: now,
 });
@@ -80,25 +83,73 @@ describe('order domain', () => {
     });
   });
 
-  describe('delivery progress', () => {
-    it('moves forward one state at a time and says so', () => {
-      const started = advanceDelivery(order('ORDERED'), 'DELIVERY_STARTED', later);
+  describe('confirming the delivery start', () => {
+    const confirmed = { kind: 'OrderStateChanged', orderId: 42, state: 'DELIVERY_STARTED' };
+
+    it('confirms at once, for an order without a coupon, and says so', () => {
+      const started = recordDeliveryStart(order('ORDERED'), later);
+      expect(started.order).to.include({ state: 'DELIVERY_STARTED', deliveryStartedAt: later, updatedAt: later });
+      expect(started.events).to.deep.equal([confirmed]);
+    });
+
+    it('waits for CouponUsed, for an order with a coupon: ORDERED, so it can still be cancelled', () => {
+      const waiting = recordDeliveryStart(order('ORDERED', 5), later);
+      expect(waiting.order).to.include({ state: 'ORDERED', deliveryStartedAt: later, updatedAt: now });
+      expect(waiting.events).to.deep.equal([]);
+      expect(refusalOf(() => cancelByCustomer(waiting.order, later))).to.equal(undefined);
+      expect(rejectCouponUse(waiting.order, 5, later).order).to.include({ state: 'CANCELLED', cancelReason: 'COUPON_ALREADY_USED' });
+
+      const settled = recordCouponUse(waiting.order, 5, later);
+      expect(settled.order).to.include({ state: 'DELIVERY_STARTED', couponUsedAt: later });
+      expect(settled.events).to.deep.equal([confirmed]);
+    });
+
+    it('confirms when the delivery start comes after CouponUsed', () => {
+      const settled = recordCouponUse(order('ORDERED', 5), 5, later);
+      expect(settled.order).to.include({ state: 'ORDERED', couponUsedAt: later });
+      expect(settled.events).to.deep.equal([]);
+      const started = recordDeliveryStart(settled.order, later);
       expect(started.order.state).to.equal('DELIVERY_STARTED');
-      expect(started.events).to.deep.equal([{ kind: 'OrderStateChanged', orderId: 42, state: 'DELIVERY_STARTED' }]);
+      expect(started.events).to.deep.equal([confirmed]);
+    });
+
+    it('changes nothing on a repeated fact, on a use of another coupon, or for a cancelled order', () => {
+      const waiting = recordDeliveryStart(order('ORDERED', 5), now).order;
+      expect(recordDeliveryStart(waiting, later).order).to.equal(waiting);
+      expect(recordCouponUse(waiting, 6, later).order).to.equal(waiting);
+      const used = recordCouponUse(order('ORDERED', 5), 5, now).order;
+      expect(recordCouponUse(used, 5, later).order).to.equal(used);
+      expect(recordCouponUse(order('ORDERED'), 5, later).events).to.deep.equal([]);
+      for (const cancelled of [order('CANCELLED'), order('CANCELLED', 5)]) {
+        expect(recordDeliveryStart(cancelled, later).order).to.equal(cancelled);
+        expect(recordCouponUse(cancelled, 5, later).order).to.equal(cancelled);
+      }
+    });
+
+    it('ignores a delivery start that arrives after the order moved on', () => {
+      for (const state of ['DELIVERY_STARTED', 'IN_TRANSIT', 'DELIVERED'] as const) {
+        const late = order(state);
+        expect(recordDeliveryStart(late, later).order, state).to.equal(late);
+      }
+    });
+  });
+
+  describe("the courier's moves", () => {
+    it('moves forward one state at a time and says so', () => {
+      const started = recordDeliveryStart(order('ORDERED'), later);
       const inTransit = advanceDelivery(started.order, 'IN_TRANSIT', later);
       expect(inTransit.order.state).to.equal('IN_TRANSIT');
+      expect(inTransit.events).to.deep.equal([{ kind: 'OrderStateChanged', orderId: 42, state: 'IN_TRANSIT' }]);
       const delivered = advanceDelivery(inTransit.order, 'DELIVERED', later);
       expect(delivered.order.state).to.equal('DELIVERED');
       expect(delivered.events).to.deep.equal([{ kind: 'OrderStateChanged', orderId: 42, state: 'DELIVERED' }]);
     });
 
     it('ignores news older than the order state, or repeated', () => {
-      for (const progress of ['DELIVERY_STARTED', 'IN_TRANSIT'] as const) {
-        const late = advanceDelivery(order('IN_TRANSIT'), progress, later);
-        expect(late.order.state).to.equal('IN_TRANSIT');
-        expect(late.events).to.deep.equal([]);
-      }
-      expect(advanceDelivery(order('DELIVERED'), 'DELIVERY_STARTED', later).order.state).to.equal('DELIVERED');
+      const late = advanceDelivery(order('IN_TRANSIT'), 'IN_TRANSIT', later);
+      expect(late.order.state).to.equal('IN_TRANSIT');
+      expect(late.events).to.deep.equal([]);
+      expect(advanceDelivery(order('DELIVERED'), 'IN_TRANSIT', later).order.state).to.equal('DELIVERED');
     });
 
     it('takes a later state whose predecessor has not arrived yet', () => {
@@ -108,7 +159,7 @@ describe('order domain', () => {
     });
 
     it('leaves a CANCELLED order alone', () => {
-      for (const progress of ['DELIVERY_STARTED', 'IN_TRANSIT', 'DELIVERED'] as const) {
+      for (const progress of ['IN_TRANSIT', 'DELIVERED'] as const) {
         const decision = advanceDelivery(order('CANCELLED'), progress, later);
         expect(decision.order.state).to.equal('CANCELLED');
         expect(decision.events).to.deep.equal([]);

@@ -30,6 +30,11 @@ const deliveryStatusChanged = (orderId: number, state: DeliveryState): NewEvent 
   payload: { deliveryId: 1000 + orderId, orderId, state },
   correlationId: String(orderId),
 });
+const couponUsed = (orderId: number): NewEvent => ({
+  type: couponEvents.CouponUsed,
+  payload: { couponId, customerId, orderId, discount: 100 },
+  correlationId: String(orderId),
+});
 const couponUseRejected = (orderId: number): NewEvent => ({
   type: couponEvents.CouponUseRejected,
   payload: { couponId, customerId, orderId, discount: 100, usedByOrderId: 1 },
@@ -153,6 +158,47 @@ describe('order policies driven by real events', function () {
     await handledUpToHere();
     expect(await stateOf(id)).to.equal(OrderState.DELIVERED);
     expect(publishedFor(id)).to.deep.equal([stateChanged(id, OrderState.DELIVERED)]);
+  });
+
+  it('confirms the delivery start of an order with a coupon only once CouponUsed settled the coupon, whichever comes first', async () => {
+    const startedFirst = await placeOrder(true);
+    const usedFirst = await placeOrder(true);
+    await traffic.publish(deliveryStarted(startedFirst), couponUsed(usedFirst));
+    await handledUpToHere();
+    expect([await stateOf(startedFirst), await stateOf(usedFirst)]).to.deep.equal([OrderState.ORDERED, OrderState.ORDERED]);
+    expect([...publishedFor(startedFirst), ...publishedFor(usedFirst)]).to.deep.equal([]);
+
+    await traffic.publish(couponUsed(startedFirst), deliveryStarted(usedFirst));
+    for (const id of [startedFirst, usedFirst]) {
+      await untilState(id, OrderState.DELIVERY_STARTED);
+      await EventTraffic.next(published, orderEvents.OrderStateChanged, (payload) => payload.orderId === id);
+      expect(publishedFor(id)).to.deep.equal([stateChanged(id, OrderState.DELIVERY_STARTED)]);
+    }
+  });
+
+  it('lets the customer cancel while the delivery start waits for the coupon, and confirms nothing afterwards', async () => {
+    const id = await placeOrder(true);
+    await traffic.publish(deliveryStarted(id));
+    await handledUpToHere();
+    expect((await order.client.call('cancelOrder', { id })).state).to.equal(OrderState.CANCELLED);
+    await traffic.publish(couponUsed(id), deliveryStarted(id));
+    await handledUpToHere();
+    expect(await stateOf(id)).to.equal(OrderState.CANCELLED);
+    expect(publishedFor(id)).to.deep.equal([
+      { subject: orderEvents.OrderCancelled.subject, payload: { orderId: id, couponId, reason: EventCancelReason.CUSTOMER_REQUEST } },
+    ]);
+  });
+
+  it('cancels an order whose delivery start waits for the coupon when the coupon is rejected, with COUPON_ALREADY_USED', async () => {
+    const id = await placeOrder(true);
+    await traffic.publish(deliveryStarted(id));
+    await handledUpToHere();
+    await traffic.publish(couponUseRejected(id));
+    await untilState(id, OrderState.CANCELLED);
+    await EventTraffic.next(published, orderEvents.OrderCancelled, (payload) => payload.orderId === id);
+    expect(publishedFor(id)).to.deep.equal([
+      { subject: orderEvents.OrderCancelled.subject, payload: { orderId: id, couponId, reason: EventCancelReason.COUPON_ALREADY_USED } },
+    ]);
   });
 
   it('waits for an order it does not have yet instead of dropping the event', async () => {

@@ -11,7 +11,7 @@ import type { TestDatabase } from '#kit/testing/postgres.js';
 import { OrderCommands } from '../src/app/order-commands.js';
 import { OrderPolicies } from '../src/app/order-policies.js';
 import { OrderQueries } from '../src/app/order-queries.js';
-import { systemClock, type BookLookup, type CouponLookup } from '../src/app/ports.js';
+import { systemClock, type BookLookup, type CouponLookup, type OrderTransaction } from '../src/app/ports.js';
 import type { Coupon } from '../src/domain/coupon.js';
 import type { NewOrder } from '../src/domain/order.js';
 import { orderMigrations } from '../src/adapters/db/migrations.js';
@@ -145,9 +145,9 @@ for (const kind of storeKinds) {
     it('moves an order forward on delivery news, ignores late news, and publishes each move', async () => {
       const placed = await commands.placeOrder(order());
       const before = (await outbox()).length;
-      await store.transaction((tx) => policies.whenDeliveryProgressed(tx, placed.id, 'DELIVERY_STARTED'));
+      await store.transaction((tx) => policies.whenDeliveryStarted(tx, placed.id));
       await store.transaction((tx) => policies.whenDeliveryProgressed(tx, placed.id, 'IN_TRANSIT'));
-      await store.transaction((tx) => policies.whenDeliveryProgressed(tx, placed.id, 'DELIVERY_STARTED'));
+      await store.transaction((tx) => policies.whenDeliveryStarted(tx, placed.id));
       expect((await queries.order(placed.id)).state).to.equal('IN_TRANSIT');
       expect(await kindOf(commands.cancelOrder(placed.id))).to.equal('precondition');
       await store.transaction((tx) => policies.whenDeliveryProgressed(tx, placed.id, 'DELIVERED'));
@@ -160,11 +160,35 @@ for (const kind of storeKinds) {
       ]);
     });
 
+    it('keeps an order with a coupon ORDERED until its coupon is settled, whichever news comes first, then confirms the start', async () => {
+      const startedFirst = await commands.placeOrder(order({ couponId: 50 }));
+      const usedFirst = await commands.placeOrder(order({ couponId: 50 }));
+      const before = (await outbox()).length;
+      await store.transaction((tx) => policies.whenDeliveryStarted(tx, startedFirst.id));
+      await store.transaction((tx) => policies.whenCouponUsed(tx, usedFirst.id, 50));
+      const waiting = [await queries.order(startedFirst.id), await queries.order(usedFirst.id)];
+      expect(waiting.map((found) => found.state)).to.deep.equal(['ORDERED', 'ORDERED']);
+      expect(waiting[0]?.deliveryStartedAt).to.be.instanceOf(Date);
+      expect(waiting[1]?.couponUsedAt).to.be.instanceOf(Date);
+      expect((await outbox()).length).to.equal(before);
+
+      await store.transaction((tx) => policies.whenCouponUsed(tx, startedFirst.id, 50));
+      await store.transaction((tx) => policies.whenDeliveryStarted(tx, usedFirst.id));
+      await store.transaction((tx) => policies.whenDeliveryStarted(tx, usedFirst.id));
+      expect((await queries.order(startedFirst.id)).state).to.equal('DELIVERY_STARTED');
+      expect((await queries.order(usedFirst.id)).state).to.equal('DELIVERY_STARTED');
+      const recorded = await recordedSince(before);
+      expect(recorded.map((row) => orderEvents.OrderStateChanged.codec.decode(row.payload))).to.deep.equal([
+        { orderId: startedFirst.id, state: OrderState.DELIVERY_STARTED },
+        { orderId: usedFirst.id, state: OrderState.DELIVERY_STARTED },
+      ]);
+    });
+
     it('leaves a CANCELLED order alone when delivery news comes', async () => {
       const placed = await commands.placeOrder(order());
       await commands.cancelOrder(placed.id);
       const before = (await outbox()).length;
-      await store.transaction((tx) => policies.whenDeliveryProgressed(tx, placed.id, 'DELIVERY_STARTED'));
+      await store.transaction((tx) => policies.whenDeliveryStarted(tx, placed.id));
       expect((await queries.order(placed.id)).state).to.equal('CANCELLED');
       expect((await outbox()).length).to.equal(before);
     });
@@ -189,10 +213,10 @@ for (const kind of storeKinds) {
     });
 
     it('waits (NotYet) for an order it does not have', async () => {
-      const error = await store
-        .transaction((tx) => policies.whenDeliveryProgressed(tx, 987_654, 'DELIVERY_STARTED'))
-        .catch((caught: unknown) => caught);
-      expect(error).to.be.instanceOf(NotYet);
+      for (const early of [(tx: OrderTransaction) => policies.whenDeliveryStarted(tx, 987_654), (tx: OrderTransaction) => policies.whenCouponUsed(tx, 987_654, 50)]) {
+        const error = await store.transaction(early).catch((caught: unknown) => caught);
+        expect(error).to.be.instanceOf(NotYet);
+      }
     });
 
     it('serializes a cancel racing the delivery start: exactly one of them wins', async () => {
@@ -200,7 +224,7 @@ for (const kind of storeKinds) {
         const placed = await commands.placeOrder(order());
         const [cancel] = await Promise.allSettled([
           commands.cancelOrder(placed.id),
-          store.transaction((tx) => policies.whenDeliveryProgressed(tx, placed.id, 'DELIVERY_STARTED')),
+          store.transaction((tx) => policies.whenDeliveryStarted(tx, placed.id)),
         ]);
         const state = (await queries.order(placed.id)).state;
         expect(state).to.equal(cancel.status === 'fulfilled' ? 'CANCELLED' : 'DELIVERY_STARTED');

@@ -1,15 +1,25 @@
 import { NotYet } from '#kit/events/event.js';
-import { advanceDelivery, rejectCouponUse, type Decision, type DeliveryProgress, type Order } from '../domain/order.js';
+import { recordCouponUse, recordDeliveryStart } from '../domain/delivery-start.js';
+import { advanceDelivery, rejectCouponUse, type CourierProgress, type Decision, type Order } from '../domain/order.js';
 import type { Clock, OrderTransaction } from './ports.js';
 
 /**
- * The order's policies (DOMAIN.md, Order): the delivery moves an order forward; a coupon another
- * order used first cancels it (compensation).
+ * The order's policies (DOMAIN.md, Order): the order confirms its delivery's start once the
+ * delivery started and its coupon, if any, is settled; the courier's moves carry it forward; a
+ * coupon another order used first cancels it (compensation).
  */
 export class OrderPolicies {
   constructor(private readonly clock: Clock) {}
 
-  whenDeliveryProgressed(tx: OrderTransaction, orderId: number, progress: DeliveryProgress): Promise<void> {
+  whenDeliveryStarted(tx: OrderTransaction, orderId: number): Promise<void> {
+    return this.decide(tx, orderId, recordDeliveryStart);
+  }
+
+  whenCouponUsed(tx: OrderTransaction, orderId: number, couponId: number): Promise<void> {
+    return this.decide(tx, orderId, (order, now) => recordCouponUse(order, couponId, now));
+  }
+
+  whenDeliveryProgressed(tx: OrderTransaction, orderId: number, progress: CourierProgress): Promise<void> {
     return this.decide(tx, orderId, (order, now) => advanceDelivery(order, progress, now));
   }
 
@@ -17,11 +27,12 @@ export class OrderPolicies {
     return this.decide(tx, orderId, (order, now) => rejectCouponUse(order, couponId, now));
   }
 
+  /** A rule that leaves the order as it was (the same object) writes nothing. */
   private async decide(tx: OrderTransaction, orderId: number, rule: (order: Order, now: Date) => Decision): Promise<void> {
     const order = await tx.orderForUpdate(orderId);
     if (order === undefined) throw new NotYet(`order ${orderId} is not in the order store yet`);
     const decision = rule(order, this.clock.now());
-    if (decision.events.length === 0) return;
+    if (decision.order === order) return;
     await tx.saveOrder(decision.order);
     await tx.record(decision.events);
   }

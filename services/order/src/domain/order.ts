@@ -7,6 +7,9 @@ export type OrderState = 'ORDERED' | 'DELIVERY_STARTED' | 'IN_TRANSIT' | 'DELIVE
 /** The states the delivery moves an order to. */
 export type DeliveryProgress = 'DELIVERY_STARTED' | 'IN_TRANSIT' | 'DELIVERED';
 
+/** The moves a courier reports, once the order confirmed the delivery start (delivery-start.ts). */
+export type CourierProgress = Exclude<DeliveryProgress, 'DELIVERY_STARTED'>;
+
 export type CancelReason = 'CUSTOMER_REQUEST' | 'COUPON_ALREADY_USED';
 
 /** A customer's order of one book. */
@@ -21,13 +24,17 @@ export interface Order {
   state: OrderState;
   /** Set once the order is CANCELLED. */
   cancelReason: CancelReason | undefined;
+  /** When the coupon context settled the coupon as this order's (CouponUsed); undefined until then, and without a coupon. */
+  couponUsedAt: Date | undefined;
+  /** When delivery reported the parcel STARTED (DeliveryStarted) while the order was ORDERED. */
+  deliveryStartedAt: Date | undefined;
   createdAt: Date;
   updatedAt: Date;
 }
 
 export type NewOrder = Pick<Order, 'customerId' | 'bookId' | 'quantity' | 'deliveryAddress' | 'couponId'>;
 
-/** What an order rule decided: the order after it, and what the shop is told. */
+/** What an order rule decided: the order after it (the very same order when nothing changed), and what the shop is told. */
 export interface Decision {
   order: Order;
   events: OrderEvent[];
@@ -72,11 +79,11 @@ const forwardRank: Record<Exclude<OrderState, 'CANCELLED'>, number> = {
 };
 
 /**
- * The delivery moved on. States only move forward: news older than the order's state (it arrived
- * late) changes nothing, and a later state may skip one whose event has not arrived yet, since it
- * implies it. A cancelled order stays cancelled.
+ * The courier moved the parcel on. States only move forward: news older than the order's state (it
+ * arrived late) changes nothing, and a later state may skip one whose event has not arrived yet,
+ * since it implies it. A cancelled order stays cancelled.
  */
-export function advanceDelivery(order: Order, progress: DeliveryProgress, now: Date): Decision {
+export function advanceDelivery(order: Order, progress: CourierProgress, now: Date): Decision {
   if (order.state === 'CANCELLED' || forwardRank[progress] <= forwardRank[order.state]) return { order, events: [] };
   return {
     order: { ...order, state: progress, updatedAt: now },
@@ -86,7 +93,10 @@ export function advanceDelivery(order: Order, progress: DeliveryProgress, now: D
 
 /**
  * Compensation: another order used the coupon first, so this one is cancelled, in any state but
- * DELIVERED (the book is with the customer) and unless it is cancelled already.
+ * DELIVERED (the book is with the customer) and unless it is cancelled already. An order with a
+ * coupon confirms its delivery start only once the coupon is settled (delivery-start.ts), and the
+ * coupon context settles an order's coupon once, so the rejection meets an ORDERED order whose
+ * parcel has not moved.
  */
 export function rejectCouponUse(order: Order, couponId: number, now: Date): Decision {
   if (order.couponId !== couponId || order.state === 'CANCELLED' || order.state === 'DELIVERED') return { order, events: [] };

@@ -47,6 +47,8 @@ export class KnexOrderTransaction extends OutboxTransaction<OrderEvent> implemen
         coupon_id: order.couponId ?? null,
         state: 'ORDERED',
         cancel_reason: null,
+        coupon_used_at: null,
+        delivery_started_at: null,
         created_at: now,
         updated_at: now,
       })
@@ -56,8 +58,12 @@ export class KnexOrderTransaction extends OutboxTransaction<OrderEvent> implemen
   }
 
   async saveOrder(order: Order): Promise<void> {
-    await this.trx('orders')
-      .where({ id: order.id })
-      .update({ state: order.state, cancel_reason: order.cancelReason ?? null, updated_at: order.updatedAt });
+    await this.trx('orders').where({ id: order.id }).update({
+      state: order.state,
+      cancel_reason: order.cancelReason ?? null,
+      coupon_used_at: order.couponUsedAt ?? null,
+      delivery_started_at: order.deliveryStartedAt ?? null,
+      updated_at: order.updatedAt,
+    });
   }
 }

@@ -20,4 +20,17 @@ export const orderMigrations: Migration[] = [
       });
     },
   },
+  {
+    // The delivery-start handshake (services/order/README.md): what the order knows before it confirms the start.
+    // Coupon orders still ORDERED when this runs may have had their CouponUsed published before the
+    // order listened for it, and it is not sent again: they count as settled now, so none waits forever.
+    name: 'order/002_coupon_used_at_delivery_started_at',
+    async up(db: Knex) {
+      await db.schema.alterTable('orders', (t) => {
+        t.timestamp('coupon_used_at', { useTz: true }).nullable();
+        t.timestamp('delivery_started_at', { useTz: true }).nullable();
+      });
+      await db('orders').whereNotNull('coupon_id').andWhere({ state: 'ORDERED' }).update({ coupon_used_at: new Date() });
+    },
+  },
 ];

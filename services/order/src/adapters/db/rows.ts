@@ -1,4 +1,4 @@
-import { asDate, asNumber } from '#kit/db/columns.js';
+import { asDate, asNumber, asOptionalDate } from '#kit/db/columns.js';
 import type { CancelReason, Order, OrderState } from '../../domain/order.js';
 
 export interface OrderRow {
@@ -10,6 +10,8 @@ export interface OrderRow {
   coupon_id: number | null;
   state: string;
   cancel_reason: string | null;
+  coupon_used_at: unknown;
+  delivery_started_at: unknown;
   created_at: unknown;
   updated_at: unknown;
 }
@@ -33,6 +35,8 @@ export const toOrder = (row: OrderRow): Order => {
     couponId: row.coupon_id === null ? undefined : asNumber(row.coupon_id),
     state,
     cancelReason,
+    couponUsedAt: asOptionalDate(row.coupon_used_at),
+    deliveryStartedAt: asOptionalDate(row.delivery_started_at),
     createdAt: asDate(row.created_at),
     updatedAt: asDate(row.updated_at),
   };

@@ -3,13 +3,14 @@ import { couponEvents, deliveryEvents } from '#kit/contracts/events.js';
 import type { Knex } from '#kit/db/database.js';
 import { isEvent, type EventType, type ReceivedEvent } from '#kit/events/event.js';
 import type { OrderPolicies } from '../../app/order-policies.js';
-import type { DeliveryProgress } from '../../domain/order.js';
+import type { CourierProgress } from '../../domain/order.js';
 import type { KnexOrderStore } from '../db/knex-order-store.js';
 
 /** The events the order context reacts to, and which policy each one drives. */
 export const orderSubscriptions: EventType<unknown>[] = [
   deliveryEvents.DeliveryStarted,
   deliveryEvents.DeliveryStatusChanged,
+  couponEvents.CouponUsed,
   couponEvents.CouponUseRejected,
 ] as EventType<unknown>[];
 
@@ -17,25 +18,29 @@ export function orderEventHandler(store: KnexOrderStore, policies: OrderPolicies
   return async (event: ReceivedEvent, trx: Knex.Transaction): Promise<void> => {
     const tx = store.within(trx, event);
     if (isEvent(event, deliveryEvents.DeliveryStarted)) {
-      await policies.whenDeliveryProgressed(tx, event.payload.orderId, 'DELIVERY_STARTED');
+      await policies.whenDeliveryStarted(tx, event.payload.orderId);
     } else if (isEvent(event, deliveryEvents.DeliveryStatusChanged)) {
       const { orderId, state } = event.payload;
       await policies.whenDeliveryProgressed(tx, orderId, progressOf(state, orderId));
+    } else if (isEvent(event, couponEvents.CouponUsed)) {
+      await policies.whenCouponUsed(tx, event.payload.orderId, event.payload.couponId);
     } else if (isEvent(event, couponEvents.CouponUseRejected)) {
       await policies.whenCouponUseRejected(tx, event.payload.orderId, event.payload.couponId);
     }
   };
 }
 
-const progressByDeliveryState: Partial<Record<DeliveryState, DeliveryProgress>> = {
-  [DeliveryState.STARTED]: 'DELIVERY_STARTED',
+const progressByDeliveryState: Partial<Record<DeliveryState, CourierProgress>> = {
   [DeliveryState.IN_TRANSIT]: 'IN_TRANSIT',
   [DeliveryState.DELIVERED]: 'DELIVERED',
 };
 
-/** A status change that is no progress (READY, CANCELLED) breaks the contract: it ends in dead letters. */
-function progressOf(state: DeliveryState, orderId: number): DeliveryProgress {
+/**
+ * A status change is a courier's move, IN_TRANSIT or DELIVERED; any other state (the start has its
+ * own event) breaks the contract: it ends in dead letters.
+ */
+function progressOf(state: DeliveryState, orderId: number): CourierProgress {
   const progress = progressByDeliveryState[state];
-  if (progress === undefined) throw new Error(`DeliveryStatusChanged of order ${orderId} carries state ${DeliveryState[state]}, which is no delivery progress`);
+  if (progress === undefined) throw new Error(`DeliveryStatusChanged of order ${orderId} carries state ${DeliveryState[state]}, which is no courier's move`);
   return progress;
 }
