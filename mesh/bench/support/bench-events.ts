@@ -12,7 +12,7 @@ import { createTestStore } from '#kit/testing/stores.js';
 import { inFlight } from '../measure.js';
 import type { Closers } from './closers.js';
 
-const payload: BookRegistered = { bookId: 1, bookName: 'Bench Book', price: 1_200, stock: 100 };
+const payload: BookRegistered = { bookId: 1, bookName: 'Bench Book', price: 1_200, stock: 100, revision: 1 };
 
 /** The catalog's BookRegistered payload on a subject of the benchmarks' own (bookstore.bench.<name>), which no service reads. */
 export function benchEventType(name: string): EventType<BookRegistered> {

@@ -32,7 +32,7 @@ export function bookRegisteredRow(bookId: number, now: Date): RawOutboxRow {
   return {
     eventId: randomUUID(),
     subject: 'bookstore.catalog.BookRegistered',
-    payload: Buffer.from(BookRegistered.encode({ bookId, bookName, price, stock }).finish()),
+    payload: Buffer.from(BookRegistered.encode({ bookId, bookName, price, stock, revision: 1 }).finish()),
     headers: JSON.stringify({ 'Bookstore-Event': 'BookRegistered', 'Bookstore-Correlation-Id': `book-${bookId}`, 'Bookstore-Occurred-At': now.toISOString() }),
   };
 }

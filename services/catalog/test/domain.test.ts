@@ -6,7 +6,7 @@ import { checkStockInput } from '../src/domain/stock-input.js';
 import { refusalOf } from '#kit/testing/domain-errors.js';
 
 const now = new Date('2026-11-21T10:00:00Z');
-const book = (stock: number): Book => ({ id: 7, bookName: 'LondonTour', stock, price: 1200, initialStock: stock, createdAt: now, updatedAt: now });
+const book = (stock: number): Book => ({ id: 7, bookName: 'LondonTour', stock, price: 1200, initialStock: stock, revision: 1, createdAt: now, updatedAt: now });
 const waiting = (id: number, quantity: number): Deliverable => ({ id, orderId: 100 + id, bookId: 7, quantity, state: 'WAITING', createdAt: now, updatedAt: now });
 
 describe('catalog domain', () => {
@@ -25,7 +25,8 @@ describe('catalog domain', () => {
 
     it('changes name and price but asks for at least one', () => {
       const changed = changeBook(book(3), { price: 900 }, now);
-      expect(changed).to.include({ bookName: 'LondonTour', price: 900, stock: 3 });
+      expect(changed).to.include({ bookName: 'LondonTour', price: 900, stock: 3, revision: 2 });
+      expect(changeBook(changed, { bookName: 'London' }, now).revision).to.equal(3);
       expect(refusalOf(() => changeBook(book(3), {}, now))).to.equal('bookName');
     });
 

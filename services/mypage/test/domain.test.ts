@@ -128,21 +128,27 @@ describe('my page projection', () => {
   });
 
   describe('book names', () => {
-    const named = (bookName: string, second: number) => ({ bookId: 3, bookName, occurredAt: at(second) });
+    const named = (bookName: string, revision: number, second: number) => ({ bookId: 3, bookName, revision, occurredAt: at(second) });
 
-    it('keep the latest name by the time the catalog gave it', () => {
-      const registered = nameBook(undefined, named('London Tour', 1));
-      const updated = nameBook(registered, named('London Tour, 2nd ed.', 5));
-      expect(updated).to.deep.equal({ bookId: 3, bookName: 'London Tour, 2nd ed.', namedAt: at(5) });
+    it('keep the name of the highest revision the catalog gave', () => {
+      const registered = nameBook(undefined, named('London Tour', 1, 1));
+      const updated = nameBook(registered, named('London Tour, 2nd ed.', 2, 5));
+      expect(updated).to.deep.equal({ bookId: 3, bookName: 'London Tour, 2nd ed.', revision: 2, namedAt: at(5) });
       // BookRegistered overtaken by BookUpdated on its way.
-      expect(nameBook(updated, named('London Tour', 1))).to.be.undefined;
-      expect(nameBook(updated, named('London Tour, 2nd ed.', 5))).to.be.undefined;
+      expect(nameBook(updated, named('London Tour', 1, 1))).to.be.undefined;
+      expect(nameBook(updated, named('London Tour, 2nd ed.', 2, 5))).to.be.undefined;
+    });
+
+    it('trust revisions, not the clocks of the catalog replicas that made the changes', () => {
+      // Revision 3 was made on a replica whose clock is behind the one that made revision 2.
+      const second = nameBook(undefined, named('Second', 2, 50));
+      expect(nameBook(second, named('Third', 3, 40))).to.include({ bookName: 'Third', revision: 3 });
     });
 
     it('fill in a row that arrived before them and rename it later', () => {
       const row = applyOrderNews(undefined, placed(10));
       if (row === undefined) throw new Error('no row');
-      const book: BookName = { bookId: 3, bookName: 'London Tour', namedAt: at(1) };
+      const book: BookName = { bookId: 3, bookName: 'London Tour', revision: 1, namedAt: at(1) };
       const filled = withBookName(row, book);
       expect(filled).to.include({ bookName: 'London Tour' });
       expect(filled?.updatedAt).to.deep.equal(at(10));

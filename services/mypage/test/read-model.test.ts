@@ -117,7 +117,7 @@ describe('my page built from real events', function () {
     await traffic.publish(shop.bookRegistered(2, 'Paris Tour'));
     await until('the name filled in', async () => (await rowOf(10, 1005))?.bookName === 'Paris Tour');
 
-    await traffic.publish(shop.bookUpdated(2, 'Paris Tour, 2nd ed.'));
+    await traffic.publish(shop.bookUpdated(2, 'Paris Tour, 2nd ed.', 2));
     await until('both rows renamed', async () =>
       (await rowOf(10, 1005))?.bookName === 'Paris Tour, 2nd ed.' && (await rowOf(11, 1006))?.bookName === 'Paris Tour, 2nd ed.');
   });

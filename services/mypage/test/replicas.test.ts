@@ -74,7 +74,7 @@ describe('my page replicas: each builds the whole view from the stream', functio
       shop.couponUseRejected(62, 8, 2004, 300, 2003),
       shop.orderCancelled(2004, CancelReason.COUPON_ALREADY_USED, 62),
       shop.bookRegistered(2, 'Paris Tour'),
-      shop.bookUpdated(1, 'London Tour, 2nd ed.'),
+      shop.bookUpdated(1, 'London Tour, 2nd ed.', 2),
       shop.marker(900_001),
     );
     await waitForMarker(running(first), 900_001);

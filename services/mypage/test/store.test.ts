@@ -57,7 +57,7 @@ for (const kind of storeKinds) {
     const rowsOf = async (customerId: number) => (await queries.myPages(customerId, page)).items;
 
     it('shows a placed order with its book name, states and time, as the customer reads it', async () => {
-      await applying((tx) => projection.whenBookNamed(tx, { bookId: 31, bookName: 'London Tour', occurredAt: at(0) }));
+      await applying((tx) => projection.whenBookNamed(tx, { bookId: 31, bookName: 'London Tour', revision: 1, occurredAt: at(0) }));
       await news(placed(101, 7, 31));
       await news({ kind: 'DeliveryStateChanged', orderId: 101, state: 'STARTED', occurredAt: at(2) });
       await news({ kind: 'OrderStateChanged', orderId: 101, state: 'DELIVERY_STARTED', occurredAt: at(3) });
@@ -83,11 +83,11 @@ for (const kind of storeKinds) {
       await news(placed(202, 9, 32));
       expect((await rowsOf(8))[0]?.bookName).to.be.undefined;
 
-      await applying((tx) => projection.whenBookNamed(tx, { bookId: 32, bookName: 'Paris Tour', occurredAt: at(5) }));
+      await applying((tx) => projection.whenBookNamed(tx, { bookId: 32, bookName: 'Paris Tour', revision: 1, occurredAt: at(5) }));
       expect((await rowsOf(8))[0]?.bookName).to.equal('Paris Tour');
-      await applying((tx) => projection.whenBookNamed(tx, { bookId: 32, bookName: 'Paris Tour, 2nd ed.', occurredAt: at(9) }));
+      await applying((tx) => projection.whenBookNamed(tx, { bookId: 32, bookName: 'Paris Tour, 2nd ed.', revision: 2, occurredAt: at(9) }));
       // The registration, overtaken on its way, changes nothing.
-      await applying((tx) => projection.whenBookNamed(tx, { bookId: 32, bookName: 'Paris Tour', occurredAt: at(5) }));
+      await applying((tx) => projection.whenBookNamed(tx, { bookId: 32, bookName: 'Paris Tour', revision: 1, occurredAt: at(5) }));
 
       for (const customerId of [8, 9]) {
         const [row] = await rowsOf(customerId);

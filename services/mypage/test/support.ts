@@ -48,12 +48,12 @@ export async function waitForMarker(replica: MyPageReplica, marker: number): Pro
 export const shop = {
   bookRegistered: (bookId: number, bookName: string): NewEvent => ({
     type: catalogEvents.BookRegistered,
-    payload: { bookId, bookName, price: 1500, stock: 10 },
+    payload: { bookId, bookName, price: 1500, stock: 10, revision: 1 },
     correlationId: `book-${bookId}`,
   }),
-  bookUpdated: (bookId: number, bookName: string): NewEvent => ({
+  bookUpdated: (bookId: number, bookName: string, revision: number): NewEvent => ({
     type: catalogEvents.BookUpdated,
-    payload: { bookId, bookName, price: 1800, stock: 10 },
+    payload: { bookId, bookName, price: 1800, stock: 10, revision },
     correlationId: `book-${bookId}`,
   }),
   bookPrepared: (orderId: number, bookId: number, quantity: number): NewEvent => ({

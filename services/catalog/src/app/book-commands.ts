@@ -15,7 +15,9 @@ export class BookCommands {
     const valid = registerBook(input);
     return this.store.transaction(async (tx) => {
       const book = await tx.addBook(valid, this.clock.now());
-      await tx.record([{ kind: 'BookRegistered', bookId: book.id, bookName: book.bookName, price: book.price, stock: book.stock }]);
+      await tx.record([
+        { kind: 'BookRegistered', bookId: book.id, bookName: book.bookName, price: book.price, stock: book.stock, revision: book.revision },
+      ]);
       return book;
     });
   }
@@ -27,7 +29,14 @@ export class BookCommands {
       const changed = changeBook(book, change, this.clock.now());
       await tx.saveBook(changed);
       await tx.record([
-        { kind: 'BookUpdated', bookId: changed.id, bookName: changed.bookName, price: changed.price, stock: changed.stock },
+        {
+          kind: 'BookUpdated',
+          bookId: changed.id,
+          bookName: changed.bookName,
+          price: changed.price,
+          stock: changed.stock,
+          revision: changed.revision,
+        },
       ]);
       return changed;
     });

@@ -10,6 +10,8 @@ export interface Book {
   price: number;
   /** Stock the book was registered with; kept for the stock conservation check. */
   initialStock: number;
+  /** Revision of the catalogue entry (name, price): 1 when registered, +1 per change. */
+  revision: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -49,6 +51,7 @@ export function changeBook(book: Book, change: BookChange, now: Date): Book {
     ...book,
     bookName: change.bookName === undefined ? book.bookName : checkBookName(change.bookName),
     price: change.price === undefined ? book.price : checkPrice(change.price),
+    revision: book.revision + 1,
     updatedAt: now,
   };
 }

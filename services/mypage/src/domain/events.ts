@@ -10,10 +10,11 @@ export type OrderNews =
   | { kind: 'OrderCancelled'; orderId: number; couponId: number | undefined; reason: CancelReason | undefined; occurredAt: Date }
   | { kind: 'DeliveryStateChanged'; orderId: number; state: DeliveryState; occurredAt: Date };
 
-/** BookRegistered or BookUpdated: the name a book had at `occurredAt`. */
+/** BookRegistered or BookUpdated: the name a book has at the catalog's `revision` of it. */
 export interface BookNamed {
   bookId: number;
   bookName: string;
+  revision: number;
   occurredAt: Date;
 }
 

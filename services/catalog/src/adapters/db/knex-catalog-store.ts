@@ -62,7 +62,7 @@ export class KnexCatalogTransaction extends OutboxTransaction<CatalogEvent> impl
   async saveBook(book: Book): Promise<void> {
     await this.trx('books')
       .where({ id: book.id })
-      .update({ book_name: book.bookName, stock: book.stock, price: book.price, updated_at: book.updatedAt });
+      .update({ book_name: book.bookName, stock: book.stock, price: book.price, revision: book.revision, updated_at: book.updatedAt });
   }
 
   async addStockInput(input: NewStockInput, now: Date): Promise<StockInput> {

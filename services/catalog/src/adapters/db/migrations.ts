@@ -34,4 +34,12 @@ export const catalogMigrations: Migration[] = [
       });
     },
   },
+  {
+    name: 'catalog/002_book_revision',
+    async up(db: Knex) {
+      await db.schema.alterTable('books', (t) => {
+        t.bigInteger('revision').notNullable().defaultTo(1);
+      });
+    },
+  },
 ];

@@ -6,6 +6,7 @@ import type { StockInput } from '../../domain/stock-input.js';
 export interface BookRow {
   id: number;
   book_name: string;
+  revision: number;
   stock: number;
   price: number;
   initial_stock: number;
@@ -34,6 +35,7 @@ export interface DeliverableRow {
 export const toBook = (row: BookRow): Book => ({
   id: asNumber(row.id),
   bookName: row.book_name,
+  revision: asNumber(row.revision),
   stock: asNumber(row.stock),
   price: asNumber(row.price),
   initialStock: asNumber(row.initial_stock),

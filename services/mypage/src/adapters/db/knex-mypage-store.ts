@@ -90,7 +90,7 @@ class KnexMyPageTransaction implements MyPageTransaction {
 
   async saveBookName(book: BookName): Promise<void> {
     await this.trx('book_names')
-      .insert({ book_id: book.bookId, book_name: book.bookName, named_at: book.namedAt })
+      .insert({ book_id: book.bookId, book_name: book.bookName, revision: book.revision, named_at: book.namedAt })
       .onConflict('book_id')
       .merge();
   }

@@ -42,6 +42,14 @@ export const myPageMigrations: Migration[] = [
       });
     },
   },
+  {
+    name: 'mypage/002_book_name_revision',
+    async up(db) {
+      await db.schema.alterTable('book_names', (t) => {
+        t.bigInteger('revision').notNullable().defaultTo(0);
+      });
+    },
+  },
 ];
 
 /** Every table of the view, for a rebuild that starts it empty. */

@@ -20,6 +20,7 @@ export interface MyPageRecord {
 export interface BookNameRecord {
   book_id: unknown;
   book_name: string;
+  revision: unknown;
   named_at: unknown;
 }
 
@@ -66,6 +67,7 @@ export const myPageRecord = (row: MyPageRow): Omit<MyPageRecord, 'updated_at'> &
 export const toBookName = (record: BookNameRecord): BookName => ({
   bookId: asNumber(record.book_id),
   bookName: record.book_name,
+  revision: asNumber(record.revision),
   namedAt: asDate(record.named_at),
 });
 

@@ -36,8 +36,8 @@ export function myPageEventHandler(store: KnexMyPageStore, projection: MyPagePro
   return async (event: ReceivedEvent, trx: Knex.Transaction): Promise<void> => {
     const tx = store.within(trx);
     if (isEvent(event, catalogEvents.BookRegistered) || isEvent(event, catalogEvents.BookUpdated)) {
-      const { bookId, bookName } = event.payload;
-      await projection.whenBookNamed(tx, { bookId, bookName, occurredAt: event.occurredAt });
+      const { bookId, bookName, revision } = event.payload;
+      await projection.whenBookNamed(tx, { bookId, bookName, revision, occurredAt: event.occurredAt });
       return;
     }
     if (isEvent(event, customerEvents.CustomerRegistered)) {
