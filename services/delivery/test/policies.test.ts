@@ -117,6 +117,7 @@ describe('delivery policies driven by real events', function () {
     await traffic.publish(orderStateChanged(351));
     const moved = await courierMoves(delivery, (await delivery.deliveryOf(351))?.id ?? 0, DeliveryState.IN_TRANSIT);
     expect(moved.state).to.equal(DeliveryState.IN_TRANSIT);
+    await nextFor(deliveryEvents.DeliveryStatusChanged, 351);
     expect(publishedFor(351).map((event) => event.event)).to.deep.equal(['DeliveryStarted', 'DeliveryStatusChanged']);
   });
 
