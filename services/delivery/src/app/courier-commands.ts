@@ -1,6 +1,6 @@
 import { notFound } from '#kit/domain/errors.js';
 import { checkCourierState, moveDelivery, type Delivery, type DeliveryState } from '../domain/delivery.js';
-import { checkId } from './ids.js';
+import { checkId } from '#kit/domain/ids.js';
 import type { Clock, DeliveryStore } from './ports.js';
 
 /** What a courier (or the logistics partner's system) does: move a parcel forward. */

@@ -1,7 +1,7 @@
 import { notFound } from '#kit/domain/errors.js';
 import type { Page, PageRequest } from '#kit/db/pagination.js';
 import type { Delivery, DeliveryState } from '../domain/delivery.js';
-import { checkId, optionalId } from './ids.js';
+import { checkId, optionalId } from '#kit/domain/ids.js';
 import type { DeliveryStore } from './ports.js';
 
 /** A list request as the API gives it: 0 and an empty list mean "any". */

@@ -1,7 +1,7 @@
 import { notFound } from '#kit/domain/errors.js';
 import { checkCouponUsable } from '../domain/coupon.js';
 import { cancelByCustomer, checkNewOrder, orderPlaced, type NewOrder, type Order } from '../domain/order.js';
-import { checkId } from './ids.js';
+import { checkId } from '#kit/domain/ids.js';
 import type { BookLookup, Clock, CouponLookup, OrderStore } from './ports.js';
 
 /** What a customer does: place an order, cancel it while it is ORDERED. */

@@ -1,7 +1,7 @@
 import { invalid, notFound } from '#kit/domain/errors.js';
 import type { Page, PageRequest } from '#kit/db/pagination.js';
 import type { Order } from '../domain/order.js';
-import { checkId } from './ids.js';
+import { checkId } from '#kit/domain/ids.js';
 import type { OrderStore } from './ports.js';
 
 /** What anyone may read: one order, or orders a page at a time, optionally of one customer. */
