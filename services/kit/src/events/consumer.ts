@@ -80,7 +80,6 @@ export class DurableConsumer implements EventConsumer {
       try {
         const consumer = await this.js.consumers.get(eventStream, this.durable);
         const messages = this.loop.reading(await consumer.consume({ max_messages: prefetch }));
-        if (this.loop.isStopping()) await messages.close();
         for await (const msg of messages) {
           if (this.loop.isStopping()) msg.nak();
           else await this.deliver(msg).catch((error: unknown) => {

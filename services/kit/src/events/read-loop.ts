@@ -20,9 +20,14 @@ export class ReadLoop {
     return this.abort.signal.aborted;
   }
 
-  /** `messages`, now the ones stop() closes. */
+  /**
+   * `messages`, now the ones stop() closes; closed at once when already stopping. Reading them
+   * then ends at once, while waiting for their close() before reading would wait forever: the
+   * close takes effect when the reader reaches it.
+   */
   reading(messages: ConsumerMessages): ConsumerMessages {
     this.messages = messages;
+    if (this.isStopping()) void messages.close();
     return messages;
   }
 

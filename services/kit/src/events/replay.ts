@@ -150,7 +150,6 @@ export class StreamReader implements StreamReplay {
     if (behind === 0) this.markCaughtUp();
     const messages = this.loop.reading(await consumer.consume({ max_messages: this.batchSize }));
     try {
-      if (this.loop.isStopping()) return;
       let batch: JsMsg[] = [];
       for await (const msg of messages) {
         batch.push(msg);

@@ -79,6 +79,15 @@ for (const kind of storeKinds) {
       expect(effects.map((effect) => effect.correlation_id)).to.deep.equal(['1', '2', '3', '4', '5']);
     });
 
+    it('stops when stopped before it has read anything, and a later replica reads what came meanwhile', async () => {
+      await (await consume({ durable: 'mypage' })).stop();
+      const [id] = await publish(placed(1));
+
+      await consume({ durable: 'mypage' });
+      await eventually(async () => (await effectCount()) === 1, 'the event published after the stop');
+      expect((await world.effects()).map((effect) => effect.event_id)).to.deep.equal([id]);
+    });
+
     it('goes on consuming when the broker comes back after a loss', async () => {
       await consume({ durable: 'mypage' });
       await publish(placed(1));

@@ -236,6 +236,15 @@ for (const kind of storeKinds) {
       expect(await replayPosition(store.db, 'view')).to.equal(2);
     });
 
+    it('stops when stopped before it has read anything, and resumes from its position later', async () => {
+      await publish(placed(1));
+      const store = await openStore();
+      await (await store.replay(world)).stop();
+
+      await (await store.replay(world)).caughtUp();
+      expect(await orderIds(store)).to.deep.equal([1]);
+    });
+
     it('says it was stopped to whoever waits for it to catch up', async () => {
       await world.nats.pause();
       const store = await openStore();
