@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { withLogContext, type Logger } from '../log/log.js';
 import { NotYet, type EventType, type ReceivedEvent } from './event.js';
 import { publishDeadLetter } from './dead-letter.js';
+import { HandlerErrors } from './handler-errors.js';
 import { eventsDeadLettered, eventsFailed, eventsHandled } from './metrics.js';
 import { claimEvent } from './processed-events.js';
 import { ReadLoop } from './read-loop.js';
@@ -17,13 +18,23 @@ export interface ConsumeOptions {
   db: Knex;
   /** Changes state in `trx` only; throws NotYet when a prerequisite event has not arrived. */
   handle: (event: ReceivedEvent, trx: Knex.Transaction) => Promise<void>;
-  /** Deliveries a failing event gets before it is dead-lettered. */
+  /**
+   * Handler errors an event gets before it is dead-lettered, however many deliveries it spent
+   * waiting for its prerequisite (NotYet) or for the store before.
+   */
   maxDeliver?: number;
-  /** Redelivery delay after the 1st, 2nd, … failed delivery; the last repeats. */
+  /**
+   * Redelivery delay after the 1st, 2nd, … failed attempt; the last repeats. A handler error counts
+   * the event's errors, a NotYet or an unavailable store its deliveries.
+   */
   backoffMs?: readonly number[];
   /** How long a delivery may go unanswered (a crashed replica) before it is redelivered. */
   ackWaitMs?: number;
-  /** Deliveries an event waiting for its prerequisite (NotYet) gets before it is dead-lettered. */
+  /**
+   * Deliveries an event waiting for its prerequisite (NotYet) gets before it is dead-lettered. No
+   * event gets more than notYetLimit + maxDeliver deliveries: beyond that the earlier ones got no
+   * answer (a handler that crashes the process), and the next is dead-lettered unhandled.
+   */
   notYetLimit?: number;
   /** Called after a handled event's transaction committed (e.g. to nudge the outbox relay). */
   afterCommit?: () => void;
@@ -34,12 +45,24 @@ export interface EventConsumer {
   stop(): Promise<void>;
 }
 
+/**
+ * What the service host runs with. Redelivery starts short: events cross subjects in any order, so
+ * most retries are a prerequisite (NotYet) arriving a moment later. A handler error is mostly the
+ * store (a dropped PostgreSQL connection, a failover), which takes longer: 11 error attempts on
+ * this backoff span 33.7 s (0.2 + 0.5 + 1 + 2 + 6 × 5 s), so an event outlives a failover of
+ * about 30 s before it is dead-lettered. The last step stays at 5 s so a poison event stays cheap.
+ */
 export const consumeDefaults = {
-  maxDeliver: 5,
-  backoffMs: [1_000, 5_000, 15_000, 30_000, 60_000],
+  maxDeliver: 11,
+  backoffMs: [200, 500, 1_000, 2_000, 5_000],
   ackWaitMs: 30_000,
   notYetLimit: 60,
 } as const;
+
+/** The redelivery delay after failed attempt `attempt` (1 for the first) on `backoffMs`. */
+export function redeliveryDelayMs(backoffMs: readonly number[], attempt: number): number {
+  return backoffMs[Math.min(attempt, backoffMs.length) - 1] ?? 0;
+}
 
 /** Messages fetched ahead of the handler; few, so replicas share a burst. */
 const prefetch = 16;
@@ -50,6 +73,7 @@ export class DurableConsumer implements EventConsumer {
   private readonly types: ReadonlyMap<string, EventType<unknown>>;
   private readonly settings: Required<Pick<ConsumeOptions, 'maxDeliver' | 'backoffMs' | 'notYetLimit'>>;
   private readonly loop = new ReadLoop();
+  private readonly errors = new HandlerErrors();
 
   constructor(
     private readonly js: JetStreamClient,
@@ -111,7 +135,8 @@ export class DurableConsumer implements EventConsumer {
 
   private async handle(msg: JsMsg, event: ReceivedEvent): Promise<void> {
     const { maxDeliver, notYetLimit } = this.settings;
-    const lastDelivery = Math.max(maxDeliver, notYetLimit);
+    // A whole NotYet wait, then every error attempt: more deliveries mean answers went missing.
+    const lastDelivery = notYetLimit + maxDeliver;
     if (event.deliveryCount > lastDelivery) {
       // The earlier deliveries got no answer: the replica died in the handler, or dead-lettering failed.
       await this.giveUp(msg, `not handled in ${lastDelivery} deliveries`);
@@ -131,6 +156,7 @@ export class DurableConsumer implements EventConsumer {
       return;
     }
     msg.ack();
+    this.errors.forget(event.streamSequence);
     if (progress.handled) {
       eventsHandled.inc({ consumer: this.durable, event: event.subject });
       this.log.info({ consumer: this.durable, event: event.type.name, eventId: event.id }, 'event handled');
@@ -139,23 +165,35 @@ export class DurableConsumer implements EventConsumer {
   }
 
   private async failed(msg: JsMsg, event: ReceivedEvent, error: unknown): Promise<void> {
-    const notYet = error instanceof NotYet;
-    eventsFailed.inc({ consumer: this.durable, event: event.subject, reason: notYet ? 'not_yet' : 'error' });
-    const limit = notYet ? this.settings.notYetLimit : this.settings.maxDeliver;
-    if (event.deliveryCount >= limit) {
-      await this.giveUp(msg, notYet ? `prerequisite never arrived: ${errorText(error)}` : errorText(error));
+    if (error instanceof NotYet) {
+      await this.notYet(msg, event, error);
+      return;
+    }
+    eventsFailed.inc({ consumer: this.durable, event: event.subject, reason: 'error' });
+    const errors = this.errors.add(event.streamSequence);
+    if (errors >= this.settings.maxDeliver) {
+      await this.giveUp(msg, errorText(error));
+      return;
+    }
+    const delayMs = redeliveryDelayMs(this.settings.backoffMs, errors);
+    this.log.warn({ err: error, consumer: this.durable, deliveries: event.deliveryCount, errors, delayMs }, 'event handler failed; redelivering');
+    msg.nak(delayMs);
+  }
+
+  private async notYet(msg: JsMsg, event: ReceivedEvent, error: NotYet): Promise<void> {
+    eventsFailed.inc({ consumer: this.durable, event: event.subject, reason: 'not_yet' });
+    if (event.deliveryCount >= this.settings.notYetLimit) {
+      await this.giveUp(msg, `prerequisite never arrived: ${error.message}`);
       return;
     }
     const delayMs = this.redeliveryDelay(event.deliveryCount);
-    const fields = { consumer: this.durable, deliveries: event.deliveryCount, delayMs };
-    if (notYet) this.log.debug({ ...fields, reason: errorText(error) }, 'event waits for its prerequisite');
-    else this.log.warn({ ...fields, err: error }, 'event handler failed; redelivering');
+    this.log.debug({ consumer: this.durable, deliveries: event.deliveryCount, delayMs, reason: error.message }, 'event waits for its prerequisite');
     msg.nak(delayMs);
   }
 
   /**
    * The store failing before the handler ran says nothing about the event: it is redelivered, and
-   * only the bound on deliveries (the larger of maxDeliver and notYetLimit) ends its wait.
+   * only the bound on deliveries (notYetLimit + maxDeliver) ends its wait.
    */
   private storeUnavailable(msg: JsMsg, event: ReceivedEvent, error: unknown): void {
     eventsFailed.inc({ consumer: this.durable, event: event.subject, reason: 'store_unavailable' });
@@ -174,13 +212,13 @@ export class DurableConsumer implements EventConsumer {
     }
     // Without a reason: servers before 2.11 ignore a term() that carries one.
     msg.term();
+    this.errors.forget(msg.info.streamSequence);
     eventsDeadLettered.inc({ consumer: this.durable, event: msg.subject });
     this.log.error({ consumer: this.durable, subject: msg.subject, deliveries: msg.info.deliveryCount, reason }, 'event moved to dead letters');
   }
 
   private redeliveryDelay(deliveryCount: number): number {
-    const { backoffMs } = this.settings;
-    return backoffMs[Math.min(deliveryCount, backoffMs.length) - 1] ?? 0;
+    return redeliveryDelayMs(this.settings.backoffMs, deliveryCount);
   }
 }
 

@@ -46,11 +46,6 @@ export interface RunningService<C extends ServiceConfig> {
 
 /** How often the relay looks for events it was not nudged about (another replica's, an outage's). */
 const relayPollMs = 250;
-/**
- * Redelivery delays: events cross subjects in any order, so most retries are a prerequisite (NotYet)
- * arriving a moment later; short first steps keep a flow quick, the tail keeps a poison event cheap.
- */
-const redeliveryBackoffMs = [200, 500, 1_000, 2_000, 5_000];
 
 /**
  * Starts a service the same way every time: store (migrated) -> broker (streams provisioned) ->
@@ -94,7 +89,8 @@ export async function startService<C extends ServiceConfig>(config: C, blueprint
     await blueprint.beforeServing?.(parts);
     for (const options of blueprint.consumers?.(parts) ?? []) {
       consumers.push(
-        await broker.consume({ backoffMs: redeliveryBackoffMs, ...options, db: store.knex, afterCommit: () => { outbox.nudge(); } }),
+        // Redelivery as consumeDefaults sets it (consumer.ts says why), unless a service says otherwise.
+        await broker.consume({ ...options, db: store.knex, afterCommit: () => { outbox.nudge(); } }),
       );
     }
     for (const options of blueprint.replays?.(parts) ?? []) replays.push(await broker.replay({ ...options, db: store.knex }));

@@ -1,11 +1,14 @@
 import { expect } from 'chai';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { OrderPlaced } from '#contracts/events/v1/order.js';
 import type { Knex } from '#kit/db/database.js';
-import type { ConsumeOptions, EventConsumer } from '#kit/events/consumer.js';
+import { provisionConsumer } from '#kit/events/consumer-config.js';
+import { consumeDefaults, redeliveryDelayMs, type ConsumeOptions, type EventConsumer } from '#kit/events/consumer.js';
 import { isEvent, NotYet, type ReceivedEvent } from '#kit/events/event.js';
 import { DeadLetterHeader, EventHeader } from '#kit/events/headers.js';
 import { OutboxRelay } from '#kit/events/relay.js';
-import { deadLetterStream } from '#kit/events/streams.js';
+import { deadLetterStream, eventStream } from '#kit/events/streams.js';
 import { currentLogContext } from '#kit/log/log.js';
 import { storeKinds } from '#kit/testing/stores.js';
 import { cancelled, type Effect, effectsTable, eventually, EventsWorld, log, metricValue, orderCancelled, orderPlaced, placed } from './support.js';
@@ -24,6 +27,15 @@ async function recordEffect(trx: Knex.Transaction, durable: string, event: Recei
     correlation_id: currentLogContext().correlationId ?? '',
   });
 }
+
+describe('durable event consumer defaults', () => {
+  it('redeliver soon after a NotYet, and give handler errors at least 30 s before dead-lettering', () => {
+    const { backoffMs, maxDeliver } = consumeDefaults;
+    const waitsBetweenErrorAttempts = Array.from({ length: maxDeliver - 1 }, (_, index) => redeliveryDelayMs(backoffMs, index + 1));
+    expect(redeliveryDelayMs(backoffMs, 1)).to.be.below(1_000);
+    expect(waitsBetweenErrorAttempts.reduce((sum, delay) => sum + delay, 0)).to.be.at.least(30_000);
+  });
+});
 
 for (const kind of storeKinds) {
   describe(`durable event consumers on ${kind}`, () => {
@@ -220,6 +232,71 @@ for (const kind of storeKinds) {
       await eventually(() => world.caughtUp('delivery'), 'both events to be handled');
       expect((await world.effects()).map((effect) => effect.event_id)).to.deep.equal([placeId, cancelId]);
       expect(await world.streamEvents(deadLetterStream)).to.be.empty;
+    });
+
+    /** A handler that waits for its prerequisite for the first `waits` deliveries, then fails `failures` times (all of them if undefined), then handles. */
+    const waitThenFail = (durable: string, waits: number, failures?: number): { errors: () => number; handle: ConsumeOptions['handle'] } => {
+      let errors = 0;
+      return {
+        errors: () => errors,
+        handle: async (event, trx) => {
+          if (event.deliveryCount <= waits) throw new NotYet('the order is not known yet');
+          if (failures === undefined || errors < failures) {
+            errors++;
+            throw new Error('Connection terminated unexpectedly');
+          }
+          await recordEffect(trx, durable, event);
+        },
+      };
+    };
+
+    it('gives an event that waited for its prerequisite every error attempt of maxDeliver', async () => {
+      const handler = waitThenFail('coupon', 4, 2);
+      await consume({ durable: 'coupon', maxDeliver: 3, notYetLimit: 10, handle: handler.handle });
+      const [id] = await publish(placed(21));
+
+      await eventually(() => world.caughtUp('coupon'), 'the event to be handled');
+      expect((await world.effects()).map((effect) => effect.event_id)).to.deep.equal([id]);
+      expect(handler.errors()).to.equal(2);
+      expect(await world.streamEvents(deadLetterStream)).to.be.empty;
+    });
+
+    it('dead-letters an event that waited for its prerequisite after maxDeliver handler errors, not at its first', async () => {
+      const handler = waitThenFail('coupon', 4);
+      await consume({ durable: 'coupon', maxDeliver: 3, notYetLimit: 10, handle: handler.handle });
+      await publish(placed(22));
+
+      await eventually(async () => (await world.streamEvents(deadLetterStream)).length === 1, 'the dead letter');
+      const [deadLetter] = await world.streamEvents(deadLetterStream);
+      expect(handler.errors()).to.equal(3);
+      expect(deadLetter?.headers.get(DeadLetterHeader.deliveries)).to.equal('7');
+      expect(deadLetter?.headers.get(DeadLetterHeader.reason)).to.equal('Connection terminated unexpectedly');
+    });
+
+    it('dead-letters unhandled an event whose deliveries went unanswered past notYetLimit + maxDeliver (a crashing handler)', async () => {
+      let handlerRuns = 0;
+      const handle = (): Promise<void> => {
+        handlerRuns++;
+        return Promise.resolve();
+      };
+      // Four deliveries nobody answers, as a replica that dies in the handler leaves them.
+      const nc = await connect({ servers: world.nats.url });
+      try {
+        await provisionConsumer(await jetstreamManager(nc), 'order', { subjects: [orderPlaced.subject], ackWaitMs: quick.ackWaitMs, serverFiltersSeveralSubjects: false });
+        await publish(placed(23));
+        const durable = await jetstream(nc).consumers.get(eventStream, 'order');
+        for (let delivery = 1; delivery <= 4; delivery++) (await durable.next({ expires: 5_000 }))?.nak();
+        await nc.flush();
+      } finally {
+        await nc.close();
+      }
+      await consume({ durable: 'order', maxDeliver: 2, notYetLimit: 2, handle });
+
+      await eventually(async () => (await world.streamEvents(deadLetterStream)).length === 1, 'the dead letter');
+      const [deadLetter] = await world.streamEvents(deadLetterStream);
+      expect(deadLetter?.headers.get(DeadLetterHeader.reason)).to.equal('not handled in 4 deliveries');
+      expect(deadLetter?.headers.get(DeadLetterHeader.deliveries)).to.equal('5');
+      expect(handlerRuns).to.equal(0);
     });
 
     it('dead-letters an event whose prerequisite never arrives after notYetLimit deliveries', async () => {
