@@ -7,6 +7,8 @@ export interface Readiness {
   ok: boolean;
   /** What was checked and how it went: true, or what is wrong. */
   checks: Record<string, boolean | string>;
+  /** What is reported but not required to serve, in the same words: true, or what is wrong. */
+  informational?: Record<string, boolean | string>;
 }
 
 export interface AdminServerOptions {
