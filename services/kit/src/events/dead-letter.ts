@@ -4,11 +4,12 @@ import { DeadLetterHeader, EventHeader, headerValue } from './headers.js';
 import { deadLetterSubject } from './streams.js';
 
 /**
- * Copies a message consumer `durable` gives up on to `deadletter.<durable>.<subject>`: the original
- * payload and headers, and why. Its msgID is the durable and stream position, so a retry after a
- * failed term() stores it once.
+ * Copies a message consumer `durable` (or a replay of that name) gives up on to
+ * `deadletter.<durable>.<subject>`: the original payload and headers, why, and after how many
+ * deliveries. Its msgID is the durable and stream position, so a retry after a failed term() (or
+ * replicas of one replay) store it once.
  */
-export async function publishDeadLetter(js: JetStreamClient, msg: JsMsg, durable: string, reason: string): Promise<void> {
+export async function publishDeadLetter(js: JetStreamClient, msg: JsMsg, durable: string, reason: string, deliveries = msg.info.deliveryCount): Promise<void> {
   const copy = headers();
   for (const [name, values] of msg.headers ?? []) {
     if (name === EventHeader.id) continue;
@@ -17,7 +18,7 @@ export async function publishDeadLetter(js: JetStreamClient, msg: JsMsg, durable
   const eventId = msg.headers?.get(EventHeader.id) ?? '';
   if (eventId !== '') copy.set(DeadLetterHeader.eventId, eventId);
   copy.set(DeadLetterHeader.reason, headerValue(reason));
-  copy.set(DeadLetterHeader.deliveries, String(msg.info.deliveryCount));
+  copy.set(DeadLetterHeader.deliveries, String(deliveries));
   copy.set(DeadLetterHeader.consumer, durable);
   await js.publish(deadLetterSubject(durable, msg.subject), msg.data, {
     headers: copy,

@@ -22,7 +22,7 @@ export const eventsFailed = new Counter({
 
 export const eventsDeadLettered = new Counter({
   name: 'bookstore_events_dead_lettered_total',
-  help: 'Events a durable consumer gave up on and moved to the dead-letter stream',
+  help: 'Events a durable consumer or a replay gave up on and moved to the dead-letter stream',
   labelNames: ['consumer', 'event'] as const,
 });
 

@@ -3,10 +3,12 @@ import type { Knex } from 'knex';
 import { asNumber } from '../db/columns.js';
 import type { Migration } from '../db/database.js';
 import { withLogContext, type Logger } from '../log/log.js';
+import { publishDeadLetter } from './dead-letter.js';
 import type { EventType, ReceivedEvent } from './event.js';
-import { eventsFailed, eventsHandled } from './metrics.js';
+import { eventsDeadLettered, eventsFailed, eventsHandled } from './metrics.js';
 import { ReadLoop } from './read-loop.js';
 import { eventLogContext, MalformedEvent, receivedEvent } from './received.js';
+import { StuckEvent, type Poison } from './replay-poison.js';
 import { eventStream } from './streams.js';
 
 /**
@@ -46,6 +48,11 @@ export interface ReplayOptions {
    * not depend on a prerequisite arriving later (there is no redelivery of one event alone).
    */
   apply: (event: ReceivedEvent, trx: Knex.Transaction) => Promise<void>;
+  /**
+   * Failed attempts in a row at one event before it is moved to the dead-letter stream
+   * (`deadletter.<name>.<subject>`) and passed over, so the read model goes on; a rebuild applies it again.
+   */
+  poisonAfter?: number;
   /** Events applied in one transaction when several are waiting (catching up, rebuilding). */
   batchSize?: number;
   /** Pause after the 1st, 2nd, … failed attempt before reading again; the last repeats. */
@@ -62,6 +69,7 @@ export interface StreamReplay {
 export const replayDefaults = {
   batchSize: 250,
   retryDelayMs: [200, 1_000, 5_000],
+  poisonAfter: 5,
 } as const;
 
 /** The last stream sequence reader `name` applied to `db`; 0 when it has applied nothing. */
@@ -81,6 +89,7 @@ export class StreamReader implements StreamReplay {
   private readonly batchSize: number;
   private readonly retryDelayMs: readonly number[];
   private readonly loop = new ReadLoop();
+  private readonly stuck: StuckEvent;
   private readonly reachedEnd: Promise<void>;
   private markCaughtUp: () => void = () => undefined;
   private markStopped: (error: Error) => void = () => undefined;
@@ -96,6 +105,7 @@ export class StreamReader implements StreamReplay {
     this.types = new Map(options.events.map((type) => [type.subject, type]));
     this.batchSize = options.batchSize ?? replayDefaults.batchSize;
     this.retryDelayMs = options.retryDelayMs ?? replayDefaults.retryDelayMs;
+    this.stuck = new StuckEvent(options.poisonAfter ?? replayDefaults.poisonAfter);
     this.reachedEnd = new Promise<void>((resolve, reject) => {
       this.markCaughtUp = () => {
         this.markCaughtUp = () => undefined;
@@ -167,25 +177,43 @@ export class StreamReader implements StreamReplay {
     }
   }
 
-  /** Applies `batch` in one transaction with the position of its last message. */
+  /**
+   * Applies `batch` in one transaction with the position of its last message. A poison event is
+   * published to the dead letters before that position commits: if the commit fails, it is
+   * published again, and the dead-letter stream keeps one copy (its msgID is reader and position).
+   */
   private async applyBatch(batch: readonly JsMsg[]): Promise<void> {
     const last = batch[batch.length - 1];
     if (last === undefined) return;
     const applied: ReceivedEvent[] = [];
+    const deadLettered: { event: ReceivedEvent; poison: Poison }[] = [];
     await this.options.db.transaction(async (trx) => {
       const position = await replayPosition(trx, this.name);
       for (const msg of batch) {
         if (msg.info.streamSequence <= position) continue;
         const event = this.eventOf(msg);
         if (event === undefined) continue;
-        await this.applyOne(event, trx);
-        applied.push(event);
+        const poison = this.stuck.poison(msg.info.streamSequence);
+        if (poison === undefined) {
+          await this.applyOne(event, trx);
+          applied.push(event);
+        } else {
+          await publishDeadLetter(this.js, msg, this.name, poison.reason, poison.failures);
+          deadLettered.push({ event, poison });
+        }
       }
       await trx(replayPositionsTable)
         .insert({ reader: this.name, sequence: Math.max(position, last.info.streamSequence) })
         .onConflict('reader')
         .merge();
     });
+    this.stuck.passed(last.info.streamSequence);
+    for (const { event, poison } of deadLettered) {
+      eventsDeadLettered.inc({ consumer: this.name, event: event.subject });
+      withLogContext(eventLogContext(event), () => {
+        this.log.error({ reader: this.name, sequence: event.streamSequence, subject: event.subject, ...poison }, 'event moved to dead letters; the replay goes on past it');
+      });
+    }
     for (const event of applied) {
       eventsHandled.inc({ consumer: this.name, event: event.subject });
       withLogContext({ correlationId: event.correlationId, eventId: event.id }, () => {
@@ -200,7 +228,9 @@ export class StreamReader implements StreamReplay {
       await withLogContext(context, () => this.options.apply(event, trx));
     } catch (error) {
       eventsFailed.inc({ consumer: this.name, event: event.subject, reason: 'error' });
-      this.log.error({ err: error, reader: this.name, sequence: event.streamSequence, subject: event.subject, ...context }, 'event not applied; the replay stops here and tries again');
+      const failures = this.stuck.failed(event.streamSequence, error);
+      const next = failures < this.stuck.limit ? 'the replay stops here and tries again' : 'it is dead-lettered at the next attempt';
+      this.log.error({ err: error, reader: this.name, sequence: event.streamSequence, subject: event.subject, failures, ...context }, `event not applied; ${next}`);
       throw error;
     }
   }

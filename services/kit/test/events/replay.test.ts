@@ -1,13 +1,14 @@
 import { expect } from 'chai';
 import { openDatabase, type Database, type Knex, type Migration } from '#kit/db/database.js';
 import { isEvent, type ReceivedEvent } from '#kit/events/event.js';
-import { EventHeader } from '#kit/events/headers.js';
+import { DeadLetterHeader, EventHeader } from '#kit/events/headers.js';
 import { OutboxRelay } from '#kit/events/relay.js';
 import { forgetReplayPosition, replayMigrations, replayPosition, type ReplayOptions, type StreamReplay } from '#kit/events/replay.js';
+import { deadLetterStream } from '#kit/events/streams.js';
 import { currentLogContext } from '#kit/log/log.js';
 import type { TestDatabase } from '#kit/testing/postgres.js';
 import { createTestStore, storeKinds } from '#kit/testing/stores.js';
-import { cancelled, eventually, EventsWorld, log, orderCancelled, orderPlaced, placed } from './support.js';
+import { cancelled, eventually, EventsWorld, log, metricValue, orderCancelled, orderPlaced, placed } from './support.js';
 
 /** What a reader applied, one row per applied event, written in the reader's transaction. */
 interface Applied {
@@ -217,6 +218,41 @@ for (const kind of storeKinds) {
       await eventually(async () => (await orderIds(store)).length === 3, 'every event, the failed one again');
       expect(failuresLeft).to.equal(0);
       expect(await orderIds(store)).to.deep.equal([1, 2, 3]);
+    });
+
+    it('moves an event apply keeps failing on to the dead letters after poisonAfter attempts, and applies the later ones', async () => {
+      const counted = { consumer: 'view', event: orderPlaced.subject };
+      const deadLetteredBefore = await metricValue('bookstore_events_dead_lettered_total', counted);
+      let attempts = 0;
+      const store = await openStore();
+      const ids = await publish(placed(1), placed(2), placed(3));
+      const replay = await store.replay(world, {
+        poisonAfter: 3,
+        apply: async (event, trx) => {
+          if (isEvent(event, orderPlaced) && event.payload.orderId === 2) {
+            attempts += 1;
+            throw new Error('book 3 has no name');
+          }
+          await recordApplied(event, trx);
+        },
+      });
+
+      await replay.caughtUp();
+      expect(await orderIds(store)).to.deep.equal([1, 3]);
+      expect(attempts).to.equal(3);
+      expect(await replayPosition(store.db, 'view')).to.equal(3);
+      const deadLetters = await world.streamEvents(deadLetterStream);
+      expect(deadLetters.map((letter) => letter.subject)).to.deep.equal(['deadletter.view.bookstore.order.OrderPlaced']);
+      const header = (name: string): string | undefined => deadLetters[0]?.headers.get(name);
+      expect(header(DeadLetterHeader.eventId)).to.equal(ids[1]);
+      expect(header(DeadLetterHeader.reason)).to.equal('book 3 has no name');
+      expect(header(DeadLetterHeader.deliveries)).to.equal('3');
+      expect(header(DeadLetterHeader.consumer)).to.equal('view');
+      expect(await metricValue('bookstore_events_dead_lettered_total', counted)).to.equal(deadLetteredBefore + 1);
+
+      await publish(placed(4));
+      await eventually(async () => (await orderIds(store)).length === 3, 'the event after the dead letter');
+      expect(await orderIds(store)).to.deep.equal([1, 3, 4]);
     });
 
     it('passes over a message that is no event, and goes on with the next', async () => {
