@@ -63,12 +63,19 @@ export class OutboxRelay {
     return this.exclusive(() => this.publishPending());
   }
 
-  /** Stops polling and waits for the round in progress. */
-  async stop(): Promise<void> {
+  /**
+   * Stops polling, then publishes what is pending for up to `flushWithinMs`: events committed just
+   * before a shutdown leave with it. What is still pending then (the broker is down, the time ran
+   * out) stays in the outbox for another replica's relay or the next start.
+   */
+  async stop(flushWithinMs = defaultFlushWithinMs): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    const outcome = await within(this.exclusive(() => this.publishPending()), flushWithinMs);
     this.unwatch?.();
-    await this.rounds;
+    if (outcome === timedOut) this.log.warn({ flushWithinMs }, 'outbox not flushed in time at stop; what is left waits in the outbox');
+    else if (outcome instanceof Error) this.log.warn({ err: outcome }, 'outbox not flushed at stop; what is left waits in the outbox');
+    else this.log.info({ published: outcome }, 'outbox flushed at stop');
   }
 
   private poll(delayMs: number): void {
@@ -145,6 +152,23 @@ export class OutboxRelay {
     const failure = outcomes[firstFailure];
     if (failure?.status === 'rejected') throw failure.reason;
     return stored.length;
+  }
+}
+
+const defaultFlushWithinMs = 5_000;
+const timedOut = Symbol('timed out');
+
+/** What `work` gives, or how it failed, or timedOut after `ms`; `work` is not cancelled. */
+async function within<T>(work: Promise<T>, ms: number): Promise<T | Error | typeof timedOut> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<typeof timedOut>((resolve) => {
+    timer = setTimeout(() => { resolve(timedOut); }, ms);
+  });
+  const settled = work.catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+  try {
+    return await Promise.race([settled, deadline]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -46,6 +46,8 @@ export interface RunningService<C extends ServiceConfig> {
 
 /** How often the relay looks for events it was not nudged about (another replica's, an outage's). */
 const relayPollMs = 250;
+/** The most a shutdown spends publishing what is left in the outbox, within what remains of its grace. */
+const outboxFlushMs = 5_000;
 
 /**
  * Starts a service the same way every time: store (migrated) -> broker (streams provisioned) ->
@@ -62,19 +64,25 @@ export async function startService<C extends ServiceConfig>(config: C, blueprint
   let admin: AdminServer | undefined;
   const consumers: EventConsumer[] = [];
   const replays: StreamReplay[] = [];
-  const stop = (): Promise<boolean> =>
-    shutdown(log, [
+  const stop = (): Promise<boolean> => {
+    const graceEnds = Date.now() + config.shutdownGraceMs;
+    const remainingGraceMs = (): number => Math.max(0, graceEnds - Date.now());
+    return shutdown(log, [
       { name: 'stop being ready', run: () => admin?.markNotReady() },
       { name: 'drain gRPC calls', run: () => grpc?.shutdown(config.shutdownGraceMs) },
-      { name: 'stop the event consumers', run: async () => {
+      {
+        name: 'stop the event consumers',
+        run: async () => {
           await Promise.all([...consumers, ...replays].map((consumer) => consumer.stop()));
-        }, },
+        },
+      },
       ...(blueprint.onShutdown ?? []),
-      { name: 'publish what is left in the outbox', run: () => relay?.stop() },
+      { name: 'publish what is left in the outbox', run: () => relay?.stop(Math.min(outboxFlushMs, remainingGraceMs())) },
       { name: 'close the broker connection', run: () => bus?.close() },
       { name: 'close the store', run: () => db?.close() },
       { name: 'close the admin port', run: () => admin?.close() },
     ]);
+  };
   try {
     const store = await openDatabase(config.databaseUrl, [...eventMigrations, ...blueprint.migrations]);
     db = store;

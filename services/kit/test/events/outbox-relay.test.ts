@@ -74,6 +74,46 @@ for (const kind of storeKinds) {
       expect(await metricValue('bookstore_events_published_total', { event: orderPlaced.subject })).to.equal(published + 2);
     });
 
+    it('publishes at stop what was recorded just before, started or not', async () => {
+      const started = relayFor(world);
+      started.start();
+      const idle = relayFor(world);
+      const ids = await world.record([placed(1), cancelled(1)]);
+      await idle.stop();
+      ids.push(...(await world.record([placed(2)])));
+      await started.stop();
+
+      expect(await world.outboxSize()).to.equal(0);
+      expect((await world.streamEvents()).map((event) => event.headers.get(EventHeader.id))).to.deep.equal(ids);
+    });
+
+    it('stops when the flush at stop cannot finish, and leaves what it could not publish in the outbox', async () => {
+      const ids = await world.record([placed(1), placed(2)]);
+      // A broker that takes every publish and never answers, until the test lets the publishes fail.
+      const unanswered: (() => void)[] = [];
+      let answering = false;
+      const publish = (): Promise<never> =>
+        new Promise<never>((_, reject) => {
+          const fail = (): void => { reject(new Error('publish timed out')); };
+          if (answering) fail();
+          else unanswered.push(fail);
+        });
+      await new OutboxRelay({ db: world.db, bus: { isConnected: () => true, publish }, log }).stop(50);
+      expect(await world.outboxSize()).to.equal(2);
+      answering = true;
+      for (const fail of unanswered.splice(0)) fail();
+
+      await world.nats.pause();
+      await eventually(() => Promise.resolve(!world.bus.isConnected()), 'the bus to notice the broker is gone');
+      await relayFor(world).stop();
+      expect(await world.outboxSize()).to.equal(2);
+
+      await world.nats.resume();
+      await eventually(() => Promise.resolve(world.bus.isConnected()), 'the bus to reconnect');
+      await relayFor(world).flush();
+      expect((await world.streamEvents()).map((event) => event.headers.get(EventHeader.id))).to.deep.equal(ids);
+    });
+
     it('two relays over one database publish every event once, in the order recorded', async () => {
       const ids: string[] = [];
       for (let order = 1; order <= 12; order++) ids.push(...(await world.record([placed(order), placed(order + 100), cancelled(order)])));
