@@ -64,6 +64,13 @@ export function knexConfigFor(url: string): { config: Knex.Config; dialect: Dial
   throw new Error(`DATABASE_URL must start with postgres:// or sqlite:, got "${url}"`);
 }
 
+/** Which store `knex` talks to. */
+export function dialectOf(knex: Knex): Dialect {
+  const client: unknown = knex.client;
+  const postgres = typeof client === 'object' && client !== null && 'dialect' in client && client.dialect === 'postgresql';
+  return postgres ? 'postgres' : 'sqlite';
+}
+
 class ListMigrationSource implements Knex.MigrationSource<Migration> {
   constructor(private readonly migrations: readonly Migration[]) {}
   getMigrations(): Promise<Migration[]> {

@@ -5,9 +5,9 @@ import { connect } from '@nats-io/transport-node';
 import type { Logger } from '../log/log.js';
 import { deleteConsumer, filtersSeveralSubjects, provisionConsumer } from './consumer-config.js';
 import { consumeDefaults, DurableConsumer, type ConsumeOptions, type EventConsumer } from './consumer.js';
-import { eventsPublished } from './metrics.js';
+import { eventsPublished, watchEventStream, type StreamSize } from './metrics.js';
 import { StreamReader, type ReplayOptions, type StreamReplay } from './replay.js';
-import { ensureStreams } from './streams.js';
+import { ensureStreams, eventStream } from './streams.js';
 
 export interface EventBusOptions {
   /** nats://host:port */
@@ -80,6 +80,7 @@ async function firstConnection(options: EventBusOptions): Promise<NatsConnection
 
 class NatsEventBus implements EventBus {
   private connected = true;
+  private readonly unwatchStream = watchEventStream(() => this.eventStreamSize());
 
   constructor(
     private readonly nc: NatsConnection,
@@ -129,8 +130,15 @@ class NatsEventBus implements EventBus {
   }
 
   async close(): Promise<void> {
+    this.unwatchStream();
     if (this.nc.isClosed()) return;
     await this.nc.drain().catch(() => this.nc.close());
+  }
+
+  private async eventStreamSize(): Promise<StreamSize | undefined> {
+    if (!this.isConnected()) return undefined;
+    const { state } = await this.jsm.streams.info(eventStream);
+    return { messages: state.messages, bytes: state.bytes };
   }
 
   private async followStatus(): Promise<void> {

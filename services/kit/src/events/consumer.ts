@@ -5,7 +5,7 @@ import { NotYet, type EventType, type ReceivedEvent } from './event.js';
 import { publishDeadLetter } from './dead-letter.js';
 import { HandlerErrors } from './handler-errors.js';
 import { eventsDeadLettered, eventsFailed, eventsHandled } from './metrics.js';
-import { claimEvent } from './processed-events.js';
+import { claimEvent, ProcessedEventsPruner } from './processed-events.js';
 import { ReadLoop } from './read-loop.js';
 import { eventLogContext, receivedEvent } from './received.js';
 import { eventStream } from './streams.js';
@@ -38,6 +38,11 @@ export interface ConsumeOptions {
   notYetLimit?: number;
   /** Called after a handled event's transaction committed (e.g. to nudge the outbox relay). */
   afterCommit?: () => void;
+  /**
+   * How long the record that an event was handled is kept for de-duplication; older records are
+   * deleted at start and every hour (processed-events.ts says why a week is safe).
+   */
+  processedRetentionMs?: number;
 }
 
 export interface EventConsumer {
@@ -57,6 +62,7 @@ export const consumeDefaults = {
   backoffMs: [200, 500, 1_000, 2_000, 5_000],
   ackWaitMs: 30_000,
   notYetLimit: 60,
+  processedRetentionMs: 7 * 24 * 60 * 60_000,
 } as const;
 
 /** The redelivery delay after failed attempt `attempt` (1 for the first) on `backoffMs`. */
@@ -74,6 +80,7 @@ export class DurableConsumer implements EventConsumer {
   private readonly settings: Required<Pick<ConsumeOptions, 'maxDeliver' | 'backoffMs' | 'notYetLimit'>>;
   private readonly loop = new ReadLoop();
   private readonly errors = new HandlerErrors();
+  private readonly pruner: ProcessedEventsPruner;
 
   constructor(
     private readonly js: JetStreamClient,
@@ -87,11 +94,13 @@ export class DurableConsumer implements EventConsumer {
       backoffMs: options.backoffMs ?? consumeDefaults.backoffMs,
       notYetLimit: options.notYetLimit ?? consumeDefaults.notYetLimit,
     };
+    this.pruner = new ProcessedEventsPruner(options.db, options.durable, options.processedRetentionMs ?? consumeDefaults.processedRetentionMs, log);
+    this.pruner.start();
     this.loop.start(() => this.run());
   }
 
-  stop(): Promise<void> {
-    return this.loop.stop();
+  async stop(): Promise<void> {
+    await Promise.all([this.loop.stop(), this.pruner.stop()]);
   }
 
   private get durable(): string {

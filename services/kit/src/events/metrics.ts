@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { Counter, Gauge } from 'prom-client';
 import { outboxTable } from './migrations.js';
+import { eventStream } from './streams.js';
 
 export const eventsPublished = new Counter({
   name: 'bookstore_events_published_total',
@@ -48,3 +49,46 @@ export function watchOutbox(relay: { readonly db: Knex }): () => void {
   relayedOutboxes.add(relay);
   return () => relayedOutboxes.delete(relay);
 }
+
+/** How much the event stream holds on the broker. */
+export interface StreamSize {
+  messages: number;
+  bytes: number;
+}
+
+/** Where the stream's size is asked for: the event buses open in this process (a service has one). */
+const streamSizeSources = new Set<() => Promise<StreamSize | undefined>>();
+
+/** Includes `source` in the stream size gauges until the returned function is called. */
+export function watchEventStream(source: () => Promise<StreamSize | undefined>): () => void {
+  streamSizeSources.add(source);
+  return () => streamSizeSources.delete(source);
+}
+
+async function eventStreamSize(): Promise<StreamSize | undefined> {
+  for (const source of streamSizeSources) {
+    const size = await source().catch(() => undefined);
+    if (size !== undefined) return size;
+  }
+  return undefined;
+}
+
+/**
+ * Asked of the broker when scraped (one stream info request). The stream keeps every event
+ * (mesh/README.md, "Event stream capacity"); no value while the broker cannot be asked.
+ */
+function streamSizeGauge(name: string, help: string, measure: (size: StreamSize) => number): void {
+  new Gauge({
+    name,
+    help,
+    labelNames: ['stream'] as const,
+    async collect() {
+      const size = await eventStreamSize();
+      this.reset();
+      if (size !== undefined) this.set({ stream: eventStream }, measure(size));
+    },
+  });
+}
+
+streamSizeGauge('bookstore_event_stream_messages', 'Events the event stream holds', (size) => size.messages);
+streamSizeGauge('bookstore_event_stream_bytes', 'Bytes the event stream holds on the broker', (size) => size.bytes);

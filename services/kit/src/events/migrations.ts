@@ -28,4 +28,13 @@ export const eventMigrations: Migration[] = [
       });
     },
   },
+  {
+    // For pruning: a consumer deletes its rows older than its retention (processed-events.ts).
+    name: 'kit/processed-events-by-age',
+    async up(db) {
+      await db.schema.alterTable(processedEventsTable, (table) => {
+        table.index(['consumer', 'processed_at'], 'kit_processed_events_by_age');
+      });
+    },
+  },
 ];

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { dialectOf } from '../db/database.js';
 import type { Logger } from '../log/log.js';
 import type { EventBus } from './bus.js';
 import { watchOutbox } from './metrics.js';
@@ -39,7 +40,7 @@ export class OutboxRelay {
     this.log = options.log;
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
     this.batchSize = options.batchSize ?? 200;
-    this.holdsTransaction = isPostgres(options.db);
+    this.holdsTransaction = dialectOf(options.db) === 'postgres';
   }
 
   start(): void {
@@ -174,9 +175,4 @@ async function within<T>(work: Promise<T>, ms: number): Promise<T | Error | type
 
 function parseHeaders(json: string): Record<string, string> {
   return JSON.parse(json) as Record<string, string>;
-}
-
-function isPostgres(db: Knex): boolean {
-  const client: unknown = db.client;
-  return typeof client === 'object' && client !== null && 'dialect' in client && client.dialect === 'postgresql';
 }

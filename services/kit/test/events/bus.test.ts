@@ -1,10 +1,11 @@
 import { expect } from 'chai';
 import { nanos } from '@nats-io/nats-core';
+import { register } from 'prom-client';
 import { connectEventBus } from '#kit/events/bus.js';
 import { EventHeader } from '#kit/events/headers.js';
 import { deadLetterStream, eventStream } from '#kit/events/streams.js';
-import { freePort } from '#kit/testing/ports.js';
-import { EventsWorld, log, rejectionOf } from './support.js';
+import { freePort, waitFor } from '#kit/testing/ports.js';
+import { EventsWorld, log, metricValue, rejectionOf } from './support.js';
 
 describe('event bus', () => {
   let world: EventsWorld;
@@ -36,6 +37,20 @@ describe('event bus', () => {
     const deadLetters = await world.streamConfig(deadLetterStream);
     expect(deadLetters.subjects).to.deep.equal(['deadletter.>']);
     expect(deadLetters.storage).to.equal('file');
+  });
+
+  it('reports how much the event stream holds, and nothing while the broker is away', async () => {
+    for (const id of ['e6f1c0de-0000-4000-8000-000000000002', 'e6f1c0de-0000-4000-8000-000000000003']) {
+      await world.bus.publish({ id, subject: 'bookstore.order.OrderPlaced', payload: new Uint8Array([8, 1]), headers: {} });
+    }
+    const stream = { stream: eventStream };
+    expect(await metricValue('bookstore_event_stream_messages', stream)).to.equal(2);
+    expect(await metricValue('bookstore_event_stream_bytes', stream)).to.be.greaterThan(0);
+
+    await world.nats.pause();
+    await waitFor(() => Promise.resolve(!world.bus.isConnected()), 'the bus to notice the broker is gone');
+    expect((await register.getSingleMetric('bookstore_event_stream_messages')?.get())?.values).to.deep.equal([]);
+    await world.nats.resume();
   });
 
   it('fails to connect naming the URL when no broker answers', async () => {

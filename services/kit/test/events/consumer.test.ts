@@ -299,6 +299,30 @@ for (const kind of storeKinds) {
       expect(handlerRuns).to.equal(0);
     });
 
+    it('forgets the events it processed longer ago than its retention, and only those', async () => {
+      const daysAgo = (days: number): Knex.Raw =>
+        kind === 'postgres' ? world.db.raw(`now() - interval '${String(days)} days'`) : world.db.raw(`datetime('now', '-${String(days)} days')`);
+      await world.db('kit_processed_events').insert([
+        { consumer: 'coupon', event_id: 'handled-8-days-ago', processed_at: daysAgo(8) },
+        { consumer: 'coupon', event_id: 'handled-6-days-ago', processed_at: daysAgo(6) },
+        { consumer: 'order', event_id: 'another-consumers-8-days-ago', processed_at: daysAgo(8) },
+      ]);
+      const processed = async (): Promise<string[]> =>
+        (await world.db<{ consumer: string; event_id: string }>('kit_processed_events').select('consumer', 'event_id'))
+          .map((row) => `${row.consumer}/${row.event_id}`)
+          .sort();
+
+      await consume({ durable: 'coupon', processedRetentionMs: 7 * 24 * 60 * 60_000 });
+      const [id] = await publish(placed(1));
+      const handled = `coupon/${String(id)}`;
+      await eventually(async () => {
+        const rows = await processed();
+        return rows.includes(handled) && !rows.includes('coupon/handled-8-days-ago');
+      }, 'the old row pruned and the new event handled');
+
+      expect(await processed()).to.deep.equal(['coupon/handled-6-days-ago', handled, 'order/another-consumers-8-days-ago'].sort());
+    });
+
     it('dead-letters an event whose prerequisite never arrives after notYetLimit deliveries', async () => {
       await consume({
         durable: 'mypage',
