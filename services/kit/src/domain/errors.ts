@@ -2,7 +2,7 @@
  * Errors a domain or use case raises, in the shop's words. Adapters map them to a protocol status
  * (gRPC code, HTTP status); the domain never knows which.
  */
-export type DomainErrorKind = 'invalid' | 'not_found' | 'precondition' | 'conflict' | 'unavailable';
+export type DomainErrorKind = 'invalid' | 'not_found' | 'precondition';
 
 export class DomainError extends Error {
   constructor(
@@ -19,4 +19,3 @@ export class DomainError extends Error {
 export const invalid = (field: string, rule: string): DomainError => new DomainError('invalid', `${field}: ${rule}`, field);
 export const notFound = (what: string): DomainError => new DomainError('not_found', `${what} not found`);
 export const precondition = (message: string): DomainError => new DomainError('precondition', message);
-export const unavailable = (message: string): DomainError => new DomainError('unavailable', message);

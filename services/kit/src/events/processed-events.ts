@@ -30,11 +30,6 @@ export async function claimEvent(trx: Knex.Transaction, durable: string, eventId
   return inserted.length > 0;
 }
 
-/** Forgets what consumer `durable` processed, for a read model that rebuilds from the start of the stream. */
-export async function forgetProcessedEvents(db: Knex | Knex.Transaction, durable: string): Promise<void> {
-  await db(processedEventsTable).where({ consumer: durable }).delete();
-}
-
 /** Deletes the rows of consumer `durable` processed more than `retentionMs` ago (by the store's clock); returns how many. */
 export async function pruneProcessedEvents(db: Knex, durable: string, retentionMs: number): Promise<number> {
   const seconds = Math.floor(retentionMs / 1_000);

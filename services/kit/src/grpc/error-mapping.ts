@@ -6,8 +6,6 @@ const codeByKind: Record<DomainErrorKind, status> = {
   invalid: status.INVALID_ARGUMENT,
   not_found: status.NOT_FOUND,
   precondition: status.FAILED_PRECONDITION,
-  conflict: status.ABORTED,
-  unavailable: status.UNAVAILABLE,
 };
 
 /**

@@ -1,7 +1,7 @@
 import { Metadata, status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { CatalogServiceService } from '#contracts/catalog/v1/catalog.js';
-import { DomainError, invalid, notFound, precondition, unavailable } from '#kit/domain/errors.js';
+import { DomainError, invalid, notFound, precondition } from '#kit/domain/errors.js';
 import { startGrpcServer } from '#kit/grpc/server.js';
 import { waitFor } from '#kit/testing/ports.js';
 import { memoryLog } from './support/memory-log.js';
@@ -34,8 +34,6 @@ describe('kit gRPC server', () => {
       ['invalid without the field in its words', new DomainError('invalid', 'too long', 'bookName'), status.INVALID_ARGUMENT, 'bookName: too long'],
       ['not_found', notFound('book 7'), status.NOT_FOUND, 'book 7 not found'],
       ['precondition', precondition('order 3 is already DELIVERED'), status.FAILED_PRECONDITION, 'order 3 is already DELIVERED'],
-      ['conflict', new DomainError('conflict', 'book 7 changed meanwhile'), status.ABORTED, 'book 7 changed meanwhile'],
-      ['unavailable', unavailable('the store is down'), status.UNAVAILABLE, 'the store is down'],
       ['a downstream status', Object.assign(new Error('7 PERMISSION_DENIED: not yours'), { code: status.PERMISSION_DENIED, details: 'not yours' }), status.PERMISSION_DENIED, 'not yours'],
     ];
     for (const [kind, error, code, details] of cases) {
