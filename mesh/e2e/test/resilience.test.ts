@@ -43,6 +43,19 @@ describe('the shop under failure and scale-out', function () {
   const orderState = async (orderId: string): Promise<unknown> => field(await rest().get(`/orders/${orderId}`), 'state');
   const deliveriesOf = async (orderId: string): Promise<Json[]> => ((await rest().get('/deliveries', { orderId })) as { deliveries: Json[] }).deliveries;
 
+  /** Each order started delivery with exactly one delivery, and every my page replica shows them all. */
+  const everyOrderStartedOnceAndOnEveryMyPage = async (customerId: string, orderIds: readonly string[]): Promise<void> => {
+    for (const orderId of orderIds) {
+      await shop.eventually(`order ${orderId} to start delivery`, () => orderState(orderId), (state) => state === 'DELIVERY_STARTED');
+      expect(await deliveriesOf(orderId)).to.have.length(1);
+    }
+    const expected = JSON.stringify(orderIds.map(Number).sort((a, b) => a - b));
+    for (const replica of [0, 1]) {
+      const address = shop.mesh.grpcAddress('mypage', replica);
+      await shop.eventually(`my page replica ${replica + 1} to show all ${orderIds.length} orders`, () => myPageOrderIds(address, Number(customerId)), (ids) => JSON.stringify(ids) === expected);
+    }
+  };
+
   it('accepts orders while delivery and my page are down; both catch up when they return', async () => {
     const bookId = id(await rest().post('/books', { bookName: 'Decoupled', stock: 10 }));
     const customerId = id(await rest().post('/customers', { name: 'Ivy' }));
@@ -53,15 +66,7 @@ describe('the shop under failure and scale-out', function () {
     expect(await Promise.all(orderIds.map(orderState))).to.deep.equal(['ORDERED', 'ORDERED']);
 
     await Promise.all(down.map((process) => process.start()));
-    for (const orderId of orderIds) {
-      await shop.eventually(`order ${orderId} to start delivery`, () => orderState(orderId), (state) => state === 'DELIVERY_STARTED');
-      expect(await deliveriesOf(orderId)).to.have.length(1);
-    }
-    const expected = orderIds.map(Number).sort((a, b) => a - b);
-    for (const replica of [0, 1]) {
-      const address = shop.mesh.grpcAddress('mypage', replica);
-      await shop.eventually(`my page replica ${replica + 1} to show both orders`, () => myPageOrderIds(address, Number(customerId)), (ids) => JSON.stringify(ids) === JSON.stringify(expected));
-    }
+    await everyOrderStartedOnceAndOnEveryMyPage(customerId, orderIds);
   });
 
   it('two delivery replicas handle every order once, and both my page replicas see every order', async () => {
@@ -69,15 +74,7 @@ describe('the shop under failure and scale-out', function () {
     const customerId = id(await rest().post('/customers', { name: 'Jo' }));
     const orderIds: string[] = [];
     for (let index = 0; index < 30; index += 1) orderIds.push(await placeOrder({ customerId, bookId }));
-    for (const orderId of orderIds) {
-      await shop.eventually(`order ${orderId} to start delivery`, () => orderState(orderId), (state) => state === 'DELIVERY_STARTED');
-      expect(await deliveriesOf(orderId)).to.have.length(1);
-    }
-    const expected = orderIds.map(Number).sort((a, b) => a - b);
-    for (const replica of [0, 1]) {
-      const address = shop.mesh.grpcAddress('mypage', replica);
-      await shop.eventually(`my page replica ${replica + 1} to show all 30 orders`, () => myPageOrderIds(address, Number(customerId)), (ids) => JSON.stringify(ids) === JSON.stringify(expected));
-    }
+    await everyOrderStartedOnceAndOnEveryMyPage(customerId, orderIds);
   });
 
   it('answers UNAVAILABLE naming the catalog while it is down, and takes orders again when it returns', async () => {
