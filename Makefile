@@ -15,7 +15,7 @@ TEST_SPEC := 'services/*/test/**/*.test.ts' 'mesh/**/test/**/*.test.ts'
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
-deps: $(STAMP_DEPS) ## Install npm packages (npm ci) and nats-server (Debian package) when missing
+deps: $(STAMP_DEPS) ## Install npm packages (npm ci), nats-server and, for tests, PostgreSQL (Debian packages) when missing
 	@mesh/tools/ensure-system-deps.sh
 
 $(STAMP_DEPS): package-lock.json
