@@ -4,6 +4,7 @@ import { recordCouponUse, recordDeliveryStart } from '../src/domain/delivery-sta
 import { refusalOf } from '#kit/testing/domain-errors.js';
 import {
   advanceDelivery,
+  answerRetry,
   cancelByCustomer,
   checkNewOrder,
   orderPlaced,
@@ -29,7 +30,7 @@ const order = (state: OrderState, couponId?: number): Order => ({
   createdAt: now,
   updatedAt: now,
 });
-const valid: NewOrder = { customerId: 3, bookId: 7, quantity: 1, deliveryAddress: ' 221B Baker Street ', couponId: undefined };
+const valid: NewOrder = { customerId: 3, bookId: 7, quantity: 1, deliveryAddress: ' 221B Baker Street ', couponId: undefined, requestId: undefined };
 
 describe('order domain', () => {
   describe('placing', () => {
@@ -46,6 +47,23 @@ describe('order domain', () => {
       expect(refusalOf(() => checkNewOrder({ ...valid, deliveryAddress: '   ' }))).to.equal('deliveryAddress');
       expect(refusalOf(() => checkNewOrder({ ...valid, deliveryAddress: 'x'.repeat(501) }))).to.equal('deliveryAddress');
       expect(refusalOf(() => checkNewOrder({ ...valid, couponId: -2 }))).to.equal('couponId');
+      expect(refusalOf(() => checkNewOrder({ ...valid, requestId: '' }))).to.equal('requestId');
+      expect(refusalOf(() => checkNewOrder({ ...valid, requestId: 'x'.repeat(101) }))).to.equal('requestId');
+      expect(refusalOf(() => checkNewOrder({ ...valid, requestId: 'retry\n1' }))).to.equal('requestId');
+    });
+
+    it('takes a requestId of up to 100 characters as it is', () => {
+      const requestId = ` ${'x'.repeat(98)} `;
+      expect(checkNewOrder({ ...valid, requestId }).requestId).to.equal(requestId);
+    });
+
+    it('answers a retry with the order placed then, and refuses a requestId reused for a different order', () => {
+      const earlier = order('CANCELLED', 5);
+      const retry: NewOrder = { customerId: 3, bookId: 7, quantity: 2, deliveryAddress: '221B Baker Street', couponId: 5, requestId: 'r-1' };
+      expect(answerRetry(earlier, retry, 'r-1')).to.equal(earlier);
+      for (const different of [{ bookId: 8 }, { quantity: 3 }, { deliveryAddress: '10 Downing Street' }, { couponId: undefined }]) {
+        expect(() => answerRetry(earlier, { ...retry, ...different }, 'r-1')).to.throw('requestId r-1 was already used for order 42 with different details');
+      }
     });
 
     it('tells the shop everything a deliverable, a delivery and a coupon need', () => {

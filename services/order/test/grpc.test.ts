@@ -77,6 +77,8 @@ describe('order over gRPC, asking the real catalog and coupon', function () {
     ['a blank delivery address', () => order.client.call('placeOrder', placeOrderRequest(1, { deliveryAddress: '  ' })), 'deliveryAddress'],
     ['a delivery address too long', () => order.client.call('placeOrder', placeOrderRequest(1, { deliveryAddress: 'x'.repeat(501) })), 'deliveryAddress'],
     ['a negative coupon id', () => order.client.call('placeOrder', placeOrderRequest(1, { couponId: -1 })), 'couponId'],
+    ['a requestId too long', () => order.client.call('placeOrder', placeOrderRequest(1, { requestId: 'r'.repeat(101) })), 'requestId'],
+    ['a requestId with a control character', () => order.client.call('placeOrder', placeOrderRequest(1, { requestId: 'retry\t1' })), 'requestId'],
     ['an order id of 0 to read', () => order.client.call('getOrder', { id: 0 }), 'id'],
     ['an order id of 0 to cancel', () => order.client.call('cancelOrder', { id: 0 }), 'id'],
     ['a negative customer id to list', () => order.client.call('listOrders', { customerId: -1, pageSize: 0, pageToken: '' }), 'customerId'],
@@ -141,6 +143,19 @@ describe('order over gRPC, asking the real catalog and coupon', function () {
     const again = await callError(order.client.call('cancelOrder', { id: placed.id }));
     expect(again.code).to.equal(status.FAILED_PRECONDITION);
     expect(again.details).to.equal(`order ${placed.id} is already cancelled`);
+  });
+
+  it('answers a retry with a requestId with the same order, and lets another customer use that requestId', async () => {
+    const before = await orderCount();
+    const placed = await place(placeOrderRequest(bookId, { customerId: 81, requestId: 'b1c4e1a2-retry' }));
+    expect(await place(placeOrderRequest(bookId, { customerId: 81, requestId: 'b1c4e1a2-retry' }))).to.deep.equal(placed);
+    const another = await place(placeOrderRequest(bookId, { customerId: 82, requestId: 'b1c4e1a2-retry' }));
+    expect(another.id).to.not.equal(placed.id);
+    expect(await orderCount()).to.equal(before + 2);
+
+    const reused = await callError(order.client.call('placeOrder', placeOrderRequest(bookId, { customerId: 81, quantity: 4, requestId: 'b1c4e1a2-retry' })));
+    expect(reused.code).to.equal(status.FAILED_PRECONDITION);
+    expect(reused.details).to.equal(`requestId b1c4e1a2-retry was already used for order ${placed.id} with different details`);
   });
 
   it('lists the orders of one customer, oldest first, a page at a time', async () => {

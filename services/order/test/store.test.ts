@@ -26,9 +26,14 @@ class KnownBooksAndCoupons implements BookLookup, CouponLookup {
     [52, { id: 52, customerId: 4, state: 'REFUNDED' }],
   ]);
   failure: Error | undefined;
+  /** Runs while catalog is being asked, once: another placement that commits meanwhile. */
+  meanwhile: (() => Promise<unknown>) | undefined;
 
-  bookExists(bookId: number): Promise<boolean> {
-    return this.failure === undefined ? Promise.resolve(this.books.has(bookId)) : Promise.reject(this.failure);
+  async bookExists(bookId: number): Promise<boolean> {
+    const meanwhile = this.meanwhile;
+    this.meanwhile = undefined;
+    await meanwhile?.();
+    return this.failure === undefined ? this.books.has(bookId) : Promise.reject(this.failure);
   }
 
   coupon(couponId: number): Promise<Coupon | undefined> {
@@ -42,6 +47,7 @@ const order = (overrides: Partial<NewOrder> = {}): NewOrder => ({
   quantity: 1,
   deliveryAddress: '221B Baker Street',
   couponId: undefined,
+  requestId: undefined,
   ...overrides,
 });
 
@@ -73,6 +79,7 @@ for (const kind of storeKinds) {
 
     afterEach(() => {
       lookups.failure = undefined;
+      lookups.meanwhile = undefined;
     });
 
     after(async () => {
@@ -122,6 +129,67 @@ for (const kind of storeKinds) {
       expect(failed).to.equal(lookups.failure);
       expect(await outbox()).to.deep.equal(before);
       expect((await queries.orders(0, { pageSize: 100, pageToken: '' })).items.length).to.equal(ordersBefore);
+    });
+
+    const ordersOf = async (customerId: number) => (await queries.orders(customerId, { pageSize: 100, pageToken: '' })).items;
+
+    it('places one order for a requestId used twice, and records one OrderPlaced', async () => {
+      const before = (await outbox()).length;
+      const placed = await commands.placeOrder(order({ customerId: 60, requestId: 'retry-1' }));
+      expect(await commands.placeOrder(order({ customerId: 60, requestId: 'retry-1' }))).to.deep.equal(placed);
+      expect((await ordersOf(60)).map((listed) => listed.id)).to.deep.equal([placed.id]);
+      expect((await recordedSince(before)).map((row) => row.subject)).to.deep.equal([orderEvents.OrderPlaced.subject]);
+    });
+
+    it('answers a retry with the order as it is now, even once its coupon is no longer available', async () => {
+      lookups.coupons.set(53, { id: 53, customerId: 61, state: 'ISSUED' });
+      const placed = await commands.placeOrder(order({ customerId: 61, couponId: 53, requestId: 'retry-2' }));
+      lookups.coupons.set(53, { id: 53, customerId: 61, state: 'USED' });
+      const cancelled = await commands.cancelOrder(placed.id);
+      expect(await commands.placeOrder(order({ customerId: 61, couponId: 53, requestId: 'retry-2' }))).to.deep.equal(cancelled);
+    });
+
+    it('refuses a requestId reused for a different order, writing nothing', async () => {
+      const placed = await commands.placeOrder(order({ customerId: 62, requestId: 'retry-3' }));
+      const before = (await outbox()).length;
+      const refused = await commands.placeOrder(order({ customerId: 62, quantity: 2, requestId: 'retry-3' })).catch((error: unknown) => error);
+      expect(refused).to.be.instanceOf(DomainError).and.include({
+        kind: 'precondition',
+        message: `requestId retry-3 was already used for order ${placed.id} with different details`,
+      });
+      expect((await ordersOf(62)).length).to.equal(1);
+      expect((await outbox()).length).to.equal(before);
+    });
+
+    it('lets another customer use the same requestId, and orders without one are never merged', async () => {
+      const mine = await commands.placeOrder(order({ customerId: 63, requestId: 'shared' }));
+      const theirs = await commands.placeOrder(order({ customerId: 64, requestId: 'shared' }));
+      expect(theirs.id).to.not.equal(mine.id);
+      await commands.placeOrder(order({ customerId: 63 }));
+      await commands.placeOrder(order({ customerId: 63 }));
+      expect((await ordersOf(63)).length).to.equal(3);
+    });
+
+    it('returns the order of a placement with the same requestId that committed while catalog was asked', async () => {
+      const before = (await outbox()).length;
+      let winner: Awaited<ReturnType<typeof commands.placeOrder>> | undefined;
+      lookups.meanwhile = async () => {
+        winner = await store.transaction(async (tx) => tx.addOrder(order({ customerId: 65, requestId: 'race' }), new Date()));
+      };
+      const placed = await commands.placeOrder(order({ customerId: 65, requestId: 'race' }));
+      expect(winner?.id).to.be.a('number');
+      expect(placed).to.deep.equal(winner);
+      expect((await ordersOf(65)).length).to.equal(1);
+      expect(await recordedSince(before)).to.deep.equal([]);
+    });
+
+    it('ends concurrent placements with one requestId with one order and one OrderPlaced', async () => {
+      const before = (await outbox()).length;
+      const placements = await Promise.all(Array.from({ length: 5 }, () => commands.placeOrder(order({ customerId: 66, requestId: 'concurrent' }))));
+      const [first] = await ordersOf(66);
+      expect(placements.map((placed) => placed.id)).to.deep.equal(Array.from({ length: 5 }, () => first?.id));
+      expect((await ordersOf(66)).length).to.equal(1);
+      expect((await recordedSince(before)).map((row) => row.subject)).to.deep.equal([orderEvents.OrderPlaced.subject]);
     });
 
     it('cancels an ORDERED order, keeps it CANCELLED and records OrderCancelled', async () => {

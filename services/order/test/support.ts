@@ -60,12 +60,13 @@ export function startOrderUnderTest(options: { natsUrl: string; catalogAddress: 
 }
 
 /** A PlaceOrder request with sensible defaults. */
-export const placeOrderRequest = (bookId: number, overrides: Partial<{ customerId: number; quantity: number; deliveryAddress: string; couponId: number }> = {}) => ({
+export const placeOrderRequest = (bookId: number, overrides: Partial<{ customerId: number; quantity: number; deliveryAddress: string; couponId: number; requestId: string }> = {}) => ({
   customerId: 3,
   bookId,
   quantity: 1,
   deliveryAddress: '221B Baker Street, London',
   couponId: 0,
+  requestId: '',
   ...overrides,
 });
 

@@ -1,8 +1,8 @@
 import { notFound } from '#kit/domain/errors.js';
 import { checkCouponUsable } from '../domain/coupon.js';
-import { cancelByCustomer, checkNewOrder, orderPlaced, type NewOrder, type Order } from '../domain/order.js';
+import { answerRetry, cancelByCustomer, checkNewOrder, orderPlaced, type NewOrder, type Order } from '../domain/order.js';
 import { checkId } from '#kit/domain/ids.js';
-import type { BookLookup, Clock, CouponLookup, OrderStore } from './ports.js';
+import type { BookLookup, Clock, CouponLookup, OrderStore, PlacedByRequest } from './ports.js';
 
 /** What a customer does: place an order, cancel it while it is ORDERED. */
 export class OrderCommands {
@@ -16,9 +16,14 @@ export class OrderCommands {
   /**
    * Asks catalog (and coupon, when one is given) first and writes only once both answered, so a
    * callee that is down or slow leaves nothing behind. Missing stock does not block the order.
+   * A retry (a requestId the customer used before) gets the order placed then, before any lookup
+   * (its coupon may be USED by now); of concurrent placements with one key, the store's unique
+   * index lets one write and the others return its order.
    */
   async placeOrder(input: NewOrder): Promise<Order> {
     const valid = checkNewOrder(input);
+    const earlier = await placedBefore(this.store, valid);
+    if (earlier !== undefined) return earlier;
     const [bookExists, coupon] = await Promise.all([
       this.books.bookExists(valid.bookId),
       valid.couponId === undefined ? undefined : this.coupons.coupon(valid.couponId),
@@ -30,6 +35,7 @@ export class OrderCommands {
     }
     return this.store.transaction(async (tx) => {
       const order = await tx.addOrder(valid, this.clock.now());
+      if (order === undefined) return await placedConcurrently(tx, valid);
       await tx.record([orderPlaced(order)]);
       return order;
     });
@@ -46,4 +52,18 @@ export class OrderCommands {
       return cancelled;
     });
   }
+}
+
+/** The order an earlier PlaceOrder with the same customer and requestId placed, if any. */
+async function placedBefore(store: PlacedByRequest, order: NewOrder): Promise<Order | undefined> {
+  if (order.requestId === undefined) return undefined;
+  const earlier = await store.orderPlacedWith(order.customerId, order.requestId);
+  return earlier === undefined ? undefined : answerRetry(earlier, order, order.requestId);
+}
+
+/** The order of the placement with the same key that committed while this one ran. */
+async function placedConcurrently(tx: PlacedByRequest, order: NewOrder): Promise<Order> {
+  const winner = await placedBefore(tx, order);
+  if (winner === undefined) throw new Error(`order of customer ${order.customerId} with requestId ${order.requestId ?? ''} was refused but not found`);
+  return winner;
 }

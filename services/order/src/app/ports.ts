@@ -3,11 +3,17 @@ import type { Coupon } from '../domain/coupon.js';
 import type { OrderEvent } from '../domain/events.js';
 import type { NewOrder, Order } from '../domain/order.js';
 
+/** Finds the order a customer placed with a requestId. */
+export interface PlacedByRequest {
+  orderPlacedWith(customerId: number, requestId: string): Promise<Order | undefined>;
+}
+
 /** The order store as its use cases see it, inside one transaction. */
-export interface OrderTransaction {
+export interface OrderTransaction extends PlacedByRequest {
   /** The order, locked against concurrent changes (a cancel racing a delivery event) until the transaction ends. */
   orderForUpdate(id: number): Promise<Order | undefined>;
-  addOrder(order: NewOrder, now: Date): Promise<Order>;
+  /** The new order; undefined, writing nothing, when the customer already has an order with its requestId. */
+  addOrder(order: NewOrder, now: Date): Promise<Order | undefined>;
   saveOrder(order: Order): Promise<void>;
   /** Events leave with the transaction's commit (outbox). */
   record(events: readonly OrderEvent[]): Promise<void>;
@@ -17,7 +23,7 @@ export interface OrderFilter {
   customerId?: number | undefined;
 }
 
-export interface OrderStore {
+export interface OrderStore extends PlacedByRequest {
   transaction<T>(work: (tx: OrderTransaction) => Promise<T>): Promise<T>;
   order(id: number): Promise<Order | undefined>;
   orders(filter: OrderFilter, page: PageRequest): Promise<Page<Order>>;

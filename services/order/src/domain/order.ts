@@ -32,7 +32,10 @@ export interface Order {
   updatedAt: Date;
 }
 
-export type NewOrder = Pick<Order, 'customerId' | 'bookId' | 'quantity' | 'deliveryAddress' | 'couponId'>;
+export type NewOrder = Pick<Order, 'customerId' | 'bookId' | 'quantity' | 'deliveryAddress' | 'couponId'> & {
+  /** The client's key that makes a retry safe: one order per customer and key. */
+  requestId: string | undefined;
+};
 
 /** What an order rule decided: the order after it (the very same order when nothing changed), and what the shop is told. */
 export interface Decision {
@@ -41,6 +44,7 @@ export interface Decision {
 }
 
 export const DELIVERY_ADDRESS_MAX = 500;
+export const REQUEST_ID_MAX = 100;
 
 const isId = (value: number): boolean => Number.isSafeInteger(value) && value > 0;
 
@@ -54,7 +58,30 @@ export function checkNewOrder(input: NewOrder): NewOrder {
     throw invalid('deliveryAddress', `must be at most ${DELIVERY_ADDRESS_MAX} characters`);
   }
   if (input.couponId !== undefined && !isId(input.couponId)) throw invalid('couponId', 'must be a coupon id (> 0) when given');
+  checkRequestId(input.requestId);
   return { ...input, deliveryAddress };
+}
+
+function checkRequestId(requestId: string | undefined): void {
+  if (requestId === undefined) return;
+  if (requestId.length === 0 || requestId.length > REQUEST_ID_MAX) {
+    throw invalid('requestId', `must be 1..${REQUEST_ID_MAX} characters when given`);
+  }
+  if (/\p{Cc}/u.test(requestId)) throw invalid('requestId', 'must not contain control characters');
+}
+
+/**
+ * A retry: the customer placed `earlier` with this requestId before. It is the answer, unchanged, when
+ * the retry asks for the same order; a key reused for a different order is refused.
+ */
+export function answerRetry(earlier: Order, retry: NewOrder, requestId: string): Order {
+  const same =
+    earlier.bookId === retry.bookId &&
+    earlier.quantity === retry.quantity &&
+    earlier.deliveryAddress === retry.deliveryAddress &&
+    earlier.couponId === retry.couponId;
+  if (!same) throw precondition(`requestId ${requestId} was already used for order ${earlier.id} with different details`);
+  return earlier;
 }
 
 export function orderPlaced(order: Order): OrderEvent {

@@ -20,6 +20,11 @@ export class KnexOrderStore extends OutboxStore<KnexOrderTransaction> implements
     return row === undefined ? undefined : toOrder(row);
   }
 
+  async orderPlacedWith(customerId: number, requestId: string): Promise<Order | undefined> {
+    const row = await this.db.knex<OrderRow>('orders').where({ customer_id: customerId, request_id: requestId }).first();
+    return row === undefined ? undefined : toOrder(row);
+  }
+
   orders(filter: OrderFilter, request: PageRequest): Promise<Page<Order>> {
     const query = this.db.knex<OrderRow>('orders');
     if (filter.customerId !== undefined) void query.where({ customer_id: filter.customerId });
@@ -37,7 +42,16 @@ export class KnexOrderTransaction extends OutboxTransaction<OrderEvent> implemen
     return row === undefined ? undefined : toOrder(row);
   }
 
-  async addOrder(order: NewOrder, now: Date): Promise<Order> {
+  async orderPlacedWith(customerId: number, requestId: string): Promise<Order | undefined> {
+    const row = await this.trx<OrderRow>('orders').where({ customer_id: customerId, request_id: requestId }).first();
+    return row === undefined ? undefined : toOrder(row);
+  }
+
+  /**
+   * On a key the customer already used, the unique index refuses the row and nothing is written;
+   * on PostgreSQL a placement with that key still uncommitted is waited for first.
+   */
+  async addOrder(order: NewOrder, now: Date): Promise<Order | undefined> {
     const [row] = await this.trx<OrderRow>('orders')
       .insert({
         customer_id: order.customerId,
@@ -45,6 +59,7 @@ export class KnexOrderTransaction extends OutboxTransaction<OrderEvent> implemen
         quantity: order.quantity,
         delivery_address: order.deliveryAddress,
         coupon_id: order.couponId ?? null,
+        request_id: order.requestId ?? null,
         state: 'ORDERED',
         cancel_reason: null,
         coupon_used_at: null,
@@ -52,9 +67,10 @@ export class KnexOrderTransaction extends OutboxTransaction<OrderEvent> implemen
         created_at: now,
         updated_at: now,
       })
+      .onConflict(['customer_id', 'request_id'])
+      .ignore()
       .returning('*');
-    if (row === undefined) throw new Error('insert into orders returned no row');
-    return toOrder(row);
+    return row === undefined ? undefined : toOrder(row);
   }
 
   async saveOrder(order: Order): Promise<void> {

@@ -33,4 +33,17 @@ export const orderMigrations: Migration[] = [
       await db('orders').whereNotNull('coupon_id').andWhere({ state: 'ORDERED' }).update({ coupon_used_at: new Date() });
     },
   },
+  {
+    // PlaceOrder's idempotency key: one order per customer and key. NULLs never collide, so orders
+    // without a key are not limited.
+    name: 'order/003_request_id',
+    async up(db: Knex) {
+      await db.schema.alterTable('orders', (t) => {
+        t.string('request_id', 100).nullable();
+      });
+      await db.schema.alterTable('orders', (t) => {
+        t.unique(['customer_id', 'request_id'], { indexName: 'orders_customer_id_request_id_unique' });
+      });
+    },
+  },
 ];

@@ -10,6 +10,7 @@ export interface OrderRow {
   coupon_id: number | null;
   state: string;
   cancel_reason: string | null;
+  request_id: string | null;
   coupon_used_at: unknown;
   delivery_started_at: unknown;
   created_at: unknown;

@@ -1,7 +1,7 @@
 import { CancelReason, OrderState, type Order as OrderMessage, type PlaceOrderRequest } from '#contracts/order/v1/order.js';
 import type { NewOrder, Order } from '../../domain/order.js';
 
-/** Domain objects to and from the order's protobuf messages; 0 stands for "no coupon" on the wire. */
+/** Domain objects to and from the order's protobuf messages; 0 stands for "no coupon" and "" for "no requestId" on the wire. */
 export const orderMessage = (order: Order): OrderMessage => ({
   id: order.id,
   customerId: order.customerId,
@@ -21,4 +21,5 @@ export const newOrder = (request: PlaceOrderRequest): NewOrder => ({
   quantity: request.quantity,
   deliveryAddress: request.deliveryAddress,
   couponId: request.couponId === 0 ? undefined : request.couponId,
+  requestId: request.requestId === '' ? undefined : request.requestId,
 });
