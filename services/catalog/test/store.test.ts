@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { openDatabase, type Database } from '#kit/db/database.js';
 import { DomainError } from '#kit/domain/errors.js';
-import { eventMigrations, outboxTable } from '#kit/events/migrations.js';
+import { eventMigrations } from '#kit/events/migrations.js';
+import { recordedEvents } from '#kit/testing/outbox.js';
 import { createTestStore, storeKinds } from '#kit/testing/stores.js';
 import type { TestDatabase } from '#kit/testing/postgres.js';
 import { BookCommands } from '../src/app/book-commands.js';
@@ -34,7 +35,7 @@ for (const kind of storeKinds) {
     });
 
     const outboxSubjects = async (): Promise<string[]> =>
-      (await db.knex<{ subject: string }>(outboxTable).orderBy('sequence').select('subject')).map((row) => row.subject);
+      (await recordedEvents(db.knex)).map((event) => event.subject);
 
     it('creates a book and records BookRegistered in the same transaction', async () => {
       const before = (await outboxSubjects()).length;

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { openDatabase, type Database } from '#kit/db/database.js';
 import { DomainError } from '#kit/domain/errors.js';
 import { EventHeader } from '#kit/events/headers.js';
-import { eventMigrations, outboxTable } from '#kit/events/migrations.js';
+import { eventMigrations } from '#kit/events/migrations.js';
+import { recordedEvents } from '#kit/testing/outbox.js';
 import { createTestStore, storeKinds } from '#kit/testing/stores.js';
 import type { TestDatabase } from '#kit/testing/postgres.js';
 import { CouponCommands } from '../src/app/coupon-commands.js';
@@ -42,7 +43,7 @@ for (const kind of storeKinds) {
     });
 
     const recorded = async (): Promise<Recorded[]> =>
-      (await db.knex<{ subject: string; headers: string }>(outboxTable).orderBy('sequence').select('subject', 'headers')).map((row) => ({
+      (await recordedEvents(db.knex)).map((row) => ({
         subject: row.subject,
         correlationId: (JSON.parse(row.headers) as Record<string, string | undefined>)[EventHeader.correlationId],
       }));

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { CustomerRegistered } from '#contracts/events/v1/customer.js';
 import { openDatabase, type Database } from '#kit/db/database.js';
 import { EventHeader } from '#kit/events/headers.js';
-import { eventMigrations, outboxTable } from '#kit/events/migrations.js';
+import { eventMigrations } from '#kit/events/migrations.js';
+import { recordedEvents } from '#kit/testing/outbox.js';
 import { rejectionOf } from '#kit/testing/domain-errors.js';
 import { createTestStore, storeKinds } from '#kit/testing/stores.js';
 import type { TestDatabase } from '#kit/testing/postgres.js';
@@ -32,12 +33,7 @@ for (const kind of storeKinds) {
       await testStore.drop();
     });
 
-    interface OutboxEntry {
-      subject: string;
-      payload: Uint8Array;
-      headers: string;
-    }
-    const outbox = (): Promise<OutboxEntry[]> => db.knex<OutboxEntry>(outboxTable).orderBy('sequence').select('subject', 'payload', 'headers');
+    const outbox = () => recordedEvents(db.knex);
 
     it('registers a customer and records CustomerRegistered in the same transaction, without the email', async () => {
       const before = (await outbox()).length;

@@ -5,7 +5,8 @@ import { openDatabase, type Database } from '#kit/db/database.js';
 import { DomainError } from '#kit/domain/errors.js';
 import { NotYet } from '#kit/events/event.js';
 import { EventHeader } from '#kit/events/headers.js';
-import { eventMigrations, outboxTable } from '#kit/events/migrations.js';
+import { eventMigrations } from '#kit/events/migrations.js';
+import { recordedEvents } from '#kit/testing/outbox.js';
 import { rejectionOf } from '#kit/testing/domain-errors.js';
 import { createTestStore, storeKinds } from '#kit/testing/stores.js';
 import type { TestDatabase } from '#kit/testing/postgres.js';
@@ -43,12 +44,7 @@ for (const kind of storeKinds) {
       await testStore.drop();
     });
 
-    interface OutboxEntry {
-      subject: string;
-      payload: Uint8Array;
-      headers: string;
-    }
-    const outbox = (): Promise<OutboxEntry[]> => db.knex<OutboxEntry>(outboxTable).orderBy('sequence').select('subject', 'payload', 'headers');
+    const outbox = () => recordedEvents(db.knex);
     const newOrder = (customerId = 7): NewDelivery => ({
       orderId: (nextOrderId += 1),
       customerId,

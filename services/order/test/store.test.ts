@@ -5,7 +5,8 @@ import { orderEvents } from '#kit/contracts/events.js';
 import { openDatabase, type Database } from '#kit/db/database.js';
 import { DomainError, type DomainErrorKind } from '#kit/domain/errors.js';
 import { NotYet } from '#kit/events/event.js';
-import { eventMigrations, outboxTable } from '#kit/events/migrations.js';
+import { eventMigrations } from '#kit/events/migrations.js';
+import { recordedEvents, type RecordedEvent } from '#kit/testing/outbox.js';
 import { createTestStore, storeKinds } from '#kit/testing/stores.js';
 import type { TestDatabase } from '#kit/testing/postgres.js';
 import { OrderCommands } from '../src/app/order-commands.js';
@@ -87,9 +88,8 @@ for (const kind of storeKinds) {
       await testStore.drop();
     });
 
-    const outbox = async (): Promise<{ subject: string; payload: Uint8Array }[]> =>
-      db.knex<{ subject: string; payload: Uint8Array }>(outboxTable).orderBy('sequence').select('subject', 'payload');
-    const recordedSince = async (count: number): Promise<{ subject: string; payload: Uint8Array }[]> => (await outbox()).slice(count);
+    const outbox = () => recordedEvents(db.knex);
+    const recordedSince = async (count: number): Promise<RecordedEvent[]> => (await outbox()).slice(count);
 
     it('places an order as ORDERED and records OrderPlaced in the same transaction', async () => {
       const before = (await outbox()).length;
