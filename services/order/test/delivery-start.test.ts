@@ -3,10 +3,7 @@ import { expect } from 'chai';
 import { DeliverableState } from '#contracts/catalog/v1/catalog.js';
 import { CouponState } from '#contracts/coupon/v1/coupon.js';
 import { DeliveryState, type Delivery } from '#contracts/delivery/v1/delivery.js';
-import type { CouponUsed, CouponUseRejected } from '#contracts/events/v1/coupon.js';
 import { CancelReason, OrderState } from '#contracts/order/v1/order.js';
-import { couponEvents } from '#kit/contracts/events.js';
-import type { NewEvent } from '#kit/events/event.js';
 import { EventTraffic } from '#kit/testing/event-traffic.js';
 import { callError } from '#kit/testing/grpc-probes.js';
 import { NatsServer } from '#kit/testing/nats-server.js';
@@ -18,6 +15,7 @@ import {
   placeOrderRequest,
   startCatalogUnderTest,
   startOrderUnderTest,
+  couponNews,
   startStandInCoupon,
   type CatalogUnderTest,
   type OrderUnderTest,
@@ -26,17 +24,7 @@ import {
 const customerId = 3;
 const couponId = 70;
 
-/** What the coupon context says about an order's coupon, played by the test. */
-const couponUsed = (orderId: number): NewEvent<CouponUsed> => ({
-  type: couponEvents.CouponUsed,
-  payload: { couponId, customerId, orderId, discount: 100 },
-  correlationId: String(orderId),
-});
-const couponUseRejected = (orderId: number): NewEvent<CouponUseRejected> => ({
-  type: couponEvents.CouponUseRejected,
-  payload: { couponId, customerId, orderId, discount: 100, usedByOrderId: 1 },
-  correlationId: String(orderId),
-});
+const { used: couponUsed, useRejected: couponUseRejected } = couponNews(couponId, customerId);
 
 /**
  * The window the handshake closes: the real catalog prepares the book and the real delivery starts

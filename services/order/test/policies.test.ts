@@ -3,7 +3,7 @@ import { CouponState } from '#contracts/coupon/v1/coupon.js';
 import { DeliveryState } from '#contracts/delivery/v1/delivery.js';
 import { CancelReason as EventCancelReason } from '#contracts/events/v1/order.js';
 import { CancelReason, OrderState } from '#contracts/order/v1/order.js';
-import { couponEvents, deliveryEvents, orderEvents } from '#kit/contracts/events.js';
+import { deliveryEvents, orderEvents } from '#kit/contracts/events.js';
 import type { NewEvent, ReceivedEvent } from '#kit/events/event.js';
 import { EventTraffic } from '#kit/testing/event-traffic.js';
 import { NatsServer } from '#kit/testing/nats-server.js';
@@ -12,6 +12,7 @@ import {
   placeOrderRequest,
   startCatalogUnderTest,
   startOrderUnderTest,
+  couponNews,
   startStandInCoupon,
   type CatalogUnderTest,
   type OrderUnderTest,
@@ -30,16 +31,7 @@ const deliveryStatusChanged = (orderId: number, state: DeliveryState): NewEvent 
   payload: { deliveryId: 1000 + orderId, orderId, state },
   correlationId: String(orderId),
 });
-const couponUsed = (orderId: number): NewEvent => ({
-  type: couponEvents.CouponUsed,
-  payload: { couponId, customerId, orderId, discount: 100 },
-  correlationId: String(orderId),
-});
-const couponUseRejected = (orderId: number): NewEvent => ({
-  type: couponEvents.CouponUseRejected,
-  payload: { couponId, customerId, orderId, discount: 100, usedByOrderId: 1 },
-  correlationId: String(orderId),
-});
+const { used: couponUsed, useRejected: couponUseRejected } = couponNews(couponId, customerId);
 
 /**
  * The order's policies driven by delivery and coupon events published through a real outbox and

@@ -11,6 +11,9 @@ import type { StoreKind } from '#kit/testing/stores.js';
 import { catalog } from '../../catalog/src/main.js';
 import { coupon } from '../../coupon/src/main.js';
 import { order, type OrderConfig } from '../src/main.js';
+import type { CouponUsed, CouponUseRejected } from '#contracts/events/v1/coupon.js';
+import { couponEvents } from '#kit/contracts/events.js';
+import type { NewEvent } from '#kit/events/event.js';
 
 /** A real catalog in-process that can be paused and resumed on the same port and store. */
 export interface CatalogUnderTest extends ServiceUnderTest<ServiceConfig, typeof CatalogServiceService> {
@@ -81,4 +84,20 @@ export function placeOrderDirectly(address: string, request: PlaceOrderRequest):
   }).finally(() => {
     client.close();
   });
+}
+
+/** What the coupon context says about one customer's coupon, as the tests play it on the stream. */
+export function couponNews(couponId: number, customerId: number) {
+  return {
+    used: (orderId: number): NewEvent<CouponUsed> => ({
+      type: couponEvents.CouponUsed,
+      payload: { couponId, customerId, orderId, discount: 100 },
+      correlationId: String(orderId),
+    }),
+    useRejected: (orderId: number): NewEvent<CouponUseRejected> => ({
+      type: couponEvents.CouponUseRejected,
+      payload: { couponId, customerId, orderId, discount: 100, usedByOrderId: 1 },
+      correlationId: String(orderId),
+    }),
+  };
 }
