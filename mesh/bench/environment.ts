@@ -1,4 +1,4 @@
-import { NatsServer } from '#kit/testing/nats-server.js';
+import { NatsServer } from '#kit/process/nats-server.js';
 import type { BenchEnv } from './benchmark.js';
 
 export interface OpenEnv {

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
-import { NatsServer } from '#kit/testing/nats-server.js';
-import { freePort } from '#kit/testing/ports.js';
+import { NatsServer } from '#kit/process/nats-server.js';
+import { freePort } from '#kit/process/ports.js';
 import { edgePort, meshServices, type MeshService } from '../policy/services.js';
 import { ServiceProcess } from './service-process.js';
 

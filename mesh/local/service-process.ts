@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { killWithParent } from '#kit/testing/child-processes.js';
-import { waitFor } from '#kit/testing/ports.js';
+import { killWithParent } from '#kit/process/child-processes.js';
+import { waitFor } from '#kit/process/ports.js';
 
 export interface ServiceProcessSpec {
   /** Shown before every log line: catalog, order-2, edge. */

@@ -1,5 +1,5 @@
 import { Agent } from 'node:http';
-import { rawGetBook } from '#kit/testing/grpc-probes.js';
+import { rawGetBook } from '#kit-testing/grpc-probes.js';
 import { readEdgeConfig } from '../../../services/edge/src/config.js';
 import { startEdge } from '../../../services/edge/src/start-edge.js';
 import { natsUrlOf, type Benchmark } from '../benchmark.js';

@@ -1,7 +1,7 @@
 import { CatalogServiceClient } from '#contracts/catalog/v1/catalog.js';
 import { createGrpcClient } from '#kit/grpc/client.js';
 import { createLogger } from '#kit/log/log.js';
-import { rawGetBook } from '#kit/testing/grpc-probes.js';
+import { rawGetBook } from '#kit-testing/grpc-probes.js';
 import type { Benchmark } from '../benchmark.js';
 import { inFlight } from '../measure.js';
 import { startBareCatalog } from '../support/bare-catalog.js';

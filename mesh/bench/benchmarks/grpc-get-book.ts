@@ -1,4 +1,4 @@
-import { rawGetBook } from '#kit/testing/grpc-probes.js';
+import { rawGetBook } from '#kit-testing/grpc-probes.js';
 import { natsUrlOf, type Benchmark } from '../benchmark.js';
 import { inFlight } from '../measure.js';
 import { startBareCatalog } from '../support/bare-catalog.js';

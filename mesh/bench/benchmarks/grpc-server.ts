@@ -2,7 +2,7 @@ import { CatalogServiceService, type GetBookRequest } from '#contracts/catalog/v
 import { startGrpcServer } from '#kit/grpc/server.js';
 import { unary } from '#kit/grpc/unary.js';
 import { createLogger } from '#kit/log/log.js';
-import { rawGetBook } from '#kit/testing/grpc-probes.js';
+import { rawGetBook } from '#kit-testing/grpc-probes.js';
 import type { Benchmark } from '../benchmark.js';
 import { inFlight } from '../measure.js';
 import { getBookAnswer, startBareCatalog } from '../support/bare-catalog.js';

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { createPostgresDatabase, type TestDatabase } from '#kit/testing/postgres.js';
+import { createPostgresDatabase, type TestDatabase } from '#kit-testing/postgres.js';
 import type { Benchmark } from '../benchmark.js';
 import { inFlight } from '../measure.js';
 import { withClosers } from '../support/closers.js';

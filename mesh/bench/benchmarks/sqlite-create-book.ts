@@ -1,5 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { createTestStore } from '#kit/testing/stores.js';
+import { createTestStore } from '#kit-testing/stores.js';
 import type { Benchmark } from '../benchmark.js';
 import { inFlight } from '../measure.js';
 import { withClosers } from '../support/closers.js';

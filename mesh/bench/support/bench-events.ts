@@ -8,7 +8,7 @@ import { connectEventBus, type EventBus } from '#kit/events/bus.js';
 import { defineEvent, type EventType, type NewEvent } from '#kit/events/event.js';
 import { eventMigrations } from '#kit/events/migrations.js';
 import { createLogger, type Logger } from '#kit/log/log.js';
-import { createTestStore } from '#kit/testing/stores.js';
+import { createTestStore } from '#kit-testing/stores.js';
 import { inFlight } from '../measure.js';
 import type { Closers } from './closers.js';
 

@@ -1,6 +1,6 @@
 import { CatalogServiceClient } from '#contracts/catalog/v1/catalog.js';
-import { rawCatalog } from '#kit/testing/grpc-probes.js';
-import { createTestStore } from '#kit/testing/stores.js';
+import { rawCatalog } from '#kit-testing/grpc-probes.js';
+import { createTestStore } from '#kit-testing/stores.js';
 import { catalog } from '../../../services/catalog/src/main.js';
 import type { Closers } from './closers.js';
 

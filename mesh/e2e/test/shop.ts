@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitFor } from '#kit/testing/ports.js';
+import { waitFor } from '#kit/process/ports.js';
 import { RestClient, RestError } from '../../invariants/rest-client.js';
 import { LocalMesh, type LocalMeshOptions } from '../../local/local-mesh.js';
 

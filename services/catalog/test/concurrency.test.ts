@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { openDatabase, type Database } from '#kit/db/database.js';
 import { eventMigrations } from '#kit/events/migrations.js';
-import { waitFor } from '#kit/testing/ports.js';
-import { createPostgresDatabase, type TestDatabase } from '#kit/testing/postgres.js';
+import { waitFor } from '#kit/process/ports.js';
+import { createPostgresDatabase, type TestDatabase } from '#kit-testing/postgres.js';
 import { systemClock } from '../src/app/ports.js';
 import { PreparationPolicies } from '../src/app/preparation-policies.js';
 import { catalogMigrations } from '../src/adapters/db/migrations.js';

@@ -3,7 +3,7 @@ import { addStock, changeBook, registerBook, type Book } from '../src/domain/boo
 import { cancelDeliverable, type Deliverable } from '../src/domain/deliverable.js';
 import { prepareWaiting } from '../src/domain/preparation.js';
 import { checkStockInput } from '../src/domain/stock-input.js';
-import { refusalOf } from '#kit/testing/domain-errors.js';
+import { refusalOf } from '#kit-testing/domain-errors.js';
 
 const now = new Date('2026-11-21T10:00:00Z');
 const book = (stock: number): Book => ({ id: 7, bookName: 'LondonTour', stock, price: 1200, initialStock: stock, revision: 1, createdAt: now, updatedAt: now });

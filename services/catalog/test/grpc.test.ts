@@ -1,8 +1,8 @@
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { DeliverableState } from '#contracts/catalog/v1/catalog.js';
-import { callError, reflect } from '#kit/testing/grpc-probes.js';
-import { NatsServer } from '#kit/testing/nats-server.js';
+import { callError, reflect } from '#kit-testing/grpc-probes.js';
+import { NatsServer } from '#kit/process/nats-server.js';
 import { startCatalogUnderTest, type CatalogUnderTest } from './support.js';
 
 describe('catalog over gRPC', function () {

@@ -3,9 +3,9 @@ import { DeliverableState } from '#contracts/catalog/v1/catalog.js';
 import { CancelReason } from '#contracts/events/v1/order.js';
 import { catalogEvents, orderEvents } from '#kit/contracts/events.js';
 import type { ReceivedEvent } from '#kit/events/event.js';
-import { EventTraffic } from '#kit/testing/event-traffic.js';
-import { NatsServer } from '#kit/testing/nats-server.js';
-import { waitFor } from '#kit/testing/ports.js';
+import { EventTraffic } from '#kit-testing/event-traffic.js';
+import { NatsServer } from '#kit/process/nats-server.js';
+import { waitFor } from '#kit/process/ports.js';
 import { startCatalogUnderTest, type CatalogUnderTest } from './support.js';
 
 const orderPlaced = (orderId: number, bookId: number, quantity: number) => ({

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { isAvailable, issueCoupon, refundCoupon, useCoupon, type Coupon } from '../src/domain/coupon.js';
 import { decideCancellation, decidePlacement, type CouponUse } from '../src/domain/coupon-use.js';
-import { refusalOf } from '#kit/testing/domain-errors.js';
+import { refusalOf } from '#kit-testing/domain-errors.js';
 
 const now = new Date('2026-11-21T10:00:00Z');
 const coupon = (state: Coupon['state'] = 'ISSUED', orderId?: number): Coupon => ({

@@ -3,9 +3,9 @@ import { expect } from 'chai';
 import { CouponState } from '#contracts/coupon/v1/coupon.js';
 import { couponEvents } from '#kit/contracts/events.js';
 import type { ReceivedEvent } from '#kit/events/event.js';
-import { EventTraffic } from '#kit/testing/event-traffic.js';
-import { callError, reflect } from '#kit/testing/grpc-probes.js';
-import { NatsServer } from '#kit/testing/nats-server.js';
+import { EventTraffic } from '#kit-testing/event-traffic.js';
+import { callError, reflect } from '#kit-testing/grpc-probes.js';
+import { NatsServer } from '#kit/process/nats-server.js';
 import { startCouponUnderTest, type CouponUnderTest } from './support.js';
 
 describe('coupon over gRPC', function () {

@@ -3,9 +3,9 @@ import { CouponState, type Coupon } from '#contracts/coupon/v1/coupon.js';
 import { CancelReason } from '#contracts/events/v1/order.js';
 import { couponEvents, orderEvents } from '#kit/contracts/events.js';
 import type { ReceivedEvent } from '#kit/events/event.js';
-import { EventTraffic } from '#kit/testing/event-traffic.js';
-import { NatsServer } from '#kit/testing/nats-server.js';
-import { storeKinds } from '#kit/testing/stores.js';
+import { EventTraffic } from '#kit-testing/event-traffic.js';
+import { NatsServer } from '#kit/process/nats-server.js';
+import { storeKinds } from '#kit-testing/stores.js';
 import { startCouponReplica, startCouponUnderTest, type CouponUnderTest } from './support.js';
 
 const orderPlaced = (orderId: number, customerId: number, couponId: number) => ({

@@ -1,7 +1,7 @@
 import { CouponServiceClient, type CouponServiceService } from '#contracts/coupon/v1/coupon.js';
 import type { ServiceConfig } from '#kit/config/service-config.js';
-import { startServiceUnderTest, type ServiceUnderTest } from '#kit/testing/service-under-test.js';
-import type { StoreKind } from '#kit/testing/stores.js';
+import { startServiceUnderTest, type ServiceUnderTest } from '#kit-testing/service-under-test.js';
+import type { StoreKind } from '#kit-testing/stores.js';
 import { coupon } from '../src/main.js';
 
 /** A real coupon process in-process: its own store, the test's nats-server, free ports. */

@@ -5,10 +5,10 @@ import type { ServiceConfig } from '#kit/config/service-config.js';
 import { customerEvents } from '#kit/contracts/events.js';
 import type { ReceivedEvent } from '#kit/events/event.js';
 import type { GrpcClient } from '#kit/grpc/client.js';
-import { EventTraffic } from '#kit/testing/event-traffic.js';
-import { callError, reflect } from '#kit/testing/grpc-probes.js';
-import { NatsServer } from '#kit/testing/nats-server.js';
-import { startServiceUnderTest, type ServiceUnderTest } from '#kit/testing/service-under-test.js';
+import { EventTraffic } from '#kit-testing/event-traffic.js';
+import { callError, reflect } from '#kit-testing/grpc-probes.js';
+import { NatsServer } from '#kit/process/nats-server.js';
+import { startServiceUnderTest, type ServiceUnderTest } from '#kit-testing/service-under-test.js';
 import { customer } from '../src/main.js';
 
 describe('customer over gRPC', function () {

@@ -1,12 +1,12 @@
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { DeliveryState } from '#contracts/delivery/v1/delivery.js';
-import { EventTraffic } from '#kit/testing/event-traffic.js';
-import { callError, reflect } from '#kit/testing/grpc-probes.js';
-import { NatsServer } from '#kit/testing/nats-server.js';
-import { waitFor } from '#kit/testing/ports.js';
-import type { TestDatabase } from '#kit/testing/postgres.js';
-import { createTestStore } from '#kit/testing/stores.js';
+import { EventTraffic } from '#kit-testing/event-traffic.js';
+import { callError, reflect } from '#kit-testing/grpc-probes.js';
+import { NatsServer } from '#kit/process/nats-server.js';
+import { waitFor } from '#kit/process/ports.js';
+import type { TestDatabase } from '#kit-testing/postgres.js';
+import { createTestStore } from '#kit-testing/stores.js';
 import { bookPrepared, courierMoves, orderCancelled, orderPlaced, orderStateChanged, startDeliveryUnderTest, stateOf, type DeliveryUnderTest } from './support.js';
 
 describe('delivery over gRPC', function () {

@@ -3,14 +3,14 @@ import { DeliveryState } from '#contracts/delivery/v1/delivery.js';
 import type { DeliveryCancelled, DeliveryStarted, DeliveryStatusChanged } from '#contracts/events/v1/delivery.js';
 import { deliveryEvents } from '#kit/contracts/events.js';
 import type { EventType, ReceivedEvent } from '#kit/events/event.js';
-import { EventTraffic } from '#kit/testing/event-traffic.js';
-import { NatsServer } from '#kit/testing/nats-server.js';
-import { waitFor } from '#kit/testing/ports.js';
-import type { TestDatabase } from '#kit/testing/postgres.js';
-import { createTestStore } from '#kit/testing/stores.js';
+import { EventTraffic } from '#kit-testing/event-traffic.js';
+import { NatsServer } from '#kit/process/nats-server.js';
+import { waitFor } from '#kit/process/ports.js';
+import type { TestDatabase } from '#kit-testing/postgres.js';
+import { createTestStore } from '#kit-testing/stores.js';
 import { status } from '@grpc/grpc-js';
 import { OrderState } from '#contracts/order/v1/order.js';
-import { callError } from '#kit/testing/grpc-probes.js';
+import { callError } from '#kit-testing/grpc-probes.js';
 import {
   bookPrepared,
   courierMoves,

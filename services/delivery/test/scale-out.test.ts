@@ -7,11 +7,11 @@ import { deliveryEvents } from '#kit/contracts/events.js';
 import type { NewEvent, ReceivedEvent } from '#kit/events/event.js';
 import { outboxTable, processedEventsTable } from '#kit/events/migrations.js';
 import { eventStream } from '#kit/events/streams.js';
-import { EventTraffic } from '#kit/testing/event-traffic.js';
-import { NatsServer } from '#kit/testing/nats-server.js';
-import { waitFor } from '#kit/testing/ports.js';
-import type { TestDatabase } from '#kit/testing/postgres.js';
-import { createTestStore } from '#kit/testing/stores.js';
+import { EventTraffic } from '#kit-testing/event-traffic.js';
+import { NatsServer } from '#kit/process/nats-server.js';
+import { waitFor } from '#kit/process/ports.js';
+import type { TestDatabase } from '#kit-testing/postgres.js';
+import { createTestStore } from '#kit-testing/stores.js';
 import { bookPrepared, orderPlaced, startDeliveryUnderTest, type DeliveryUnderTest } from './support.js';
 
 const orders = 120;

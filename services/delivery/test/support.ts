@@ -8,7 +8,7 @@ import type { ServiceConfig } from '#kit/config/service-config.js';
 import { catalogEvents, orderEvents } from '#kit/contracts/events.js';
 import type { EventType, NewEvent } from '#kit/events/event.js';
 import { hasGrpcCode } from '#kit/grpc/grpc-error.js';
-import { startServiceUnderTest, type ServiceUnderTest } from '#kit/testing/service-under-test.js';
+import { startServiceUnderTest, type ServiceUnderTest } from '#kit-testing/service-under-test.js';
 import { delivery } from '../src/main.js';
 
 /** A real delivery process in-process on the given store (replicas may share it; stop() keeps it), the test's nats-server and free ports. */

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { openDatabase } from '#kit/db/database.js';
 import { eventMigrations } from '#kit/events/migrations.js';
-import { createTestStore, storeKinds } from '#kit/testing/stores.js';
+import { createTestStore, storeKinds } from '#kit-testing/stores.js';
 import { CourierCommands } from '../src/app/courier-commands.js';
 import { systemClock } from '../src/app/ports.js';
 import { deliveryMigrations } from '../src/adapters/db/migrations.js';

@@ -1,6 +1,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLogger, withLogContext } from '#kit/log/log.js';
+import { withCallContext } from '#kit/context/call-context.js';
+import { createLogger } from '#kit/log/log.js';
 import { GrpcBackends, type GrpcBackend } from './backend/grpc-backends.js';
 import { loadDescriptorSet } from './descriptors/load-descriptor-set.js';
 import { answerHealth, healthPaths } from './http/health.js';
@@ -51,7 +52,7 @@ export async function startEdge(config: EdgeConfig): Promise<RunningEdge> {
     if (answerHealth(request, response, draining, grpcJsonTranscoderOptions.print_options)) return;
     inFlight.add(response);
     response.on('close', () => inFlight.delete(response));
-    void withLogContext({ correlationId: requestId, traceId: traceIdOf(request) }, () => transcode(context, request, response, requestId));
+    void withCallContext({ correlationId: requestId, traceId: traceIdOf(request) }, () => transcode(context, request, response, requestId));
   });
   await listen(server, config.port, config.host);
   const { port } = server.address() as AddressInfo;

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { freePort } from '#kit/testing/ports.js';
+import { freePort } from '#kit/process/ports.js';
 import { readEdgeConfig } from '../src/config.js';
 import { localReplies } from '../src/local-replies.js';
 import { startEdge } from '../src/start-edge.js';

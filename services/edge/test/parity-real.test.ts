@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { status } from '@grpc/grpc-js';
-import { waitFor } from '#kit/testing/ports.js';
+import { waitFor } from '#kit/process/ports.js';
 import type { HttpAnswer } from './support/http-client.js';
 import { startEdgeWithRealCatalog, type EdgeWithRealCatalog } from './support/edge-with-real-catalog.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { ConfigError } from '#kit/config/config.js';
-import { waitFor } from '#kit/testing/ports.js';
+import { waitFor } from '#kit/process/ports.js';
 import { callPolicy } from '../../../mesh/policy/resilience.js';
 import { edgePort, meshService } from '../../../mesh/policy/services.js';
 import { readEdgeConfig } from '../src/config.js';

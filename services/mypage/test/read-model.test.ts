@@ -5,11 +5,11 @@ import { CancelReason as EventCancelReason } from '#contracts/events/v1/order.js
 import { MyCouponAction, type MyPageRow } from '#contracts/mypage/v1/mypage.js';
 import { CancelReason, OrderState } from '#contracts/order/v1/order.js';
 import { GrpcError } from '#kit/grpc/grpc-error.js';
-import { EventTraffic } from '#kit/testing/event-traffic.js';
-import { NatsServer } from '#kit/testing/nats-server.js';
-import { waitFor } from '#kit/testing/ports.js';
-import type { TestDatabase } from '#kit/testing/postgres.js';
-import { createTestStore } from '#kit/testing/stores.js';
+import { EventTraffic } from '#kit-testing/event-traffic.js';
+import { NatsServer } from '#kit/process/nats-server.js';
+import { waitFor } from '#kit/process/ports.js';
+import type { TestDatabase } from '#kit-testing/postgres.js';
+import { createTestStore } from '#kit-testing/stores.js';
 import { cancelledWithCouponStory, deliveredStory, shop, startReplica, waitForMarker, type MyPageReplica } from './support.js';
 
 describe('my page built from real events', function () {

@@ -6,8 +6,8 @@ import { catalogEvents, couponEvents, customerEvents, deliveryEvents, orderEvent
 import type { Knex } from '#kit/db/database.js';
 import type { NewEvent } from '#kit/events/event.js';
 import { replayPositionsTable } from '#kit/events/replay.js';
-import { waitFor } from '#kit/testing/ports.js';
-import { startServiceUnderTest, type ServiceUnderTest } from '#kit/testing/service-under-test.js';
+import { waitFor } from '#kit/process/ports.js';
+import { startServiceUnderTest, type ServiceUnderTest } from '#kit-testing/service-under-test.js';
 import { myPageTables } from '../src/adapters/db/migrations.js';
 import { myPage, type MyPageConfig } from '../src/main.js';
 

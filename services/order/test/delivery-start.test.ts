@@ -4,12 +4,12 @@ import { DeliverableState } from '#contracts/catalog/v1/catalog.js';
 import { CouponState } from '#contracts/coupon/v1/coupon.js';
 import { DeliveryState, type Delivery } from '#contracts/delivery/v1/delivery.js';
 import { CancelReason, OrderState } from '#contracts/order/v1/order.js';
-import { EventTraffic } from '#kit/testing/event-traffic.js';
-import { callError } from '#kit/testing/grpc-probes.js';
-import { NatsServer } from '#kit/testing/nats-server.js';
-import { waitFor } from '#kit/testing/ports.js';
-import type { TestDatabase } from '#kit/testing/postgres.js';
-import { createTestStore } from '#kit/testing/stores.js';
+import { EventTraffic } from '#kit-testing/event-traffic.js';
+import { callError } from '#kit-testing/grpc-probes.js';
+import { NatsServer } from '#kit/process/nats-server.js';
+import { waitFor } from '#kit/process/ports.js';
+import type { TestDatabase } from '#kit-testing/postgres.js';
+import { createTestStore } from '#kit-testing/stores.js';
 import { courierMoves, startDeliveryUnderTest, type DeliveryUnderTest } from '../../delivery/test/support.js';
 import {
   placeOrderRequest,

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { checkCouponUsable } from '../src/domain/coupon.js';
 import { recordCouponUse, recordDeliveryStart } from '../src/domain/delivery-start.js';
-import { refusalOf } from '#kit/testing/domain-errors.js';
+import { refusalOf } from '#kit-testing/domain-errors.js';
 import {
   advanceDelivery,
   answerRetry,

@@ -2,9 +2,9 @@ import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { CouponState } from '#contracts/coupon/v1/coupon.js';
 import { CancelReason, OrderState, type PlaceOrderRequest } from '#contracts/order/v1/order.js';
-import { callError, reflect } from '#kit/testing/grpc-probes.js';
-import { NatsServer } from '#kit/testing/nats-server.js';
-import { waitFor } from '#kit/testing/ports.js';
+import { callError, reflect } from '#kit-testing/grpc-probes.js';
+import { NatsServer } from '#kit/process/nats-server.js';
+import { waitFor } from '#kit/process/ports.js';
 import {
   placeOrderRequest,
   startCatalogUnderTest,

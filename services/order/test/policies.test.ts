@@ -5,9 +5,9 @@ import { CancelReason as EventCancelReason } from '#contracts/events/v1/order.js
 import { CancelReason, OrderState } from '#contracts/order/v1/order.js';
 import { deliveryEvents, orderEvents } from '#kit/contracts/events.js';
 import type { NewEvent, ReceivedEvent } from '#kit/events/event.js';
-import { EventTraffic } from '#kit/testing/event-traffic.js';
-import { NatsServer } from '#kit/testing/nats-server.js';
-import { waitFor } from '#kit/testing/ports.js';
+import { EventTraffic } from '#kit-testing/event-traffic.js';
+import { NatsServer } from '#kit/process/nats-server.js';
+import { waitFor } from '#kit/process/ports.js';
 import {
   placeOrderRequest,
   startCatalogUnderTest,

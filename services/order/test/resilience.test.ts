@@ -2,9 +2,9 @@ import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { CouponState, type Coupon } from '#contracts/coupon/v1/coupon.js';
 import { OrderState } from '#contracts/order/v1/order.js';
-import { callError } from '#kit/testing/grpc-probes.js';
-import { NatsServer } from '#kit/testing/nats-server.js';
-import { waitFor } from '#kit/testing/ports.js';
+import { callError } from '#kit-testing/grpc-probes.js';
+import { NatsServer } from '#kit/process/nats-server.js';
+import { waitFor } from '#kit/process/ports.js';
 import { placeOrderDirectly, placeOrderRequest, startCatalogUnderTest, startOrderUnderTest, startStandInCoupon, type CatalogUnderTest, type OrderUnderTest } from './support.js';
 
 describe('order when catalog or coupon is down or slow', function () {

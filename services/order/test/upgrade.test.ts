@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { openDatabase } from '#kit/db/database.js';
 import { eventMigrations } from '#kit/events/migrations.js';
-import { createTestStore, storeKinds } from '#kit/testing/stores.js';
+import { createTestStore, storeKinds } from '#kit-testing/stores.js';
 import { OrderPolicies } from '../src/app/order-policies.js';
 import { systemClock } from '../src/app/ports.js';
 import { orderMigrations } from '../src/adapters/db/migrations.js';

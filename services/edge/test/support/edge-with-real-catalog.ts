@@ -1,7 +1,7 @@
 import { CancelReason } from '#contracts/events/v1/order.js';
 import { orderEvents } from '#kit/contracts/events.js';
-import { EventTraffic } from '#kit/testing/event-traffic.js';
-import { NatsServer } from '#kit/testing/nats-server.js';
+import { EventTraffic } from '#kit-testing/event-traffic.js';
+import { NatsServer } from '#kit/process/nats-server.js';
 import { startCatalogUnderTest, type CatalogUnderTest } from '../../../catalog/test/support.js';
 import { readEdgeConfig } from '../../src/config.js';
 import { startEdge, type RunningEdge } from '../../src/start-edge.js';

@@ -1,13 +1,14 @@
 import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import type { Knex } from 'knex';
-import { withLogContext, type Logger } from '../log/log.js';
+import { withCallContext } from '../context/call-context.js';
+import { type Logger } from '../log/log.js';
 import { NotYet, type EventType, type ReceivedEvent } from './event.js';
 import { publishDeadLetter } from './dead-letter.js';
 import { HandlerErrors } from './handler-errors.js';
 import { eventsDeadLettered, eventsFailed, eventsHandled } from './metrics.js';
 import { claimEvent, ProcessedEventsPruner } from './processed-events.js';
 import { ReadLoop } from './read-loop.js';
-import { eventLogContext, receivedEvent } from './received.js';
+import { eventCallContext, receivedEvent } from './received.js';
 import { eventStream } from './streams.js';
 
 export interface ConsumeOptions {
@@ -139,7 +140,7 @@ export class DurableConsumer implements EventConsumer {
       await this.giveUp(msg, errorText(error));
       return;
     }
-    await withLogContext(eventLogContext(event), () => this.handle(msg, event));
+    await withCallContext(eventCallContext(event), () => this.handle(msg, event));
   }
 
   private async handle(msg: JsMsg, event: ReceivedEvent): Promise<void> {

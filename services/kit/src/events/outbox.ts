@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { currentLogContext } from '../log/log.js';
+import { currentCallContext } from '../context/call-context.js';
 import type { NewEvent, ReceivedEvent } from './event.js';
 import { lineageHeaders, traceparentFor } from './headers.js';
 import { outboxTable } from './migrations.js';
@@ -23,7 +23,7 @@ export interface OutboxRow {
 export async function recordEvents(trx: Knex.Transaction, events: readonly NewEvent[], cause?: ReceivedEvent): Promise<string[]> {
   if (events.length === 0) return [];
   const occurredAt = new Date();
-  const traceparent = traceparentFor(currentLogContext().traceId) ?? cause?.traceparent;
+  const traceparent = traceparentFor(currentCallContext().traceId) ?? cause?.traceparent;
   const rows = events.map((event) => {
     const payload = event.type.codec.encode(event.payload).finish();
     return {

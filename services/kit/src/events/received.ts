@@ -47,6 +47,6 @@ function decode<T>(data: Uint8Array, type: EventType<T>): T {
 }
 
 /** What every log line written while handling `event` carries. */
-export function eventLogContext(event: ReceivedEvent): { correlationId: string; eventId: string; traceId: string | undefined } {
+export function eventCallContext(event: ReceivedEvent): { correlationId: string; eventId: string; traceId: string | undefined } {
   return { correlationId: event.correlationId, eventId: event.id, traceId: traceIdOf(event.traceparent) };
 }

@@ -2,12 +2,13 @@ import { DeliverPolicy, type JetStreamClient, type JsMsg } from '@nats-io/jetstr
 import type { Knex } from 'knex';
 import { asNumber } from '../db/columns.js';
 import type { Migration } from '../db/database.js';
-import { withLogContext, type Logger } from '../log/log.js';
+import { withCallContext } from '../context/call-context.js';
+import { type Logger } from '../log/log.js';
 import { publishDeadLetter } from './dead-letter.js';
 import type { EventType, ReceivedEvent } from './event.js';
 import { eventsDeadLettered, eventsFailed, eventsHandled } from './metrics.js';
 import { ReadLoop } from './read-loop.js';
-import { eventLogContext, MalformedEvent, receivedEvent } from './received.js';
+import { eventCallContext, MalformedEvent, receivedEvent } from './received.js';
 import { StuckEvent, type Poison } from './replay-poison.js';
 import { eventStream } from './streams.js';
 
@@ -210,22 +211,22 @@ export class StreamReader implements StreamReplay {
     this.stuck.passed(last.info.streamSequence);
     for (const { event, poison } of deadLettered) {
       eventsDeadLettered.inc({ consumer: this.name, event: event.subject });
-      withLogContext(eventLogContext(event), () => {
+      withCallContext(eventCallContext(event), () => {
         this.log.error({ reader: this.name, sequence: event.streamSequence, subject: event.subject, ...poison }, 'event moved to dead letters; the replay goes on past it');
       });
     }
     for (const event of applied) {
       eventsHandled.inc({ consumer: this.name, event: event.subject });
-      withLogContext({ correlationId: event.correlationId, eventId: event.id }, () => {
+      withCallContext({ correlationId: event.correlationId, eventId: event.id }, () => {
         this.log.info({ reader: this.name, event: event.type.name }, 'event applied');
       });
     }
   }
 
   private async applyOne(event: ReceivedEvent, trx: Knex.Transaction): Promise<void> {
-    const context = eventLogContext(event);
+    const context = eventCallContext(event);
     try {
-      await withLogContext(context, () => this.options.apply(event, trx));
+      await withCallContext(context, () => this.options.apply(event, trx));
     } catch (error) {
       eventsFailed.inc({ consumer: this.name, event: event.subject, reason: 'error' });
       const failures = this.stuck.failed(event.streamSequence, error);

@@ -1,7 +1,8 @@
 import { credentials, type ChannelCredentials, type Client, type ClientOptions } from '@grpc/grpc-js';
 import { callPolicy, type CallPolicy } from '../../../../mesh/policy/resilience.js';
-import { currentLogContext, type Logger } from '../log/log.js';
-import { outgoingMetadata } from './call-context.js';
+import { currentCallContext } from '../context/call-context.js';
+import { type Logger } from '../log/log.js';
+import { outgoingMetadata } from './call-metadata.js';
 import { describeFailure } from './call-failure.js';
 import { deadlineOnly, inProcessResilience } from './call-resilience.js';
 
@@ -74,7 +75,7 @@ export function createGrpcClient<S extends ServiceShape<S>>(
     call<K extends UnaryMethodName<S>>(method: K, request: RequestOf<S[K]>): Promise<ResponseOf<S[K]>> {
       // RequestOf and ResponseOf are read from this very definition, which TypeScript cannot see through.
       const { path, requestSerialize, responseDeserialize } = Generated.service[method] as unknown as UnaryMethod<RequestOf<S[K]>, ResponseOf<S[K]>>;
-      const metadata = outgoingMetadata(currentLogContext());
+      const metadata = outgoingMetadata(currentCallContext());
       return runner.run(
         (timeoutMs) =>
           new Promise<ResponseOf<S[K]>>((resolve, reject) => {

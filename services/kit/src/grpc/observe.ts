@@ -1,6 +1,7 @@
 import { status, type handleUnaryCall, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
-import { withLogContext, type Logger } from '../log/log.js';
-import { incomingCallContext } from './call-context.js';
+import { withCallContext } from '../context/call-context.js';
+import { type Logger } from '../log/log.js';
+import { incomingCallContext } from './call-metadata.js';
 import { grpcServerHandlingSeconds } from './call-metrics.js';
 import { toGrpcError } from './error-mapping.js';
 import { codeName } from './grpc-error.js';
@@ -27,7 +28,7 @@ export function observeUnaryCalls(
 
 function observeUnaryCall(method: string, handler: handleUnaryCall<unknown, unknown>, log: Logger): handleUnaryCall<unknown, unknown> {
   return (call, callback) => {
-    withLogContext(incomingCallContext(call.metadata), () => {
+    withCallContext(incomingCallContext(call.metadata), () => {
       const started = performance.now();
       const answer: typeof callback = (error, ...rest) => {
         const code = error?.code ?? status.OK;

@@ -1,6 +1,6 @@
 import type { ServiceConfig } from '../config/service-config.js';
 import { createLogger } from '../log/log.js';
-import { fail, runUntilSignalled } from '../service/lifecycle.js';
+import { fail, runUntilSignalled } from './lifecycle.js';
 import { startService, type ServiceBlueprint } from './service-host.js';
 
 /** A service's process entry: read config, start, serve until SIGTERM/SIGINT, shut down gracefully. */

@@ -8,7 +8,7 @@ import { OutboxRelay } from '../events/relay.js';
 import type { ReplayOptions, StreamReplay } from '../events/replay.js';
 import { startGrpcServer, type GrpcServer, type ServedService } from '../grpc/server.js';
 import { createLogger, type Logger } from '../log/log.js';
-import { shutdown, type ShutdownStep } from '../service/lifecycle.js';
+import { shutdown, type ShutdownStep } from './lifecycle.js';
 
 /** What a service's wiring gets to build its adapters and use cases from. */
 export interface ServiceParts<C extends ServiceConfig> {

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { startAdminServer, type AdminServer, type Readiness } from '#kit/admin/admin-server.js';
-import { freePort } from '#kit/testing/ports.js';
+import { freePort } from '#kit/process/ports.js';
 import { memoryLog } from '../grpc/support/memory-log.js';
-import { rawCatalog, rawGetBook } from '#kit/testing/grpc-probes.js';
+import { rawCatalog, rawGetBook } from '#kit-testing/grpc-probes.js';
 import { startTestCatalog } from '../grpc/support/test-catalog.js';
 
 describe('kit admin server', () => {

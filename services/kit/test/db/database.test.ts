@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { openDatabase, type Database, type Migration } from '#kit/db/database.js';
-import { createTestStore, storeKinds } from '#kit/testing/stores.js';
+import { createTestStore, storeKinds } from '#kit-testing/stores.js';
 
 const bumpShelves = fileURLToPath(new URL('./support/bump-shelves.ts', import.meta.url));
 

@@ -5,8 +5,8 @@ import { OutboxStore } from '#kit/db/outbox-store.js';
 import { OutboxTransaction } from '#kit/db/outbox-transaction.js';
 import { defineEvent, type NewEvent } from '#kit/events/event.js';
 import { eventMigrations, outboxTable } from '#kit/events/migrations.js';
-import type { TestDatabase } from '#kit/testing/postgres.js';
-import { createTestStore, storeKinds } from '#kit/testing/stores.js';
+import type { TestDatabase } from '#kit-testing/postgres.js';
+import { createTestStore, storeKinds } from '#kit-testing/stores.js';
 
 const orderPlaced = defineEvent('order', 'OrderPlaced', OrderPlaced);
 

@@ -4,7 +4,7 @@ import { register } from 'prom-client';
 import { connectEventBus } from '#kit/events/bus.js';
 import { EventHeader } from '#kit/events/headers.js';
 import { deadLetterStream, eventStream } from '#kit/events/streams.js';
-import { freePort, waitFor } from '#kit/testing/ports.js';
+import { freePort, waitFor } from '#kit/process/ports.js';
 import { EventsWorld, log, metricValue, rejectionOf } from './support.js';
 
 describe('event bus', () => {

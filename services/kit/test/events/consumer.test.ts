@@ -9,8 +9,8 @@ import { isEvent, NotYet, type ReceivedEvent } from '#kit/events/event.js';
 import { DeadLetterHeader, EventHeader } from '#kit/events/headers.js';
 import { OutboxRelay } from '#kit/events/relay.js';
 import { deadLetterStream, eventStream } from '#kit/events/streams.js';
-import { currentLogContext } from '#kit/log/log.js';
-import { storeKinds } from '#kit/testing/stores.js';
+import { currentCallContext } from '#kit/context/call-context.js';
+import { storeKinds } from '#kit-testing/stores.js';
 import { cancelled, type Effect, effectsTable, eventually, EventsWorld, log, metricValue, orderCancelled, orderPlaced, placed } from './support.js';
 
 /** Short waits, so redelivery in these tests takes milliseconds. */
@@ -24,7 +24,7 @@ async function recordEffect(trx: Knex.Transaction, durable: string, event: Recei
     event_id: event.id,
     subject: event.subject,
     order_id: orderId,
-    correlation_id: currentLogContext().correlationId ?? '',
+    correlation_id: currentCallContext().correlationId ?? '',
   });
 }
 

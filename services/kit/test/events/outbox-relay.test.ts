@@ -4,8 +4,8 @@ import type { ReceivedEvent } from '#kit/events/event.js';
 import { EventHeader } from '#kit/events/headers.js';
 import { recordEvents } from '#kit/events/outbox.js';
 import { OutboxRelay } from '#kit/events/relay.js';
-import { withLogContext } from '#kit/log/log.js';
-import { storeKinds } from '#kit/testing/stores.js';
+import { withCallContext } from '#kit/context/call-context.js';
+import { storeKinds } from '#kit-testing/stores.js';
 import { cancelled, eventually, EventsWorld, log, metricValue, openTestDatabase, orderPlaced, placed, rejectionOf } from './support.js';
 
 for (const kind of storeKinds) {
@@ -161,7 +161,7 @@ describe('recorded event headers', () => {
       streamSequence: 1,
     };
     const before = new Date();
-    await withLogContext({ traceId }, () => world.db.transaction((trx) => recordEvents(trx, [cancelled(42)], cause)));
+    await withCallContext({ traceId }, () => world.db.transaction((trx) => recordEvents(trx, [cancelled(42)], cause)));
     await new OutboxRelay({ db: world.db, bus: world.bus, log }).flush();
 
     const [stored] = await world.streamEvents();

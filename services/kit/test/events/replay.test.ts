@@ -5,9 +5,9 @@ import { DeadLetterHeader, EventHeader } from '#kit/events/headers.js';
 import { OutboxRelay } from '#kit/events/relay.js';
 import { forgetReplayPosition, replayMigrations, replayPosition, type ReplayOptions, type StreamReplay } from '#kit/events/replay.js';
 import { deadLetterStream } from '#kit/events/streams.js';
-import { currentLogContext } from '#kit/log/log.js';
-import type { TestDatabase } from '#kit/testing/postgres.js';
-import { createTestStore, storeKinds } from '#kit/testing/stores.js';
+import { currentCallContext } from '#kit/context/call-context.js';
+import type { TestDatabase } from '#kit-testing/postgres.js';
+import { createTestStore, storeKinds } from '#kit-testing/stores.js';
 import { cancelled, eventually, EventsWorld, log, metricValue, orderCancelled, orderPlaced, placed } from './support.js';
 
 /** What a reader applied, one row per applied event, written in the reader's transaction. */
@@ -42,7 +42,7 @@ async function recordApplied(event: ReceivedEvent, trx: Knex.Transaction): Promi
     event_id: event.id,
     sequence: event.streamSequence,
     order_id: orderId,
-    correlation_id: currentLogContext().correlationId ?? '',
+    correlation_id: currentCallContext().correlationId ?? '',
   });
 }
 

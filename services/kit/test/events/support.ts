@@ -10,10 +10,10 @@ import { eventMigrations } from '#kit/events/migrations.js';
 import { recordEvents } from '#kit/events/outbox.js';
 import { eventStream } from '#kit/events/streams.js';
 import { createLogger, type Logger } from '#kit/log/log.js';
-import { NatsServer } from '#kit/testing/nats-server.js';
-import { waitFor } from '#kit/testing/ports.js';
-import { createTestStore, type StoreKind } from '#kit/testing/stores.js';
-import type { TestDatabase } from '#kit/testing/postgres.js';
+import { NatsServer } from '#kit/process/nats-server.js';
+import { waitFor } from '#kit/process/ports.js';
+import { createTestStore, type StoreKind } from '#kit-testing/stores.js';
+import type { TestDatabase } from '#kit-testing/postgres.js';
 
 export const orderPlaced = defineEvent('order', 'OrderPlaced', OrderPlaced);
 export const orderCancelled = defineEvent('order', 'OrderCancelled', OrderCancelled);

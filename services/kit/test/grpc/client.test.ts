@@ -3,10 +3,10 @@ import { expect } from 'chai';
 import type { CallPolicy } from '../../../../mesh/policy/resilience.js';
 import { CatalogServiceClient } from '#contracts/catalog/v1/catalog.js';
 import { createGrpcClient, type GrpcClient } from '#kit/grpc/client.js';
-import { withLogContext } from '#kit/log/log.js';
-import { freePort, waitFor } from '#kit/testing/ports.js';
+import { withCallContext } from '#kit/context/call-context.js';
+import { freePort, waitFor } from '#kit/process/ports.js';
 import { memoryLog } from './support/memory-log.js';
-import { callError } from '#kit/testing/grpc-probes.js';
+import { callError } from '#kit-testing/grpc-probes.js';
 import { answerWith, book, gate, startTestCatalog, type TestCatalog } from './support/test-catalog.js';
 
 type CatalogClient = GrpcClient<typeof CatalogServiceClient.service>;
@@ -67,7 +67,7 @@ describe('kit gRPC client', () => {
 
   it('carries the correlation and trace id to the callee\'s log context', async () => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
-    await withLogContext({ correlationId: 'order-42', traceId }, () => client().call('getBook', { id: 1 }));
+    await withCallContext({ correlationId: 'order-42', traceId }, () => client().call('getBook', { id: 1 }));
     expect(catalog.contexts[0]).to.include({ correlationId: 'order-42', traceId });
     const serverLine = memory.lines.find((line) => line.msg === 'grpc call');
     expect(serverLine).to.include({ correlationId: 'order-42', traceId });

@@ -3,9 +3,9 @@ import { expect } from 'chai';
 import { CatalogServiceService } from '#contracts/catalog/v1/catalog.js';
 import { DomainError, invalid, notFound, precondition } from '#kit/domain/errors.js';
 import { startGrpcServer } from '#kit/grpc/server.js';
-import { waitFor } from '#kit/testing/ports.js';
+import { waitFor } from '#kit/process/ports.js';
 import { memoryLog } from './support/memory-log.js';
-import { callError, rawCatalog as openRawCatalog, rawGetBook, reflect, watchHealth } from '#kit/testing/grpc-probes.js';
+import { callError, rawCatalog as openRawCatalog, rawGetBook, reflect, watchHealth } from '#kit-testing/grpc-probes.js';
 import { book, gate, startTestCatalog, type TestCatalog } from './support/test-catalog.js';
 
 describe('kit gRPC server', () => {

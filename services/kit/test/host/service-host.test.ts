@@ -3,10 +3,10 @@ import type { Readiness } from '#kit/admin/admin-server.js';
 import type { ServiceConfig } from '#kit/config/service-config.js';
 import { defineService } from '#kit/host/define-service.js';
 import type { RunningService } from '#kit/host/service-host.js';
-import { NatsServer } from '#kit/testing/nats-server.js';
-import { waitFor } from '#kit/testing/ports.js';
-import type { TestDatabase } from '#kit/testing/postgres.js';
-import { createTestStore } from '#kit/testing/stores.js';
+import { NatsServer } from '#kit/process/nats-server.js';
+import { waitFor } from '#kit/process/ports.js';
+import type { TestDatabase } from '#kit-testing/postgres.js';
+import { createTestStore } from '#kit-testing/stores.js';
 
 const bare = defineService('catalog', () => ({ migrations: [], grpcServices: () => [] }));
 

@@ -1,6 +1,6 @@
 import type { DeliveryServiceServer } from '#contracts/delivery/v1/delivery.js';
 import { unary } from '#kit/grpc/unary.js';
-import { correlate } from '#kit/log/log.js';
+import { correlate } from '#kit/context/call-context.js';
 import type { CourierCommands } from '../../app/courier-commands.js';
 import type { DeliveryQueries } from '../../app/delivery-queries.js';
 import { courierStateRule } from '../../domain/delivery.js';

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { currentLogContext, type Logger } from '#kit/log/log.js';
+import { currentCallContext } from '#kit/context/call-context.js';
+import { type Logger } from '#kit/log/log.js';
 
 export type LogLine = Record<string, unknown>;
 
@@ -13,5 +14,5 @@ export function memoryLog(): { log: Logger; lines: LogLine[] } {
       done();
     },
   });
-  return { log: pino({ level: 'debug', mixin: () => ({ ...currentLogContext() }) }, sink), lines };
+  return { log: pino({ level: 'debug', mixin: () => ({ ...currentCallContext() }) }, sink), lines };
 }

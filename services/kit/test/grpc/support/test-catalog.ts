@@ -1,10 +1,11 @@
 import { status } from '@grpc/grpc-js';
 import { CatalogServiceService, type Book, type CatalogServiceServer, type GetBookRequest } from '#contracts/catalog/v1/catalog.js';
-import { currentLogContext, type LogContext, type Logger } from '#kit/log/log.js';
+import { currentCallContext, type CallContext } from '#kit/context/call-context.js';
+import { type Logger } from '#kit/log/log.js';
 import { GrpcError } from '#kit/grpc/grpc-error.js';
 import { startGrpcServer, type GrpcServer } from '#kit/grpc/server.js';
 import { unary } from '#kit/grpc/unary.js';
-import { freePort } from '#kit/testing/ports.js';
+import { freePort } from '#kit/process/ports.js';
 
 export type GetBook = (request: GetBookRequest) => Promise<Book>;
 
@@ -14,7 +15,7 @@ export interface TestCatalog {
   address: string;
   getBook: GetBook;
   calls: number;
-  contexts: LogContext[];
+  contexts: CallContext[];
 }
 
 export const book = (id: number): Book => ({
@@ -39,7 +40,7 @@ export async function startTestCatalog(
   const implementation: Pick<CatalogServiceServer, 'getBook'> = {
     getBook: unary((request) => {
       catalog.calls += 1;
-      catalog.contexts.push(currentLogContext());
+      catalog.contexts.push(currentCallContext());
       return catalog.getBook(request);
     }),
   };

@@ -1,6 +1,6 @@
 import type { OrderServiceServer } from '#contracts/order/v1/order.js';
 import { unary } from '#kit/grpc/unary.js';
-import { correlate } from '#kit/log/log.js';
+import { correlate } from '#kit/context/call-context.js';
 import type { OrderCommands } from '../../app/order-commands.js';
 import type { OrderQueries } from '../../app/order-queries.js';
 import { newOrder, orderMessage } from './messages.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { waitFor } from '#kit/testing/ports.js';
+import { waitFor } from '#kit/process/ports.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/signalled-process.ts', import.meta.url));
 

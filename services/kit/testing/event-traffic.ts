@@ -1,15 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, type Database } from '../db/database.js';
-import { connectEventBus, type EventBus } from '../events/bus.js';
-import type { EventConsumer } from '../events/consumer.js';
-import type { EventType, NewEvent, ReceivedEvent } from '../events/event.js';
-import { eventMigrations } from '../events/migrations.js';
-import { recordEvents } from '../events/outbox.js';
-import { OutboxRelay } from '../events/relay.js';
-import { createLogger } from '../log/log.js';
-import { waitFor } from './ports.js';
+import { openDatabase, type Database } from '#kit/db/database.js';
+import { connectEventBus, type EventBus } from '#kit/events/bus.js';
+import type { EventConsumer } from '#kit/events/consumer.js';
+import type { EventType, NewEvent, ReceivedEvent } from '#kit/events/event.js';
+import { eventMigrations } from '#kit/events/migrations.js';
+import { recordEvents } from '#kit/events/outbox.js';
+import { OutboxRelay } from '#kit/events/relay.js';
+import { createLogger } from '#kit/log/log.js';
+import { waitFor } from '#kit/process/ports.js';
 
 /**
  * Event traffic for tests, through the real path: `publish` records events in an outbox of its own

@@ -1,9 +1,9 @@
-import type { Env } from '../config/config.js';
-import type { ServiceConfig } from '../config/service-config.js';
-import { createGrpcClient, type GeneratedClientConstructor, type GrpcClient, type ServiceShape } from '../grpc/client.js';
-import type { DefinedService } from '../host/define-service.js';
-import type { RunningService } from '../host/service-host.js';
-import { createLogger } from '../log/log.js';
+import type { Env } from '#kit/config/config.js';
+import type { ServiceConfig } from '#kit/config/service-config.js';
+import { createGrpcClient, type GeneratedClientConstructor, type GrpcClient, type ServiceShape } from '#kit/grpc/client.js';
+import type { DefinedService } from '#kit/host/define-service.js';
+import type { RunningService } from '#kit/host/service-host.js';
+import { createLogger } from '#kit/log/log.js';
 import { createTestStore, type StoreKind } from './stores.js';
 
 export interface ServiceUnderTestOptions {

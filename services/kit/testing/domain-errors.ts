@@ -1,4 +1,4 @@
-import { DomainError } from '../domain/errors.js';
+import { DomainError } from '#kit/domain/errors.js';
 
 /**
  * What a domain rule refused, for unit tests: the field it named (invalid input) or the kind of

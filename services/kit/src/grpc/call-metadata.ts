@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Metadata } from '@grpc/grpc-js';
-import type { LogContext } from '../log/log.js';
+import type { CallContext } from '../context/call-context.js';
 
 const traceparentPattern = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
 const zeroTraceId = '0'.repeat(32);
@@ -11,7 +11,7 @@ const maxIdLength = 128;
  * which stands in for it when a caller sent none. A call without either (grpcurl, a probe) starts its
  * own story, so every log line and every downstream call still carries a correlation and trace id.
  */
-export function incomingCallContext(metadata: Metadata): LogContext {
+export function incomingCallContext(metadata: Metadata): CallContext {
   return {
     correlationId: firstString(metadata, 'x-correlation-id') ?? firstString(metadata, 'x-request-id') ?? randomUUID(),
     traceId: traceIdOf(firstString(metadata, 'traceparent')) ?? randomBytes(16).toString('hex'),
@@ -22,7 +22,7 @@ export function incomingCallContext(metadata: Metadata): LogContext {
  * Metadata that carries the current story to a callee. The trace id travels in a W3C traceparent
  * with a fresh parent id, since the kit does not record spans of its own.
  */
-export function outgoingMetadata(context: LogContext): Metadata {
+export function outgoingMetadata(context: CallContext): Metadata {
   const metadata = new Metadata();
   if (context.correlationId !== undefined) metadata.set('x-correlation-id', context.correlationId);
   if (context.traceId !== undefined) metadata.set('traceparent', `00-${context.traceId}-${randomBytes(8).toString('hex')}-01`);

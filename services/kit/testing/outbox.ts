@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { outboxTable } from '../events/migrations.js';
+import { outboxTable } from '#kit/events/migrations.js';
 
 /** An event a transaction recorded and the relay has not published yet. */
 export interface RecordedEvent {
