@@ -35,10 +35,11 @@ export function edgeClusters(upstreams: readonly EdgeUpstream[]): JsonObject[] {
       },
     ],
     outlier_detection: {
-      consecutive_5xx: policy.circuitBreaker.consecutiveFailures,
       consecutive_gateway_failure: policy.circuitBreaker.consecutiveFailures,
-      // Envoy counts gateway failures (UNAVAILABLE, DEADLINE_EXCEEDED) but ejects on them only when enforced.
+      // Envoy counts gateway failures (UNAVAILABLE, DEADLINE_EXCEEDED) but ejects on them only when
+      // enforced; other 5xx (INTERNAL of a healthy instance) never eject.
       enforcing_consecutive_gateway_failure: 100,
+      enforcing_consecutive_5xx: 0,
       interval: durationFromMs(policy.circuitBreaker.intervalMs),
       base_ejection_time: durationFromMs(policy.circuitBreaker.baseEjectionMs),
       max_ejection_percent: policy.circuitBreaker.maxEjectionPercent,

@@ -15,7 +15,9 @@ export function destinationRule({ callee, breaker }: CalleePolicies): Destinatio
           http: { http2MaxRequests: connectionPool.maxRequests, http1MaxPendingRequests: connectionPool.maxPendingRequests },
         },
         outlierDetection: {
-          consecutive5xxErrors: circuitBreaker.consecutiveFailures,
+          // Gateway errors only (502/503/504: UNAVAILABLE, DEADLINE_EXCEEDED); Istio's default of 5xx
+          // would count INTERNAL answers of a healthy instance too.
+          consecutive5xxErrors: 0,
           consecutiveGatewayErrors: circuitBreaker.consecutiveFailures,
           interval: durationFromMs(circuitBreaker.intervalMs),
           baseEjectionTime: durationFromMs(circuitBreaker.baseEjectionMs),

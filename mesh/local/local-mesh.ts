@@ -3,6 +3,7 @@ import { NatsServer } from '#kit/process/nats-server.js';
 import { freePort } from '#kit/process/ports.js';
 import { edgePort, meshServices, type MeshService } from '../policy/services.js';
 import { ServiceProcess } from './service-process.js';
+import { Supervisor } from './supervisor.js';
 
 export interface LocalMeshOptions {
   /** SQLite files and the nats-server store live here. */
@@ -19,6 +20,8 @@ export interface LocalMeshOptions {
   databaseUrls?: Readonly<Record<string, string>>;
   /** Extra environment for every process. */
   env?: Readonly<Record<string, string>>;
+  /** Restart replicas that exit or fail liveness, as a kubelet does (supervisor.ts); off by default. */
+  supervise?: boolean;
   onLine: (label: string, line: string) => void;
 }
 
@@ -26,7 +29,14 @@ interface Replica {
   process: ServiceProcess;
   grpcPort: number;
   adminPort: number;
+  supervisor?: Supervisor;
 }
+
+/**
+ * After a replica is ready again, how long a rollout waits before draining the next one: callers
+ * reconnect to it within their reconnect backoff (channel-target.ts), as Kubernetes' minReadySeconds.
+ */
+const rolloutSettleMs = 1_500;
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 const entryOf = (name: string): string => join(repoRoot, 'services', name, 'src', 'main.ts');
@@ -67,10 +77,14 @@ export class LocalMesh {
       }
       ports.set(service.name, list);
     }
+    // Callers balance over every replica's address (round robin over the ready ones).
     const peers = Object.fromEntries(
-      meshServices.map((service) => [addressVariable(service.name), `127.0.0.1:${String(ports.get(service.name)?.[0]?.grpcPort)}`]),
+      meshServices.map((service) => [
+        addressVariable(service.name),
+        (ports.get(service.name) ?? []).map(({ grpcPort }) => `127.0.0.1:${grpcPort}`).join(','),
+      ]),
     );
-    const common = { NATS_URL: natsUrl, ...peers, ...options.env };
+    const common = { NATS_URL: natsUrl, FAULTS_ENABLED: 'true', ...peers, ...options.env };
 
     const replicas = new Map<string, Replica[]>();
     for (const service of meshServices) {
@@ -112,7 +126,37 @@ export class LocalMesh {
       await mesh.stop();
       throw error;
     }
+    if (options.supervise === true) {
+      for (const replica of [...replicas.values()].flat()) {
+        replica.supervisor = new Supervisor(replica.process, {
+          livezUrl: `http://127.0.0.1:${replica.adminPort}/livez`,
+          log: (line) => { options.onLine('mesh', line); },
+        });
+      }
+    }
     return mesh;
+  }
+
+  /** How many processes run `service`. */
+  replicaCount(service: string): number {
+    return this.replicas.get(service)?.length ?? 0;
+  }
+
+  /**
+   * A rolling restart of every replica of every service, one at a time: SIGTERM (the replica
+   * drains: not ready, GOAWAY to its callers, in-flight calls finish), start it again on the same
+   * ports, wait until it is ready and its callers are back, then the next.
+   */
+  async rollout(onStep: (line: string) => void): Promise<void> {
+    for (const replica of [...this.replicas.values()].flat()) {
+      const { label } = replica.process.spec;
+      const before = replica.process.pid;
+      onStep(`rollout: draining ${label} (pid ${String(before)})`);
+      await replica.process.stop();
+      await replica.process.start();
+      await new Promise((resolve) => setTimeout(resolve, rolloutSettleMs));
+      onStep(`rollout: ${label} replaced (pid ${String(before)} -> ${String(replica.process.pid)})`);
+    }
   }
 
   /** host:port of a service's gRPC server (first replica unless told). */
@@ -134,6 +178,7 @@ export class LocalMesh {
   }
 
   async stop(): Promise<void> {
+    for (const replica of [...this.replicas.values()].flat()) replica.supervisor?.stop();
     await this.edge.stop();
     await Promise.all([...this.replicas.values()].flat().map((replica) => replica.process.stop()));
     await this.nats?.pause();

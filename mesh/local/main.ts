@@ -1,5 +1,6 @@
 import { readConfig } from '#kit/config/config.js';
 import { meshServices } from '../policy/services.js';
+import { startControlServer } from './control-server.js';
 import { LocalMesh } from './local-mesh.js';
 import { formatLogLine } from './log-lines.js';
 
@@ -9,11 +10,17 @@ import { formatLogLine } from './log-lines.js';
  *   NATS_URL           use this broker instead of starting one
  *   MESH_NATS_PORT     port of the nats-server we start (a free one by default)
  *   <SERVICE>_DATABASE_URL, e.g. CATALOG_DATABASE_URL=postgres://…  switch one service to PostgreSQL
+ *   REPLICAS           processes per service (1); <SERVICE>_REPLICAS, e.g. CATALOG_REPLICAS=3, for one
+ *   MESH_CONTROL_PORT  the control port `make rollout` calls (9100)
  */
 const config = readConfig((env) => ({
   dataDir: env.string('MESH_DATA_DIR', '.data'),
   natsUrl: env.optionalString('NATS_URL'),
   natsPort: env.optionalString('MESH_NATS_PORT') === undefined ? undefined : env.port('MESH_NATS_PORT'),
+  controlPort: env.port('MESH_CONTROL_PORT', 9100),
+  replicas: Object.fromEntries(
+    meshServices.map((service) => [service.name, env.int(`${service.name.toUpperCase()}_REPLICAS`, env.int('REPLICAS', 1, { min: 1, max: 8 }), { min: 1, max: 8 })]),
+  ),
   databaseUrls: Object.fromEntries(
     meshServices.flatMap((service) => {
       const url = env.optionalString(`${service.name.toUpperCase()}_DATABASE_URL`);
@@ -29,7 +36,7 @@ const print = (label: string, line: string): void => {
 };
 
 console.log('starting the local mesh …');
-const mesh = await LocalMesh.start({ ...config, ports: 'fixed', onLine: print }).catch((error: unknown) => {
+const mesh = await LocalMesh.start({ ...config, ports: 'fixed', supervise: true, onLine: print }).catch((error: unknown) => {
   console.error(`the local mesh did not start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });
@@ -38,9 +45,18 @@ console.log(`
 bookstore-mesh is up (Ctrl-C stops it)
   REST edge   ${mesh.edgeUrl}        e.g. curl ${mesh.edgeUrl}/books
   NATS        ${mesh.natsUrl}
-${meshServices.map((service) => `  ${service.name.padEnd(10)}  gRPC ${mesh.grpcAddress(service.name)}   admin ${mesh.adminUrl(service.name)}/readyz`).join('\n')}
+${meshServices
+  .flatMap((service) =>
+    Array.from({ length: mesh.replicaCount(service.name) }, (_, replica) => {
+      const label = mesh.replicaCount(service.name) > 1 ? `${service.name}-${replica + 1}` : service.name;
+      return `  ${label.padEnd(10)}  gRPC ${mesh.grpcAddress(service.name, replica)}   admin ${mesh.adminUrl(service.name, replica)}/readyz`;
+    }),
+  )
+  .join('\n')}
+  control     http://127.0.0.1:${config.controlPort}   make rollout
   data        ${mesh.dataDir}
 `);
+await startControlServer(mesh, config.controlPort, (line) => { print('mesh', line); });
 
 let stopping = false;
 const stop = (signal: string): void => {

@@ -13,15 +13,39 @@ export interface ServiceProcessSpec {
   onLine: (label: string, line: string) => void;
 }
 
+/** How a process ended: asked to (stop), or not (a crash, a kill -9, a liveness kill). */
+export interface ProcessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  asked: boolean;
+}
+
 /** One service of the local mesh as a child process that can be stopped, killed and started again. */
 export class ServiceProcess {
   private child: ChildProcess | undefined;
   private exitCode: number | null = null;
+  private stopping = false;
+  private readyChild: ChildProcess | undefined;
+  private readonly exitListeners = new Set<(exit: ProcessExit) => void>();
 
   constructor(readonly spec: ServiceProcessSpec) {}
 
   get running(): boolean {
     return this.child !== undefined;
+  }
+
+  /** Started and answered its readiness probe once since. */
+  get ready(): boolean {
+    return this.child !== undefined && this.readyChild === this.child;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Called on every exit, with whether stop() asked for it (a supervisor restarts the others). */
+  onExit(listener: (exit: ProcessExit) => void): void {
+    this.exitListeners.add(listener);
   }
 
   async start(readyTimeoutMs = 60_000): Promise<void> {
@@ -40,9 +64,12 @@ export class ServiceProcess {
         this.spec.onLine(this.spec.label, line);
       });
     }
-    child.once('exit', (code) => {
+    child.once('exit', (code, signal) => {
       this.exitCode = code;
       if (this.child === child) this.child = undefined;
+      const asked = this.stopping;
+      this.stopping = false;
+      for (const listener of this.exitListeners) listener({ code, signal, asked });
     });
     await waitFor(
       async () => {
@@ -54,10 +81,12 @@ export class ServiceProcess {
       readyTimeoutMs,
       100,
     );
+    this.readyChild = child;
   }
 
   /** SIGTERM and wait: the service drains (graceful shutdown); SIGKILL after `graceMs`. */
   async stop(graceMs = 15_000): Promise<void> {
+    if (this.child !== undefined) this.stopping = true;
     await this.signal('SIGTERM', graceMs);
   }
 

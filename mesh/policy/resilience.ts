@@ -11,14 +11,29 @@ export type RetryOn = 'unavailable' | 'resource-exhausted' | 'cancelled' | 'dead
 export interface CallPolicy {
   /** Whole-call deadline, retries included. */
   deadlineMs: number;
+  /**
+   * `attempts` retries after the first try (Envoy num_retries, Istio attempts, the kit's and the
+   * local edge's retries alike), each try bounded by `perTryTimeoutMs`. A try that times out is
+   * not retried unless retryOn says 'deadline-exceeded', so a per-try timeout shorter than the
+   * deadline would cut the deadline short: resilience.test.ts refuses that combination.
+   */
   retries: { attempts: number; perTryTimeoutMs: number; retryOn: RetryOn[] };
   circuitBreaker: {
-    /** Consecutive failures (UNAVAILABLE, DEADLINE_EXCEEDED, …) that open the circuit / eject a host. */
+    /**
+     * Consecutive gateway failures (UNAVAILABLE, DEADLINE_EXCEEDED: the instance is unreachable or
+     * too slow) that open the circuit / eject a host. A callee's answer that a dependency of its own
+     * failed (ABORTED, see error-mapping.ts) does not count: the callee is healthy.
+     */
     consecutiveFailures: number;
     /** How often failures are assessed (Envoy outlier `interval`). */
     intervalMs: number;
-    /** How long an open circuit / ejected host stays out before a trial call. */
+    /**
+     * How long an open circuit / ejected host stays out before a trial call (Envoy multiplies it by
+     * the number of ejections). Short, so that calls flow again within about this long of the
+     * callee's return; the in-process breaker also probes the callee's health sooner.
+     */
     baseEjectionMs: number;
+    /** At most half the hosts are ejected, so a dependency's outage cannot eject a whole service. */
     maxEjectionPercent: number;
   };
   connectionPool: { maxRequests: number; maxPendingRequests: number };
@@ -31,13 +46,13 @@ export interface CallEdge extends CallPolicy {
 
 const standard: CallPolicy = {
   deadlineMs: 2_000,
-  retries: { attempts: 2, perTryTimeoutMs: 800, retryOn: ['unavailable', 'resource-exhausted'] },
-  circuitBreaker: { consecutiveFailures: 5, intervalMs: 5_000, baseEjectionMs: 10_000, maxEjectionPercent: 100 },
+  retries: { attempts: 2, perTryTimeoutMs: 2_000, retryOn: ['unavailable', 'resource-exhausted'] },
+  circuitBreaker: { consecutiveFailures: 5, intervalMs: 1_000, baseEjectionMs: 1_000, maxEjectionPercent: 50 },
   connectionPool: { maxRequests: 1_000, maxPendingRequests: 100 },
 };
 
 /** REST through the edge: a person waits, so the edge allows more than a service-to-service call. */
-const fromEdge: CallPolicy = { ...standard, deadlineMs: 5_000, retries: { ...standard.retries, perTryTimeoutMs: 2_000 } };
+const fromEdge: CallPolicy = { ...standard, deadlineMs: 5_000, retries: { ...standard.retries, perTryTimeoutMs: 5_000 } };
 
 /**
  * PlaceOrder asks catalog and coupon synchronously: a short deadline, so an order answers at once
@@ -46,7 +61,7 @@ const fromEdge: CallPolicy = { ...standard, deadlineMs: 5_000, retries: { ...sta
 const placeOrderLookup: CallPolicy = {
   ...standard,
   deadlineMs: 1_500,
-  retries: { attempts: 1, perTryTimeoutMs: 600, retryOn: ['unavailable'] },
+  retries: { attempts: 1, perTryTimeoutMs: 1_500, retryOn: ['unavailable'] },
 };
 
 export const callEdges: readonly CallEdge[] = [

@@ -80,8 +80,8 @@ describe('the Envoy edge bootstrap follows the protos, services.ts and resilienc
     for (const cluster of clusters) {
       const { circuitBreaker, connectionPool } = callPolicy(edgeCaller, cluster.name);
       expect(cluster.outlier_detection).to.deep.include({
-        consecutive_5xx: circuitBreaker.consecutiveFailures,
         consecutive_gateway_failure: circuitBreaker.consecutiveFailures,
+        enforcing_consecutive_5xx: 0,
         interval: durationFromMs(circuitBreaker.intervalMs),
         base_ejection_time: durationFromMs(circuitBreaker.baseEjectionMs),
         max_ejection_percent: circuitBreaker.maxEjectionPercent,

@@ -66,7 +66,7 @@ describe('the Istio resources of mesh/istio', () => {
       expect(rule.spec?.trafficPolicy).to.deep.equal({
         connectionPool: { http: { http2MaxRequests: edge.connectionPool.maxRequests, http1MaxPendingRequests: edge.connectionPool.maxPendingRequests } },
         outlierDetection: {
-          consecutive5xxErrors: edge.circuitBreaker.consecutiveFailures,
+          consecutive5xxErrors: 0,
           consecutiveGatewayErrors: edge.circuitBreaker.consecutiveFailures,
           interval: durationFromMs(edge.circuitBreaker.intervalMs),
           baseEjectionTime: durationFromMs(edge.circuitBreaker.baseEjectionMs),

@@ -25,8 +25,8 @@ export function readEdgeConfig(env: Env = process.env): EdgeConfig {
       descriptorSetPath: read.string('DESCRIPTOR_SET', defaultDescriptorSet),
       backends: meshServices.flatMap((service) => {
         const address = read.address(addressVariable(service), `127.0.0.1:${service.localGrpcPort}`);
-        const { deadlineMs } = callPolicy('edge', service.name);
-        return service.grpcServices.map((grpcService) => ({ grpcService, address, deadlineMs }));
+        const { deadlineMs, retries } = callPolicy('edge', service.name);
+        return service.grpcServices.map((grpcService) => ({ grpcService, callee: service.name, address, deadlineMs, retries }));
       }),
       logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
       shutdownGraceMs: read.int('SHUTDOWN_GRACE_MS', 10_000, { min: 0 }),

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { Metadata, status } from '@grpc/grpc-js';
 import { callDeadlineMs, parseGrpcTimeout } from '../src/http/grpc-timeout.js';
+import { TranscodeError } from '../src/transcode/transcode-error.js';
 import { startEdgeWithFakeCatalog, type EdgeUnderTest } from './support/edge-with-fake-catalog.js';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -110,6 +111,12 @@ describe('edge: headers', () => {
       expect(callDeadlineMs('20S', 5_000, 30_000)).to.equal(20_000);
       expect(callDeadlineMs('1H', 5_000, 30_000)).to.equal(30_000);
       expect(callDeadlineMs('soon', 5_000, 30_000)).to.equal(5_000);
+    });
+
+    it('refuses a zero deadline at once, without calling the service', () => {
+      for (const passed of ['0S', '0m', '999u']) {
+        expect(() => callDeadlineMs(passed, 5_000, 30_000), passed).to.throw(TranscodeError).with.property('code', status.DEADLINE_EXCEEDED);
+      }
     });
   });
 });

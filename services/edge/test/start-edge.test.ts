@@ -22,8 +22,10 @@ describe('edge: process life', () => {
       expect(config).to.deep.include({ host: '0.0.0.0', port: edgePort, descriptorSetPath, logLevel: 'info' });
       expect(config.backends).to.deep.include({
         grpcService: 'bookstore.catalog.v1.CatalogService',
+        callee: 'catalog',
         address: `127.0.0.1:${catalog.localGrpcPort}`,
         deadlineMs: callPolicy('edge', 'catalog').deadlineMs,
+        retries: callPolicy('edge', 'catalog').retries,
       });
     });
 
@@ -51,7 +53,7 @@ describe('edge: process life', () => {
     const directory = mkdtempSync(join(tmpdir(), 'edge-descriptors-'));
     const brokenSet = join(directory, 'shelf.binpb');
     writeFileSync(brokenSet, shelfDescriptorSet([{ name: 'GetBook', input: 'GetBookRequest', output: 'GetBookResponse', http: { get: '/v1/books/{id}', response_body: 'book' } }]));
-    const config = { ...readEdgeConfig({ EDGE_PORT: '0', LOG_LEVEL: 'silent' }), descriptorSetPath: brokenSet, backends: [{ grpcService: shelfService, address: '127.0.0.1:1', deadlineMs: 1000 }] };
+    const config = { ...readEdgeConfig({ EDGE_PORT: '0', LOG_LEVEL: 'silent' }), descriptorSetPath: brokenSet, backends: [{ grpcService: shelfService, callee: 'shelf', address: '127.0.0.1:1', deadlineMs: 1000, retries: callPolicy('edge', 'catalog').retries }] };
     try {
       const failure: unknown = await startEdge(config).then(
         async (edge) => {

@@ -1,12 +1,20 @@
 import { fromBinary, toBinary, type Message } from '@bufbuild/protobuf';
 import { Client, credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { codeOf } from '#kit/grpc/call-resilience.js';
+import { channelTarget } from '#kit/grpc/channel-target.js';
+import type { CallPolicy } from '../../../../mesh/policy/resilience.js';
 import type { Route } from '../routing/route-table.js';
 
-/** Where one gRPC service is served, and the deadline a call gets when the client asks for none. */
+/**
+ * Where one gRPC service is served, the mesh service serving it (named in failures), the deadline a
+ * call gets when the client asks for none, and the edge -> service retries of mesh/policy.
+ */
 export interface GrpcBackend {
   grpcService: string;
+  callee: string;
   address: string;
   deadlineMs: number;
+  retries: CallPolicy['retries'];
 }
 
 export type UnaryOutcome = { ok: true; response: Message; headers: Metadata } | { ok: false; error: ServiceError; headers: Metadata };
@@ -33,8 +41,25 @@ export class GrpcBackends {
     return backend;
   }
 
-  /** One call; `cancel` aborts it (the HTTP client went away). */
-  call(route: Route, request: Message, metadata: Metadata, deadline: Date, cancel: AbortSignal): Promise<UnaryOutcome> {
+  /**
+   * One call, retried as the policy says (a replica that was draining or gone: UNAVAILABLE) while
+   * the deadline allows, each try bounded by the per-try timeout; `cancel` aborts it (the HTTP
+   * client went away). The edge is the only layer that retries a REST call's gRPC call.
+   */
+  async call(route: Route, request: Message, metadata: Metadata, deadline: Date, cancel: AbortSignal): Promise<UnaryOutcome> {
+    const { retries } = this.backendOf(route);
+    const retryCodes = new Set<number>(retries.retryOn.map((name) => codeOf[name]));
+    for (let retry = 0; ; retry += 1) {
+      const tryDeadline = new Date(Math.min(deadline.getTime(), Date.now() + retries.perTryTimeoutMs));
+      const outcome = await this.tryOnce(route, request, metadata.clone(), tryDeadline, cancel);
+      const pauseMs = Math.min(250, 25 * 2 ** retry);
+      const again = !outcome.ok && retryCodes.has(outcome.error.code) && retry < retries.attempts && !cancel.aborted && Date.now() + pauseMs < deadline.getTime();
+      if (!again) return outcome;
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    }
+  }
+
+  private tryOnce(route: Route, request: Message, metadata: Metadata, deadline: Date, cancel: AbortSignal): Promise<UnaryOutcome> {
     const client = this.client(this.backendOf(route).address);
     return new Promise((resolve) => {
       let headers = new Metadata();
@@ -67,7 +92,8 @@ export class GrpcBackends {
   private client(address: string): Client {
     let client = this.clients.get(address);
     if (client === undefined) {
-      client = new Client(address, credentials.createInsecure());
+      const { target, options } = channelTarget(address);
+      client = new Client(target, credentials.createInsecure(), options);
       this.clients.set(address, client);
     }
     return client;

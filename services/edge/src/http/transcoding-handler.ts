@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JsonValue, Message, Registry } from '@bufbuild/protobuf';
 import { status, type ServiceError } from '@grpc/grpc-js';
+import { describeFailure } from '#kit/grpc/call-failure.js';
 import type { Logger } from '#kit/log/log.js';
 import type { GrpcBackends } from '../backend/grpc-backends.js';
 import type { Route, RouteTable } from '../routing/route-table.js';
@@ -89,8 +90,10 @@ async function answerRequest(context: TranscodingContext, request: IncomingMessa
     sendJson(response, 200, renderResponse(context, route, outcome.response), options.print_options);
     return { httpStatus: 200, grpcCode: status.OK, route };
   }
+  const rpcStatus = serviceStatus(outcome.error, backend.callee, deadlineMs);
+  if (rpcStatus.message !== outcome.error.details) context.logger.warn({ rpc: route.grpcPath, code: outcome.error.code, transport: outcome.error.details }, rpcStatus.message);
   const httpStatus = httpStatusOf(outcome.error.code);
-  sendJson(response, httpStatus, statusBody(context, serviceStatus(outcome.error)), options.print_options);
+  sendJson(response, httpStatus, statusBody(context, rpcStatus), options.print_options);
   return { httpStatus, grpcCode: outcome.error.code, route };
 }
 
@@ -103,11 +106,16 @@ function renderResponse(context: TranscodingContext, route: Route, response: Mes
   }
 }
 
-/** The service's google.rpc.Status: its grpc-status-details-bin trailer when sent, else code and message. */
-function serviceStatus(error: ServiceError): RpcStatus {
+/**
+ * The service's google.rpc.Status: its grpc-status-details-bin trailer when sent, else code and
+ * message, where a failure to reach the service or to hear from it in time is said in the edge's
+ * words ("catalog is unavailable"): the transport's text (addresses, socket errors, grpc-js
+ * internals) goes to the log, never to the client.
+ */
+function serviceStatus(error: ServiceError, callee: string, deadlineMs: number): RpcStatus {
   const [detailsBin] = error.metadata.get('grpc-status-details-bin');
   const decoded = detailsBin instanceof Buffer ? decodeRpcStatus(detailsBin) : undefined;
-  return decoded ?? { code: error.code, message: error.details, details: [] };
+  return decoded ?? { code: error.code, message: describeFailure(callee, error, deadlineMs).message, details: [] };
 }
 
 function statusBody(context: TranscodingContext, rpcStatus: RpcStatus): JsonValue {

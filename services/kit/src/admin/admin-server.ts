@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics, register } from 'prom-client';
 import type { Logger } from '../log/log.js';
+import { becomeZombie, isZombie } from './faults.js';
 
 export interface Readiness {
   ok: boolean;
@@ -17,6 +18,8 @@ export interface AdminServerOptions {
   /** Defaults to every interface, as kubelet and Prometheus need. */
   host?: string;
   readiness: () => Promise<Readiness>;
+  /** Serve POST /faults/zombie (faults.ts); never in production. */
+  faultsEnabled?: boolean;
   log: Logger;
 }
 
@@ -41,8 +44,9 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
   let shuttingDown = false;
 
   const routes: Record<string, () => Promise<Answer>> = {
-    '/livez': () => Promise.resolve({ status: 200, type: 'text/plain', body: 'ok\n' }),
+    '/livez': () => Promise.resolve(isZombie() ? zombieAnswer : { status: 200, type: 'text/plain', body: 'ok\n' }),
     '/readyz': async () => {
+      if (isZombie()) return zombieAnswer;
       const result = shuttingDown ? { ok: false, checks: { shutdown: 'in progress' } } : await checkReadiness(readiness);
       return { status: result.ok ? 200 : 503, type: 'application/json', body: JSON.stringify(result) };
     },
@@ -50,6 +54,12 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
   };
 
   const server = createServer((request, response) => {
+    if (options.faultsEnabled === true && request.method === 'POST' && request.url === '/faults/zombie') {
+      log.warn('fault injected: this process is a zombie now (liveness fails, gRPC calls are not answered)');
+      becomeZombie();
+      send(response, { status: 202, type: 'text/plain', body: 'zombie\n' });
+      return;
+    }
     void answer(request, routes).then((reply) => { send(response, reply); }, (error: unknown) => {
       log.error({ err: error, url: request.url }, 'admin request failed');
       send(response, { status: 500, type: 'text/plain', body: 'internal error\n' });
@@ -86,6 +96,8 @@ interface Answer {
   type: string;
   body: string;
 }
+
+const zombieAnswer: Answer = { status: 503, type: 'text/plain', body: 'zombie (fault injected through POST /faults/zombie)\n' };
 
 function answer(request: IncomingMessage, routes: Record<string, () => Promise<Answer>>): Promise<Answer> {
   const route = routes[new URL(request.url ?? '/', 'http://admin').pathname];

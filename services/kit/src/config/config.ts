@@ -19,7 +19,7 @@ export interface ConfigReader {
   port(name: string, fallback?: number): number;
   bool(name: string, fallback: boolean): boolean;
   oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T;
-  /** host:port of a gRPC peer, resolved by DNS in a cluster and set by the local mesh on one machine. */
+  /** host:port of a gRPC peer (DNS in a cluster), or a comma-separated list of its replicas (the local mesh). */
   address(name: string, fallback?: string): string;
   /** A URL that must start with one of `schemes` (e.g. 'postgres://', 'sqlite:'). */
   url(name: string, fallback: string, schemes: readonly string[]): string;
@@ -83,7 +83,9 @@ export function readConfig<T>(build: (env: ConfigReader) => T, env: Env = proces
         missing(name);
         return '';
       }
-      if (!/^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/.test(value)) problems.push(`${name} must be host:port, got "${value}"`);
+      if (!/^[A-Za-z0-9.\-_[\]:]+:\d{1,5}(,[A-Za-z0-9.\-_[\]:]+:\d{1,5})*$/.test(value)) {
+        problems.push(`${name} must be host:port or a comma-separated list of them (replicas), got "${value}"`);
+      }
       return value;
     },
     url(name, fallback, schemes) {

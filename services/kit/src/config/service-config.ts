@@ -12,6 +12,8 @@ export interface ServiceConfig {
   shutdownGraceMs: number;
   /** In a cluster Istio retries and breaks circuits; in-process policy would stack on it. */
   inProcessResilience: boolean;
+  /** Fault injection on the admin port (POST /faults/zombie); the local mesh turns it on. */
+  faultsEnabled: boolean;
 }
 
 export function readServiceConfig<T>(
@@ -30,6 +32,7 @@ export function readServiceConfig<T>(
       logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
       shutdownGraceMs: read.int('SHUTDOWN_GRACE_MS', 10_000, { min: 0 }),
       inProcessResilience: read.bool('IN_PROCESS_RESILIENCE', true),
+      faultsEnabled: read.bool('FAULTS_ENABLED', false),
       ...extra(read),
     }),
     env,

@@ -8,6 +8,8 @@ export interface CallContext {
   correlationId?: string;
   traceId?: string;
   eventId?: string;
+  /** When the caller stops waiting (epoch ms): a write must not commit after it. */
+  deadline?: number;
 }
 
 const context = new AsyncLocalStorage<CallContext>();

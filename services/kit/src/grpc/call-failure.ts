@@ -1,13 +1,26 @@
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { GrpcError } from './grpc-error.js';
 
+/** A call to `callee` that failed: what this process's own callers must not mistake for its own outage. */
+export class CalleeFailure extends GrpcError {
+  constructor(
+    readonly callee: string,
+    code: status,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, options);
+    this.name = 'CalleeFailure';
+  }
+}
+
 /**
  * A failed call in the caller's words: which callee, and what went wrong (unreachable, too slow,
  * broken). An answer such as NOT_FOUND keeps the callee's own words. The transport's own text
  * (addresses, socket errors) stays in the cause, for the log, and out of what clients are told.
  */
-export function describeFailure(callee: string, error: ServiceError, timeoutMs: number): GrpcError {
-  return new GrpcError(error.code, failureMessage(callee, error, timeoutMs), { cause: error });
+export function describeFailure(callee: string, error: ServiceError, timeoutMs: number): CalleeFailure {
+  return new CalleeFailure(callee, error.code, failureMessage(callee, error, timeoutMs), { cause: error });
 }
 
 function failureMessage(callee: string, { code, details }: ServiceError, timeoutMs: number): string {

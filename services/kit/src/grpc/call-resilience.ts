@@ -2,6 +2,7 @@ import { status } from '@grpc/grpc-js';
 import { BrokenCircuitError, circuitBreaker, ConsecutiveBreaker, ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import type { CallPolicy, RetryOn } from '../../../../mesh/policy/resilience.js';
 import type { Logger } from '../log/log.js';
+import { CalleeFailure } from './call-failure.js';
 import { GrpcError } from './grpc-error.js';
 
 /** One try of a call, given how long it may take. */
@@ -16,7 +17,8 @@ export function deadlineOnly(policy: CallPolicy): CallRunner {
   return { run: (attempt) => attempt(policy.deadlineMs) };
 }
 
-const codeOf: Record<RetryOn, status> = {
+/** The gRPC status of each retryOn name. */
+export const codeOf: Record<RetryOn, status> = {
   unavailable: status.UNAVAILABLE,
   'resource-exhausted': status.RESOURCE_EXHAUSTED,
   cancelled: status.CANCELLED,
@@ -69,7 +71,7 @@ export function inProcessResilience(callee: string, policy: CallPolicy, log: Log
         outcome = await retries.execute(() => breaker.execute(tryOnce));
       } catch (error) {
         if (error instanceof BrokenCircuitError) {
-          throw new GrpcError(status.UNAVAILABLE, `${callee} is unavailable: circuit open after ${consecutiveFailures} consecutive failures`);
+          throw new CalleeFailure(callee, status.UNAVAILABLE, `${callee} is unavailable: circuit open after ${consecutiveFailures} consecutive failures`);
         }
         throw error;
       }

@@ -3,6 +3,7 @@ import { callPolicy, type CallPolicy } from '../../../../mesh/policy/resilience.
 import { currentCallContext } from '../context/call-context.js';
 import { type Logger } from '../log/log.js';
 import { outgoingMetadata } from './call-metadata.js';
+import { channelTarget } from './channel-target.js';
 import { describeFailure } from './call-failure.js';
 import { deadlineOnly, inProcessResilience } from './call-resilience.js';
 
@@ -43,7 +44,7 @@ export interface GrpcClient<S> {
 export interface GrpcClientOptions {
   caller: string;
   callee: string;
-  /** host:port, a DNS name in a cluster. */
+  /** host:port (a DNS name in a cluster), or a comma-separated list of replicas (channel-target.ts). */
   address: string;
   /** Retries and a circuit breaker in this process; off in a cluster, where Istio does both. */
   inProcessResilience: boolean;
@@ -52,15 +53,6 @@ export interface GrpcClientOptions {
   policy?: CallPolicy;
 }
 
-/**
- * grpc-js backs off up to two minutes between reconnects by default, so a callee that restarted
- * would stay unreachable long after it is back.
- */
-const reconnectQuickly: Partial<ClientOptions> = {
-  'grpc.initial_reconnect_backoff_ms': 250,
-  'grpc.max_reconnect_backoff_ms': 2_000,
-};
-
 export function createGrpcClient<S extends ServiceShape<S>>(
   Generated: GeneratedClientConstructor<S>,
   options: GrpcClientOptions,
@@ -68,7 +60,8 @@ export function createGrpcClient<S extends ServiceShape<S>>(
   const { caller, callee, address } = options;
   const policy = options.policy ?? callPolicy(caller, callee);
   const log = options.log.child({ component: 'grpc-client', callee });
-  const client = new Generated(address, credentials.createInsecure(), reconnectQuickly);
+  const { target, options: channelOptions } = channelTarget(address);
+  const client = new Generated(target, credentials.createInsecure(), channelOptions);
   const runner = options.inProcessResilience ? inProcessResilience(callee, policy, log) : deadlineOnly(policy);
 
   return {

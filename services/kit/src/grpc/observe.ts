@@ -1,4 +1,5 @@
 import { status, type handleUnaryCall, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import { isZombie } from '../admin/faults.js';
 import { withCallContext } from '../context/call-context.js';
 import { type Logger } from '../log/log.js';
 import { incomingCallContext } from './call-metadata.js';
@@ -28,7 +29,9 @@ export function observeUnaryCalls(
 
 function observeUnaryCall(method: string, handler: handleUnaryCall<unknown, unknown>, log: Logger): handleUnaryCall<unknown, unknown> {
   return (call, callback) => {
-    withCallContext(incomingCallContext(call.metadata), () => {
+    // A zombie takes calls and never answers them; callers time out (faults.ts).
+    if (isZombie()) return;
+    withCallContext({ ...incomingCallContext(call.metadata), deadline: Number(call.getDeadline()) }, () => {
       const started = performance.now();
       const answer: typeof callback = (error, ...rest) => {
         const code = error?.code ?? status.OK;

@@ -104,7 +104,7 @@ export async function startService<C extends ServiceConfig>(config: C, blueprint
     for (const options of blueprint.replays?.(parts) ?? []) replays.push(await broker.replay({ ...options, db: store.knex }));
     await Promise.all(replays.map((replay) => replay.caughtUp()));
     grpc = await startGrpcServer({ service: config.service, port: config.grpcPort, services: blueprint.grpcServices(parts), log });
-    admin = await startAdminServer({ port: config.adminPort, log, readiness: () => readiness(store, broker) });
+    admin = await startAdminServer({ port: config.adminPort, log, faultsEnabled: config.faultsEnabled, readiness: () => readiness(store, broker) });
 
     log.info({ grpcPort: grpc.port, adminPort: admin.port, store: store.dialect }, `${config.service} is serving`);
     return { parts, grpcPort: grpc.port, adminPort: admin.port, stop };
