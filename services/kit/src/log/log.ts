@@ -10,6 +10,9 @@ export function createLogger(service: string, level: string = process.env.LOG_LE
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
-    mixin: () => ({ ...currentCallContext() }),
+    mixin: () => {
+      const { correlationId, traceId, eventId } = currentCallContext();
+      return { correlationId, traceId, eventId };
+    },
   });
 }

@@ -1,0 +1,141 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { expect } from 'chai';
+import { meshServices } from '../../policy/services.js';
+import { runLoad } from '../../load/load.js';
+import { field, id, Shop, type Json } from './shop.js';
+
+/** What no client may ever read in an error: addresses, socket errors, grpc-js internals. */
+const transportDetail = /\d+\.\d+\.\d+\.\d+|:\d{4,5}\b|ECONN|EPIPE|socket|Deadline exceeded after|LB pick|remote_addr|No connection established|RST_STREAM/i;
+
+describe('zero downtime: two replicas of every service', function () {
+  this.timeout(600_000);
+  let shop: Shop;
+
+  before(async () => {
+    shop = await Shop.open({ replicas: Object.fromEntries(meshServices.map((service) => [service.name, 2])), supervise: true });
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') console.log(shop.problems().join('\n'));
+  });
+
+  after(async () => {
+    await shop.close();
+  });
+
+  const rest = () => shop.rest;
+
+  it('a rolling restart of every replica under load fails no request', async () => {
+    const stopLoad = new AbortController();
+    const load = runLoad(shop.mesh.edgeUrl, { concurrency: 4, until: stopLoad.signal });
+    const steps: string[] = [];
+    try {
+      await shop.mesh.rollout((line) => steps.push(line));
+    } finally {
+      stopLoad.abort();
+    }
+    const report = await load;
+    console.log(`      ${report.requests} requests during the rollout: ${JSON.stringify(report.byStatus)}`);
+    expect(steps.filter((step) => step.includes('replaced'))).to.have.length(meshServices.length * 2);
+    expect(report.requests).to.be.greaterThan(0);
+    expect(report.failures).to.deep.equal([]);
+  });
+
+  it('the supervisor replaces a zombie replica', async () => {
+    const catalog = shop.mesh.process('catalog', 1);
+    const before = catalog.pid;
+    const zombie = await fetch(`${shop.mesh.adminUrl('catalog', 1)}/faults/zombie`, { method: 'POST' });
+    expect(zombie.status).to.equal(202);
+    await shop.eventually('the zombie to be replaced by a ready process', () => Promise.resolve({ pid: catalog.pid, ready: catalog.ready }), (now) => now.ready && now.pid !== before);
+    expect((await fetch(`${shop.mesh.adminUrl('catalog', 1)}/livez`)).status).to.equal(200);
+    expect(shop.logs.some((line) => line.includes('catalog-2 failed liveness 3 times in a row'))).to.equal(true);
+  });
+
+  it('a service that is down is named in the error, with no transport detail', async () => {
+    const customerId = id(await rest().post('/customers', { name: 'Nadia' }));
+    const customers = [shop.mesh.process('customer', 0), shop.mesh.process('customer', 1)];
+    await Promise.all(customers.map((process) => process.stop()));
+    try {
+      const refused = await Shop.refusal(rest().get(`/customers/${customerId}`));
+      expect(refused).to.deep.equal({ status: 503, code: 14, message: 'customer is unavailable' });
+    } finally {
+      await Promise.all(customers.map((process) => process.start()));
+    }
+  });
+
+  it("a caller answers its dependency's outage as ABORTED, and orders flow again once the dependency is back", async () => {
+    const bookId = id(await rest().post('/books', { bookName: 'Breaker', stock: 5 }));
+    const customerId = id(await rest().post('/customers', { name: 'Otto' }));
+    const catalogs = [shop.mesh.process('catalog', 0), shop.mesh.process('catalog', 1)];
+    await Promise.all(catalogs.map((process) => process.stop()));
+    try {
+      const refusals = [];
+      // Enough failed lookups to open every order replica's circuit to catalog.
+      for (let attempt = 0; attempt < 12; attempt += 1) {
+        refusals.push(await Shop.refusal(rest().post('/orders', { customerId, bookId, quantity: 1, deliveryAddress: '3 Breaker Row' })));
+      }
+      for (const refused of refusals) {
+        expect(refused).to.include({ status: 409, code: 10 });
+        expect(refused.message).to.match(/^catalog is unavailable/);
+        expect(refused.message).not.to.match(transportDetail);
+      }
+      expect(refusals.some((refused) => refused.message.includes('circuit open'))).to.equal(true);
+    } finally {
+      await Promise.all(catalogs.map((process) => process.start()));
+    }
+    const order = await shop.eventually(
+      'an order to be accepted once catalog is ready',
+      () => rest().post('/orders', { customerId, bookId, quantity: 1, deliveryAddress: '3 Breaker Row' }).catch(() => undefined),
+      (accepted) => accepted !== undefined,
+    );
+    expect(field(order, 'state')).to.equal('ORDERED');
+    expect(shop.logs.some((line) => line.includes('circuit to catalog closed'))).to.equal(true);
+  });
+
+  describe('a write whose deadline passed is not committed', () => {
+    /**
+     * Holds the service's SQLite write lock while the edge's deadline (300 ms) passes, so the write
+     * reaches its commit only after the caller was told 504; then checks that it left nothing.
+     */
+    const refusedLate = async (service: string, rpc: string, path: string, body: Json): Promise<void> => {
+      const lock = new Database(join(shop.mesh.dataDir, `${service}.sqlite`));
+      const logged = shop.logs.length;
+      try {
+        lock.exec('BEGIN IMMEDIATE');
+        const response = await fetch(`${shop.mesh.edgeUrl}${path}`, { method: 'POST', headers: { 'grpc-timeout': '300m' }, body: JSON.stringify(body) });
+        const answer = (await response.json()) as Json;
+        expect(response.status).to.equal(504);
+        expect(String(answer.message)).to.equal(`${service} did not answer within 300 ms`);
+      } finally {
+        lock.exec('ROLLBACK');
+        lock.close();
+      }
+      await shop.eventually(
+        `${rpc} to give up at its commit`,
+        () => Promise.resolve(shop.logs.slice(logged).some((line) => line.includes(`/${rpc}"`) && line.includes('"code":"DEADLINE_EXCEEDED"'))),
+        (seen) => seen,
+      );
+    };
+
+    it('CreateBook, InputStock, IssueCoupon, CreateCustomer and PlaceOrder each leave nothing', async () => {
+      const bookId = id(await rest().post('/books', { bookName: 'On time', stock: 3 }));
+      const customerId = id(await rest().post('/customers', { name: 'Punctual' }));
+
+      await refusedLate('catalog', 'CreateBook', '/books', { bookName: 'Too late', stock: 1 });
+      expect(((await rest().all('/books', 'books')) as Json[]).map((book) => book.bookName)).not.to.include('Too late');
+
+      await refusedLate('catalog', 'InputStock', '/stockInputs', { bookId, quantity: 7, inCharger: 'late' });
+      expect(field(await rest().get(`/books/${bookId}`), 'stock')).to.equal('3');
+
+      await refusedLate('coupon', 'IssueCoupon', '/coupons', { customerId, discount: 100 });
+      expect(await rest().all('/coupons', 'coupons', { customerId })).to.deep.equal([]);
+
+      await refusedLate('customer', 'CreateCustomer', '/customers', { name: 'Too late' });
+      expect(((await rest().all('/customers', 'customers')) as Json[]).map((customer) => customer.name)).not.to.include('Too late');
+
+      await refusedLate('order', 'PlaceOrder', '/orders', { customerId, bookId, quantity: 1, deliveryAddress: '4 Late Road' });
+      expect(await rest().all('/orders', 'orders', { customerId })).to.deep.equal([]);
+    });
+  });
+});

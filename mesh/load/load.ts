@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+
+export interface LoadOptions {
+  /** Requests in flight at once. */
+  concurrency: number;
+  /** No request starts after this aborts; those in flight finish. */
+  until: AbortSignal;
+}
+
+export interface LoadReport {
+  durationMs: number;
+  requests: number;
+  /** Requests not answered 2xx (a 4xx too: every request of the mix is one the shop must accept). */
+  failed: number;
+  /** HTTP status (or `no answer`) -> count. */
+  byStatus: Record<string, number>;
+  latenciesMs: number[];
+  /** The first few failures, as the client saw them. */
+  failures: string[];
+}
+
+interface Request {
+  method: 'GET' | 'POST';
+  path: string;
+  body?: unknown;
+}
+
+const requestTimeoutMs = 10_000;
+const failuresKept = 10;
+
+/**
+ * What users do most, through the REST edge, as fast as `concurrency` clients can: read books,
+ * register (with a requestId), place orders (with a requestId) and read them.
+ * Every request is one the shop must answer 2xx, so any other answer is a failure of the shop.
+ */
+export async function runLoad(edgeUrl: string, options: LoadOptions): Promise<LoadReport> {
+  const send = async (request: Request): Promise<{ status: number; json: unknown }> => {
+    const response = await fetch(`${edgeUrl}${request.path}`, {
+      method: request.method,
+      headers: request.body === undefined ? {} : { 'content-type': 'application/json' },
+      body: request.body === undefined ? undefined : JSON.stringify(request.body),
+      signal: AbortSignal.timeout(requestTimeoutMs),
+    });
+    const text = await response.text();
+    return { status: response.status, json: text === '' ? {} : (JSON.parse(text) as unknown) };
+  };
+  const created = async (request: Request): Promise<string> => {
+    const { status, json } = await send(request);
+    if (status !== 200) throw new Error(`${request.method} ${request.path} answered ${status}: ${JSON.stringify(json)}`);
+    return String((json as { id?: unknown }).id);
+  };
+  const bookId = await created({ method: 'POST', path: '/books', body: { bookName: 'Load test', stock: 1_000_000, price: 1000 } });
+  const customerId = await created({ method: 'POST', path: '/customers', body: { name: 'Load tester' } });
+  const orderIds: string[] = [];
+
+  const report: LoadReport = { durationMs: 0, requests: 0, failed: 0, byStatus: {}, latenciesMs: [], failures: [] };
+  const next = (turn: number): Request => {
+    switch (turn % 6) {
+      case 0:
+        return { method: 'GET', path: `/books/${bookId}` };
+      case 1:
+        return { method: 'GET', path: '/books?pageSize=5' };
+      case 2:
+        return { method: 'POST', path: '/orders', body: { customerId, bookId, quantity: 1, deliveryAddress: '1 Load Lane', requestId: randomUUID() } };
+      case 3: {
+        const orderId = orderIds.at(-1);
+        return orderId === undefined ? { method: 'GET', path: `/books/${bookId}` } : { method: 'GET', path: `/orders/${orderId}` };
+      }
+      case 4:
+        return { method: 'POST', path: '/customers', body: { name: `Load customer ${turn}`, requestId: randomUUID() } };
+      default:
+        return { method: 'GET', path: `/customers/${customerId}` };
+    }
+  };
+  const started = performance.now();
+  let turns = 0;
+  const client = async (): Promise<void> => {
+    while (!options.until.aborted) {
+      const request = next(turns);
+      turns += 1;
+      const sent = performance.now();
+      const outcome = await send(request).catch((error: unknown) => ({ status: 0, json: error instanceof Error ? error.message : String(error) }));
+      report.latenciesMs.push(performance.now() - sent);
+      report.requests += 1;
+      const key = outcome.status === 0 ? 'no answer' : String(outcome.status);
+      report.byStatus[key] = (report.byStatus[key] ?? 0) + 1;
+      if (outcome.status === 200) {
+        if (request.path === '/orders') orderIds.push(String((outcome.json as { id?: unknown }).id));
+        continue;
+      }
+      report.failed += 1;
+      if (report.failures.length < failuresKept) report.failures.push(`${request.method} ${request.path} -> ${key}: ${JSON.stringify(outcome.json)}`);
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, client));
+  report.durationMs = performance.now() - started;
+  return report;
+}
+
+/** The `p`th percentile (0..100) of `values`, by nearest rank. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
+}
+
+/** `availability: 100.00% (1234 requests, 0 failed)` */
+export function availabilityLine(report: LoadReport): string {
+  const available = report.requests === 0 ? 0 : ((report.requests - report.failed) / report.requests) * 100;
+  return `availability: ${available.toFixed(2)}% (${report.requests} requests, ${report.failed} failed)`;
+}
+
+/** `load: 30.0 s, 4123 requests, 137.4 rps, p50 12 ms, p99 80 ms, by status: 200 x4123` */
+export function loadLine(report: LoadReport): string {
+  const seconds = report.durationMs / 1000;
+  const statuses = Object.entries(report.byStatus).map(([status, count]) => `${status} x${count}`).join(', ');
+  return `load: ${seconds.toFixed(1)} s, ${report.requests} requests, ${(report.requests / Math.max(seconds, 0.001)).toFixed(1)} rps, p50 ${Math.round(percentile(report.latenciesMs, 50))} ms, p99 ${Math.round(percentile(report.latenciesMs, 99))} ms, by status: ${statuses}`;
+}
