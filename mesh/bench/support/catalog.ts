@@ -20,7 +20,7 @@ export async function startBenchCatalog(natsUrl: string, closers: Closers): Prom
 export async function seedBooks(client: CatalogServiceClient, count: number): Promise<() => number> {
   for (let index = 0; index < count; index++) {
     await new Promise<void>((resolve, reject) => {
-      client.createBook({ bookName: `Bench Book ${index}`, stock: 100, price: 1_200 }, (error) => {
+      client.createBook({ bookName: `Bench Book ${index}`, stock: 100, price: 1_200, requestId: '' }, (error) => {
         if (error === null) resolve();
         else reject(error);
       });

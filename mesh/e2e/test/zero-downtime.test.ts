@@ -95,6 +95,25 @@ describe('zero downtime: two replicas of every service', function () {
     expect(shop.logs.some((line) => line.includes('circuit to catalog closed'))).to.equal(true);
   });
 
+  it('a retried create with the same requestId returns the first result and creates nothing new', async () => {
+    const twice = async (path: string, body: Json): Promise<[Json, Json]> => [(await rest().post(path, body)) as Json, (await rest().post(path, body)) as Json];
+    const [book, bookAgain] = await twice('/books', { bookName: 'Once', stock: 2, requestId: 'book-once' });
+    expect(bookAgain).to.deep.equal(book);
+    const [input, inputAgain] = await twice('/stockInputs', { bookId: id(book), quantity: 3, inCharger: 'kim', requestId: 'input-once' });
+    expect(inputAgain).to.deep.equal(input);
+    expect(field(await rest().get(`/books/${id(book)}`), 'stock')).to.equal('5');
+    const [customer, customerAgain] = await twice('/customers', { name: 'Once', requestId: 'customer-once' });
+    expect(customerAgain).to.deep.equal(customer);
+    const [coupon, couponAgain] = await twice('/coupons', { customerId: id(customer), discount: 100, requestId: 'coupon-once' });
+    expect(couponAgain).to.deep.equal(coupon);
+    const [order, orderAgain] = await twice('/orders', { customerId: id(customer), bookId: id(book), quantity: 1, deliveryAddress: '5 Once Street', requestId: 'order-once' });
+    expect(orderAgain).to.deep.include({ id: id(order) });
+    expect(await rest().all('/orders', 'orders', { customerId: id(customer) })).to.have.length(1);
+    expect(await rest().all('/coupons', 'coupons', { customerId: id(customer) })).to.have.length(1);
+    const reused = await Shop.refusal(rest().post('/customers', { name: 'Someone else', requestId: 'customer-once' }));
+    expect(reused).to.include({ status: 400, code: 9 });
+  });
+
   describe('a write whose deadline passed is not committed', () => {
     /**
      * Holds the service's SQLite write lock while the edge's deadline (300 ms) passes, so the write

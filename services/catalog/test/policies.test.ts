@@ -40,7 +40,7 @@ describe('catalog policies driven by real events', function () {
   });
 
   const newBook = async (stock: number): Promise<number> => {
-    const book = await catalog.client.call('createBook', { bookName: `Book with ${stock}`, stock, price: 1000 });
+    const book = await catalog.client.call('createBook', { bookName: `Book with ${stock}`, stock, price: 1000, requestId: '' });
     return book.id;
   };
   const deliverableStates = async (bookId: number): Promise<Record<number, string>> => {
@@ -67,9 +67,9 @@ describe('catalog policies driven by real events', function () {
     expect(await deliverableStates(bookId)).to.deep.equal({ 201: 'WAITING', 202: 'WAITING', 203: 'WAITING' });
 
     // 2 copies cover neither 201 (3) nor, by FIFO, anyone behind it.
-    await catalog.client.call('inputStock', { bookId, quantity: 2, inCharger: 'kim' });
+    await catalog.client.call('inputStock', { bookId, quantity: 2, inCharger: 'kim', requestId: '' });
     // 4 in all: 201 (3) then 202 (1); 203 (2) stays, stock 0.
-    await catalog.client.call('inputStock', { bookId, quantity: 2, inCharger: 'kim' });
+    await catalog.client.call('inputStock', { bookId, quantity: 2, inCharger: 'kim', requestId: '' });
     await until('201 and 202 prepared', async () => (await deliverableStates(bookId))[202] === 'PREPARED');
     expect(await deliverableStates(bookId)).to.deep.equal({ 201: 'PREPARED', 202: 'PREPARED', 203: 'WAITING' });
     expect(await stockOf(bookId)).to.equal(0);
@@ -81,7 +81,7 @@ describe('catalog policies driven by real events', function () {
     const bookId = await newBook(0);
     await traffic.publish(orderPlaced(301, bookId, 5), orderPlaced(302, bookId, 1));
     await until('two deliverables', async () => Object.keys(await deliverableStates(bookId)).length === 2);
-    await catalog.client.call('inputStock', { bookId, quantity: 4, inCharger: 'kim' });
+    await catalog.client.call('inputStock', { bookId, quantity: 4, inCharger: 'kim', requestId: '' });
     const inputs = await catalog.client.call('listStockInputs', { bookId, pageSize: 10, pageToken: '' });
     expect(inputs.stockInputs.map((input) => input.quantity)).to.deep.equal([4]);
     await traffic.publish(orderPlaced(303, bookId, 1));

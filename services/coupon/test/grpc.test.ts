@@ -34,7 +34,7 @@ describe('coupon over gRPC', function () {
   });
 
   it('issues a coupon, publishes CouponIssued, and reads it back with what PlaceOrder checks', async () => {
-    const created = await coupon.client.call('issueCoupon', { customerId: 7, discount: 1500 });
+    const created = await coupon.client.call('issueCoupon', { customerId: 7, discount: 1500, requestId: '' });
     expect(created).to.include({ customerId: 7, discount: 1500, state: CouponState.ISSUED, orderId: 0 });
     const { id } = created;
     expect(id).to.be.greaterThan(0);
@@ -47,8 +47,8 @@ describe('coupon over gRPC', function () {
 
   it('lists a customer\'s coupons oldest first, a page at a time', async () => {
     const ids: number[] = [];
-    for (const discount of [100, 200, 300]) ids.push((await coupon.client.call('issueCoupon', { customerId: 8, discount })).id);
-    await coupon.client.call('issueCoupon', { customerId: 9, discount: 1 });
+    for (const discount of [100, 200, 300]) ids.push((await coupon.client.call('issueCoupon', { customerId: 8, discount, requestId: '' })).id);
+    await coupon.client.call('issueCoupon', { customerId: 9, discount: 1, requestId: '' });
     const first = await coupon.client.call('listCoupons', { customerId: 8, pageSize: 2, pageToken: '' });
     expect(first.coupons.map((c) => c.id)).to.deep.equal(ids.slice(0, 2));
     const second = await coupon.client.call('listCoupons', { customerId: 8, pageSize: 2, pageToken: first.nextPageToken });
@@ -59,9 +59,9 @@ describe('coupon over gRPC', function () {
   });
 
   const invalidCases: [string, () => Promise<unknown>, string][] = [
-    ['a negative discount', () => coupon.client.call('issueCoupon', { customerId: 1, discount: -1 }), 'discount'],
-    ['customer 0', () => coupon.client.call('issueCoupon', { customerId: 0, discount: 100 }), 'customerId'],
-    ['a negative customer', () => coupon.client.call('issueCoupon', { customerId: -4, discount: 100 }), 'customerId'],
+    ['a negative discount', () => coupon.client.call('issueCoupon', { customerId: 1, discount: -1, requestId: '' }), 'discount'],
+    ['customer 0', () => coupon.client.call('issueCoupon', { customerId: 0, discount: 100, requestId: '' }), 'customerId'],
+    ['a negative customer', () => coupon.client.call('issueCoupon', { customerId: -4, discount: 100, requestId: '' }), 'customerId'],
     ['coupon id 0', () => coupon.client.call('getCoupon', { id: 0 }), 'id'],
     ['a list of a negative customer', () => coupon.client.call('listCoupons', { customerId: -1, pageSize: 0, pageToken: '' }), 'customerId'],
     ['a page size over 100', () => coupon.client.call('listCoupons', { customerId: 0, pageSize: 101, pageToken: '' }), 'pageSize'],

@@ -41,7 +41,7 @@ for (const kind of storeKinds) {
     });
 
     const issue = async (customerId: number, discount = 500): Promise<number> =>
-      (await coupon.client.call('issueCoupon', { customerId, discount })).id;
+      (await coupon.client.call('issueCoupon', { customerId, discount, requestId: '' })).id;
     const couponOf = (id: number): Promise<Coupon> => coupon.client.call('getCoupon', { id });
     const eventsOfOrder = (orderId: number): string[] =>
       published.filter((event) => (event.payload as { orderId: number }).orderId === orderId).map((event) => event.type.name);
@@ -140,7 +140,7 @@ describe('coupon policies with two replicas on one PostgreSQL store', function (
   });
 
   it('lets exactly one of many orders placed at once keep the coupon', async () => {
-    const { id } = await coupon.client.call('issueCoupon', { customerId: 21, discount: 100 });
+    const { id } = await coupon.client.call('issueCoupon', { customerId: 21, discount: 100, requestId: '' });
     const orders = Array.from({ length: 40 }, (_, index) => 2100 + index);
     await traffic.publish(...orders.map((orderId) => orderPlaced(orderId, 21, id)));
     const outcomes = await Promise.all(

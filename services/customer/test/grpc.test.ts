@@ -40,7 +40,7 @@ describe('customer over gRPC', function () {
   });
 
   it('registers a customer, reads it back and publishes CustomerRegistered', async () => {
-    const customer = await client.call('registerCustomer', { name: ' Kim Minji ', email: 'minji@example.com' });
+    const customer = await client.call('registerCustomer', { name: ' Kim Minji ', email: 'minji@example.com', requestId: '' });
     expect(customer).to.include({ name: 'Kim Minji', email: 'minji@example.com' });
     const { id } = customer;
     expect(id).to.be.greaterThan(0);
@@ -52,12 +52,12 @@ describe('customer over gRPC', function () {
   });
 
   it('registers a customer without an email', async () => {
-    const customer = await client.call('registerCustomer', { name: 'Lee', email: '' });
+    const customer = await client.call('registerCustomer', { name: 'Lee', email: '', requestId: '' });
     expect(customer.email).to.equal('');
   });
 
   it('lists customers oldest first, a page at a time', async () => {
-    for (const name of ['Park', 'Choi', 'Jung']) await client.call('registerCustomer', { name, email: '' });
+    for (const name of ['Park', 'Choi', 'Jung']) await client.call('registerCustomer', { name, email: '', requestId: '' });
     const seen: string[] = [];
     let pageToken = '';
     do {
@@ -70,9 +70,9 @@ describe('customer over gRPC', function () {
   });
 
   const invalidCases: [string, () => Promise<unknown>, string][] = [
-    ['an empty name', () => client.call('registerCustomer', { name: '  ', email: '' }), 'name'],
-    ['a name over 100 characters', () => client.call('registerCustomer', { name: 'x'.repeat(101), email: '' }), 'name'],
-    ['an email that is not an address', () => client.call('registerCustomer', { name: 'Kim', email: 'minji-at-example.com' }), 'email'],
+    ['an empty name', () => client.call('registerCustomer', { name: '  ', email: '', requestId: '' }), 'name'],
+    ['a name over 100 characters', () => client.call('registerCustomer', { name: 'x'.repeat(101), email: '', requestId: '' }), 'name'],
+    ['an email that is not an address', () => client.call('registerCustomer', { name: 'Kim', email: 'minji-at-example.com', requestId: '' }), 'email'],
     ['a read without an id', () => client.call('getCustomer', { id: 0 }), 'id'],
     ['a page size over 100', () => client.call('listCustomers', { pageSize: 101, pageToken: '' }), 'pageSize'],
     ['a page token it did not issue', () => client.call('listCustomers', { pageSize: 0, pageToken: 'bogus' }), 'pageToken'],

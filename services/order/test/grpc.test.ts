@@ -40,7 +40,7 @@ describe('order over gRPC, asking the real catalog and coupon', function () {
 
   const place = (request: PlaceOrderRequest) => order.client.call('placeOrder', request);
   const orderCount = async (): Promise<number> => (await order.client.call('listOrders', { customerId: 0, pageSize: 100, pageToken: '' })).orders.length;
-  const issueCoupon = async (customerId: number): Promise<number> => (await coupon.client.call('issueCoupon', { customerId, discount: 500 })).id;
+  const issueCoupon = async (customerId: number): Promise<number> => (await coupon.client.call('issueCoupon', { customerId, discount: 500, requestId: '' })).id;
   const couponOf = (id: number) => coupon.client.call('getCoupon', { id });
 
   it('lists bookstore.order.v1.OrderService through server reflection', async () => {

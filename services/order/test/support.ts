@@ -24,7 +24,7 @@ export async function startCatalogUnderTest(natsUrl: string): Promise<CatalogUnd
   const under = await startServiceUnderTest(catalog, CatalogServiceClient, { natsUrl });
   return Object.assign(under, {
     async newBook(stock: number): Promise<number> {
-      const book = await under.client.call('createBook', { bookName: `Book with ${stock}`, stock, price: 1200 });
+      const book = await under.client.call('createBook', { bookName: `Book with ${stock}`, stock, price: 1200, requestId: '' });
       return book.id;
     },
   });

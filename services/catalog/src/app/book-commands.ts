@@ -1,4 +1,5 @@
 import { notFound } from '#kit/domain/errors.js';
+import { requestKey } from '#kit/db/request-keys.js';
 import { checkId } from '#kit/domain/ids.js';
 import { addStock, changeBook, registerBook, type Book, type BookChange, type NewBook } from '../domain/book.js';
 import { checkStockInput, type NewStockInput, type StockInput } from '../domain/stock-input.js';
@@ -11,15 +12,16 @@ export class BookCommands {
     private readonly clock: Clock,
   ) {}
 
-  createBook(input: NewBook): Promise<Book> {
+  /** With a requestId (`''` for none) a retry returns the book registered first. */
+  createBook(input: NewBook, requestId = ''): Promise<Book> {
     const valid = registerBook(input);
-    return this.store.transaction(async (tx) => {
+    return this.store.createOnce(requestKey('book', requestId, valid), async (tx) => {
       const book = await tx.addBook(valid, this.clock.now());
       await tx.record([
         { kind: 'BookRegistered', bookId: book.id, bookName: book.bookName, price: book.price, stock: book.stock, revision: book.revision },
       ]);
       return book;
-    });
+    }, (id) => this.store.book(id));
   }
 
   updateBook(id: number, change: BookChange): Promise<Book> {
@@ -42,10 +44,13 @@ export class BookCommands {
     });
   }
 
-  /** Adds the quantity to the book's stock; waiting deliverables are served by the StockInputted policy. */
-  inputStock(input: NewStockInput): Promise<StockInput> {
+  /**
+   * Adds the quantity to the book's stock; waiting deliverables are served by the StockInputted
+   * policy. With a requestId (`''` for none) a retry returns the stock input recorded first.
+   */
+  inputStock(input: NewStockInput, requestId = ''): Promise<StockInput> {
     const valid = checkStockInput(input);
-    return this.store.transaction(async (tx) => {
+    return this.store.createOnce(requestKey('stock-input', requestId, valid), async (tx) => {
       const now = this.clock.now();
       const book = await tx.bookForUpdate(valid.bookId);
       if (book === undefined) throw notFound(`book ${valid.bookId}`);
@@ -63,6 +68,6 @@ export class BookCommands {
         },
       ]);
       return stockInput;
-    });
+    }, (id) => this.store.stockInput(id));
   }
 }

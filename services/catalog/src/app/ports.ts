@@ -1,4 +1,5 @@
 import type { Page, PageRequest } from '#kit/db/pagination.js';
+import type { CreateOnce } from '#kit/db/request-keys.js';
 import type { Book, NewBook } from '../domain/book.js';
 import type { Deliverable, DeliverableState, NewDeliverable } from '../domain/deliverable.js';
 import type { CatalogEvent } from '../domain/events.js';
@@ -28,7 +29,10 @@ export interface DeliverableFilter {
 
 export interface CatalogStore {
   transaction<T>(work: (tx: CatalogTransaction) => Promise<T>): Promise<T>;
+  /** A create that runs once per requestId; a retry gets what the first one made. */
+  createOnce: CreateOnce<CatalogTransaction>;
   book(id: number): Promise<Book | undefined>;
+  stockInput(id: number): Promise<StockInput | undefined>;
   books(page: PageRequest): Promise<Page<Book>>;
   stockInputs(bookId: number | undefined, page: PageRequest): Promise<Page<StockInput>>;
   deliverables(filter: DeliverableFilter, page: PageRequest): Promise<Page<Deliverable>>;

@@ -1,3 +1,4 @@
+import { requestKey } from '#kit/db/request-keys.js';
 import { issueCoupon, type Coupon, type NewCoupon } from '../domain/coupon.js';
 import type { Clock, CouponStore } from './ports.js';
 
@@ -8,12 +9,13 @@ export class CouponCommands {
     private readonly clock: Clock,
   ) {}
 
-  async issueCoupon(input: NewCoupon): Promise<Coupon> {
+  /** With a requestId (`''` for none) a retry returns the coupon issued first. */
+  async issueCoupon(input: NewCoupon, requestId = ''): Promise<Coupon> {
     const valid = issueCoupon(input);
-    return this.store.transaction(async (tx) => {
+    return this.store.createOnce(requestKey('coupon', requestId, valid), async (tx) => {
       const coupon = await tx.addCoupon(valid, this.clock.now());
       await tx.record([{ kind: 'CouponIssued', couponId: coupon.id, customerId: coupon.customerId, discount: coupon.discount }]);
       return coupon;
-    });
+    }, (id) => this.store.coupon(id));
   }
 }

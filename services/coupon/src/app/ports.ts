@@ -1,4 +1,5 @@
 import type { Page, PageRequest } from '#kit/db/pagination.js';
+import type { CreateOnce } from '#kit/db/request-keys.js';
 import type { Coupon, NewCoupon } from '../domain/coupon.js';
 import type { CouponUse } from '../domain/coupon-use.js';
 import type { CouponEvent } from '../domain/events.js';
@@ -20,6 +21,8 @@ export interface CouponTransaction {
 
 export interface CouponStore {
   transaction<T>(work: (tx: CouponTransaction) => Promise<T>): Promise<T>;
+  /** A create that runs once per requestId; a retry gets what the first one made. */
+  createOnce: CreateOnce<CouponTransaction>;
   coupon(id: number): Promise<Coupon | undefined>;
   /** Oldest first; of one customer, or of every customer when undefined. */
   coupons(customerId: number | undefined, page: PageRequest): Promise<Page<Coupon>>;

@@ -1,4 +1,5 @@
 import type { Page, PageRequest } from '#kit/db/pagination.js';
+import type { CreateOnce } from '#kit/db/request-keys.js';
 import type { Customer } from '../domain/customer.js';
 import type { CustomerEvent } from '../domain/events.js';
 
@@ -11,6 +12,8 @@ export interface CustomerTransaction {
 
 export interface CustomerStore {
   transaction<T>(work: (tx: CustomerTransaction) => Promise<T>): Promise<T>;
+  /** A create that runs once per requestId; a retry gets what the first one made. */
+  createOnce: CreateOnce<CustomerTransaction>;
   customer(id: number): Promise<Customer | undefined>;
   customers(page: PageRequest): Promise<Page<Customer>>;
 }

@@ -1,9 +1,10 @@
 import type { Migration } from '../db/database.js';
+import { requestKeyMigration } from '../db/request-keys.js';
 
 export const outboxTable = 'kit_outbox';
 export const processedEventsTable = 'kit_processed_events';
 
-/** The kit's event tables; a service lists these before its own migrations. */
+/** The kit's tables (outbox, processed events, create request keys); a service lists these before its own migrations. */
 export const eventMigrations: Migration[] = [
   {
     name: 'kit/outbox',
@@ -37,4 +38,5 @@ export const eventMigrations: Migration[] = [
       });
     },
   },
+  requestKeyMigration,
 ];

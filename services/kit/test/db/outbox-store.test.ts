@@ -3,6 +3,8 @@ import { OrderPlaced } from '#contracts/events/v1/order.js';
 import { openDatabase, type Database, type Knex } from '#kit/db/database.js';
 import { OutboxStore } from '#kit/db/outbox-store.js';
 import { OutboxTransaction } from '#kit/db/outbox-transaction.js';
+import { requestKey } from '#kit/db/request-keys.js';
+import { DomainError } from '#kit/domain/errors.js';
 import { defineEvent, type NewEvent } from '#kit/events/event.js';
 import { eventMigrations, outboxTable } from '#kit/events/migrations.js';
 import type { TestDatabase } from '#kit-testing/postgres.js';
@@ -14,6 +16,10 @@ const orderPlaced = defineEvent('order', 'OrderPlaced', OrderPlaced);
 class OrdersTransaction extends OutboxTransaction<number> {
   protected override toNewEvent(orderId: number): NewEvent {
     return { type: orderPlaced, payload: OrderPlaced.fromPartial({ orderId }), correlationId: String(orderId) };
+  }
+
+  insertShelf(label: string): Promise<number[]> {
+    return this.trx('test_shelves').insert({ label }).returning('id').then((rows: ({ id: number } | number)[]) => rows.map((row) => (typeof row === 'number' ? row : row.id)));
   }
 
   lockingQuery(): string {
@@ -70,6 +76,57 @@ for (const kind of storeKinds) {
       expect(failure).to.be.instanceOf(Error);
       expect(await db.knex(outboxTable).pluck('subject')).to.deep.equal([]);
       expect(nudges).to.equal(0);
+    });
+
+    describe('createOnce: a create a client may retry with its requestId', () => {
+      interface Shelf { id: number; label: string }
+      const shelves = 'test_shelves';
+      const addShelf = (label: string) => async (tx: OrdersTransaction): Promise<Shelf> => {
+        const [id] = await tx.insertShelf(label);
+        await tx.record([Number(id)]);
+        return { id: Number(id), label };
+      };
+      const shelf = async (id: number): Promise<Shelf | undefined> => {
+        const row = await db.knex<Shelf>(shelves).where({ id }).first();
+        return row === undefined ? undefined : { id: row.id, label: row.label };
+      };
+
+      beforeEach(async () => {
+        await db.knex.schema.createTable(shelves, (table) => {
+          table.increments('id').primary();
+          table.string('label').notNullable();
+        });
+      });
+
+      it('runs once per key: a retry gets what the first one made and writes nothing', async () => {
+        const key = requestKey('shelf', 'retry-1', { label: 'A' });
+        const first = await orders.createOnce(key, addShelf('A'), shelf);
+        const retry = await orders.createOnce(key, addShelf('A'), shelf);
+        expect(retry).to.deep.equal(first);
+        expect(await db.knex(shelves).count({ n: '*' }).first()).to.deep.equal({ n: 1 });
+        expect(await db.knex(outboxTable).count({ n: '*' }).first()).to.deep.equal({ n: 1 });
+      });
+
+      it('creates once of two requests with one key racing each other', async () => {
+        const key = requestKey('shelf', 'race-1', { label: 'B' });
+        const [one, two] = await Promise.all([orders.createOnce(key, addShelf('B'), shelf), orders.createOnce(key, addShelf('B'), shelf)]);
+        expect(one).to.deep.equal(two);
+        expect(await db.knex(shelves).count({ n: '*' }).first()).to.deep.equal({ n: 1 });
+      });
+
+      it('refuses a key used before for a different request, and creates every time without a key', async () => {
+        await orders.createOnce(requestKey('shelf', 'reused', { label: 'C' }), addShelf('C'), shelf);
+        const refused = await orders.createOnce(requestKey('shelf', 'reused', { label: 'D' }), addShelf('D'), shelf).catch((error: unknown) => error);
+        expect(refused).to.be.instanceOf(DomainError).and.include({ kind: 'precondition' });
+        await orders.createOnce(requestKey('shelf', '', { label: 'E' }), addShelf('E'), shelf);
+        await orders.createOnce(undefined, addShelf('E'), shelf);
+        expect(await db.knex(shelves).pluck('label')).to.deep.equal(['C', 'E', 'E']);
+      });
+
+      it('refuses a requestId that is too long or holds control characters, naming requestId', () => {
+        expect(() => requestKey('shelf', 'x'.repeat(101), {})).to.throw(DomainError).with.property('field', 'requestId');
+        expect(() => requestKey('shelf', 'a\nb', {})).to.throw(DomainError).with.property('field', 'requestId');
+      });
     });
 
     it(`locks the rows it reads for update ${kind === 'postgres' ? 'with FOR UPDATE' : 'by the transaction alone'}`, async () => {

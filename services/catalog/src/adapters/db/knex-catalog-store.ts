@@ -26,6 +26,11 @@ export class KnexCatalogStore extends OutboxStore<KnexCatalogTransaction> implem
     return pageById(this.db.knex<BookRow>('books'), request, toBook);
   }
 
+  async stockInput(id: number): Promise<StockInput | undefined> {
+    const row = await this.db.knex<StockInputRow>('stock_inputs').where({ id }).first();
+    return row === undefined ? undefined : toStockInput(row);
+  }
+
   stockInputs(bookId: number | undefined, request: PageRequest): Promise<Page<StockInput>> {
     const query = this.db.knex<StockInputRow>('stock_inputs');
     if (bookId !== undefined) void query.where({ book_id: bookId });

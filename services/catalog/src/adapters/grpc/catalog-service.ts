@@ -7,7 +7,7 @@ import { bookMessage, deliverableMessage, deliverableStates, stockInputMessage }
 /** bookstore.catalog.v1.CatalogService: decode, call the use case, encode. */
 export function catalogService(commands: BookCommands, queries: CatalogQueries): CatalogServiceServer {
   return {
-    createBook: unary(async (request) => bookMessage(await commands.createBook(request))),
+    createBook: unary(async (request) => bookMessage(await commands.createBook(request, request.requestId))),
 
     getBook: unary(async (request) => bookMessage(await queries.book(request.id))),
 
@@ -18,7 +18,7 @@ export function catalogService(commands: BookCommands, queries: CatalogQueries):
 
     updateBook: unary(async (request) => bookMessage(await commands.updateBook(request.id, { bookName: request.bookName, price: request.price }))),
 
-    inputStock: unary(async (request) => stockInputMessage(await commands.inputStock(request))),
+    inputStock: unary(async (request) => stockInputMessage(await commands.inputStock(request, request.requestId))),
 
     listStockInputs: unary(async (request) => {
       const page = await queries.stockInputs(request.bookId, request);

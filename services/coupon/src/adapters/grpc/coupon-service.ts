@@ -7,7 +7,7 @@ import { couponMessage } from './messages.js';
 /** bookstore.coupon.v1.CouponService: decode, call the use case, encode. */
 export function couponService(commands: CouponCommands, queries: CouponQueries): CouponServiceServer {
   return {
-    issueCoupon: unary(async (request) => couponMessage(await commands.issueCoupon({ customerId: request.customerId, discount: request.discount }))),
+    issueCoupon: unary(async (request) => couponMessage(await commands.issueCoupon({ customerId: request.customerId, discount: request.discount }, request.requestId))),
 
     getCoupon: unary(async (request) => couponMessage(await queries.coupon(request.id))),
 

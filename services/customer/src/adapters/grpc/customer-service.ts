@@ -7,7 +7,7 @@ import { customerMessage } from './messages.js';
 /** bookstore.customer.v1.CustomerService: decode, call the use case, encode. */
 export function customerService(commands: CustomerCommands, queries: CustomerQueries): CustomerServiceServer {
   return {
-    registerCustomer: unary(async (request) => customerMessage(await commands.registerCustomer({ name: request.name, email: request.email }))),
+    registerCustomer: unary(async (request) => customerMessage(await commands.registerCustomer({ name: request.name, email: request.email }, request.requestId))),
 
     getCustomer: unary(async (request) => customerMessage(await queries.customer(request.id))),
 
