@@ -80,6 +80,7 @@ async function firstConnection(options: EventBusOptions): Promise<NatsConnection
 
 class NatsEventBus implements EventBus {
   private connected = true;
+  private readonly reconnectListeners = new Set<() => void>();
   private readonly unwatchStream = watchEventStream(() => this.eventStreamSize());
 
   constructor(
@@ -118,7 +119,11 @@ class NatsEventBus implements EventBus {
     const [only] = subjects;
     if (only === undefined) return Promise.reject(new Error(`replay ${options.name} names no events`));
     const filter = subjects.length === 1 ? only : filtersSeveralSubjects(this.nc.info?.version) ? subjects : undefined;
-    return Promise.resolve(new StreamReader(this.js, filter, () => this.nc.isClosed(), this.log, options));
+    return Promise.resolve(
+      new StreamReader(this.js, filter, () => this.nc.isClosed(), this.log, options, (listener) => {
+        this.reconnectListeners.add(listener);
+      }),
+    );
   }
 
   deleteConsumer(durable: string): Promise<boolean> {
@@ -149,6 +154,7 @@ class NatsEventBus implements EventBus {
       } else if (status.type === 'reconnect') {
         this.connected = true;
         this.log.info({ server: status.server }, 'NATS connection restored');
+        for (const listener of this.reconnectListeners) listener();
       }
     }
   }

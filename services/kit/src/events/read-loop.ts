@@ -31,6 +31,11 @@ export class ReadLoop {
     return messages;
   }
 
+  /** Ends the reading of the current messages, not the loop: it reads again (from a fresh consumer). */
+  interrupt(): void {
+    void this.messages?.close();
+  }
+
   async pause(ms: number): Promise<void> {
     await sleep(ms, undefined, { signal: this.abort.signal }).catch(() => undefined);
   }

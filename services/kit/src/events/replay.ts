@@ -102,6 +102,8 @@ export class StreamReader implements StreamReplay {
     private readonly isClosed: () => boolean,
     private readonly log: Logger,
     private readonly options: ReplayOptions,
+    /** Registers a call for each time the broker connection is restored. */
+    onReconnect: (listener: () => void) => void,
   ) {
     this.types = new Map(options.events.map((type) => [type.subject, type]));
     this.batchSize = options.batchSize ?? replayDefaults.batchSize;
@@ -117,6 +119,12 @@ export class StreamReader implements StreamReplay {
     });
     // Nobody may be waiting for it; a rejection here must not crash the process.
     this.reachedEnd.catch(() => undefined);
+    // A restarted server has forgotten the ordered consumer, which would notice only after missing
+    // heartbeats (most of a minute): read again from the stored position at once instead.
+    onReconnect(() => {
+      this.log.info({ reader: this.name }, 'broker connection restored; the replay reads again from its stored position');
+      this.loop.interrupt();
+    });
     this.loop.start(() => this.run());
   }
 

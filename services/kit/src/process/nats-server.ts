@@ -75,6 +75,16 @@ export class NatsServer {
     this.child = undefined;
   }
 
+  /** SIGKILL: the server dies as in a crash, keeping its store for a later resume(). */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (child === undefined) return;
+    const exited = new Promise<void>((r) => child.once('exit', () => { r(); }));
+    child.kill('SIGKILL');
+    await exited;
+    this.child = undefined;
+  }
+
   async stop(): Promise<void> {
     await this.pause();
     if (this.ownsStore) rmSync(this.storeDir, { recursive: true, force: true });

@@ -281,6 +281,20 @@ for (const kind of storeKinds) {
       expect(await orderIds(store)).to.deep.equal([1]);
     });
 
+    it('reads on after the broker restarted (and forgot its ordered consumer), from its stored position', async () => {
+      await publish(placed(1));
+      const store = await openStore();
+      await (await store.replay(world)).caughtUp();
+      await world.nats.kill();
+      await eventually(() => Promise.resolve(!world.bus.isConnected()), 'the broker connection to be lost');
+      await world.nats.resume();
+      await eventually(() => Promise.resolve(world.bus.isConnected()), 'the broker connection to be restored');
+
+      await publish(placed(2));
+      await eventually(async () => (await orderIds(store)).length === 2, 'the event published after the restart');
+      expect(await orderIds(store)).to.deep.equal([1, 2]);
+    });
+
     it('says it was stopped to whoever waits for it to catch up', async () => {
       await world.nats.pause();
       const store = await openStore();
