@@ -10,7 +10,7 @@ STAMP_DEPS := node_modules/.deps-stamp
 STAMP_PROTO := proto/gen/.stamp
 TEST_SPEC := 'services/*/test/**/*.test.ts' 'mesh/**/test/**/*.test.ts'
 
-.PHONY: help deps proto build lint dev test bench generate-mesh check-manifests clean check-invariants
+.PHONY: help deps proto build lint dev test bench generate-mesh check-manifests clean check-invariants load rollout chaos
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -39,7 +39,7 @@ lint: proto ## ESLint, buf lint and the TypeScript compiler in strict mode
 	$(BIN)/eslint --max-warnings 0 .
 	$(BIN)/tsc -p tsconfig.json
 
-dev: proto ## Run the local mesh: nats-server, every service, the edge on :8080
+dev: proto ## Run the local mesh: nats-server, every service (REPLICAS=2 for two of each), the edge on :8080
 	MESH_DEPS=dev mesh/tools/ensure-system-deps.sh
 	node --import tsx mesh/local/main.ts
 
@@ -67,3 +67,12 @@ clean: ## Remove generated code and local data
 
 check-invariants: ## Check DOMAIN.md's invariants against a running shop (EDGE_URL, default http://127.0.0.1:8080)
 	node --import tsx mesh/invariants/main.ts --edge $${EDGE_URL:-http://127.0.0.1:8080} --wait $${WAIT:-30}
+
+load: proto ## REST load on the running shop for DURATION seconds (30) with CONCURRENCY clients (16): rps, p50/p99, answers by status
+	node --import tsx mesh/load/main.ts --edge $${EDGE_URL:-http://127.0.0.1:8080} --seconds $${DURATION:-30} --concurrency $${CONCURRENCY:-16}
+
+rollout: proto ## Replace every replica of the running make dev one at a time under load; prints the availability
+	node --import tsx mesh/load/rollout.ts --edge $${EDGE_URL:-http://127.0.0.1:8080}
+
+chaos: proto ## A shop of its own, the seeded workload under seeded SIGKILLs of replicas and NATS, then the invariants
+	node --import tsx mesh/chaos/main.ts --seed $${SEED:-20261206} --operations $${OPERATIONS:-300} --kills $${KILLS:-6}

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { SeededRandom } from './random.js';
 import { RestError, type RestClient } from './rest-client.js';
 
@@ -10,6 +11,8 @@ export interface WorkloadOptions {
 
 export interface WorkloadResult {
   acceptedOrderIds: number[];
+  /** The customers the workload registered (its orders are theirs). */
+  customerIds: number[];
   /** Operation kind -> HTTP status -> count. */
   outcomes: Record<string, Record<string, number>>;
   /** Answers no correct shop gives (5xx, timeouts): each one a finding. */
@@ -39,7 +42,9 @@ const idOf = (json: unknown): number => Number((json as { id?: unknown }).id);
  */
 export async function runWorkload(rest: RestClient, options: WorkloadOptions): Promise<WorkloadResult> {
   const random = new SeededRandom(options.seed);
-  const result: WorkloadResult = { acceptedOrderIds: [], outcomes: {}, unexpected: [] };
+  // Keys unique to this run: a second run with the same seed on the same shop places its own orders.
+  const randomSuffix = randomUUID().slice(0, 8);
+  const result: WorkloadResult = { acceptedOrderIds: [], customerIds: [], outcomes: {}, unexpected: [] };
   const count = (operation: string, status: string): void => {
     const byStatus = (result.outcomes[operation] ??= {});
     byStatus[status] = (byStatus[status] ?? 0) + 1;
@@ -53,6 +58,7 @@ export async function runWorkload(rest: RestClient, options: WorkloadOptions): P
   for (let index = 0; index < 6; index += 1) {
     customerIds.push(idOf(await rest.post('/customers', { name: `Customer ${index}`, email: `customer${index}@example.com` })));
   }
+  result.customerIds.push(...customerIds);
   const coupons: { id: number; customerId: number }[] = [];
   const issueCoupon = async (customerId: number, random: SeededRandom): Promise<void> => {
     coupons.push({ id: idOf(await rest.post('/coupons', { customerId, discount: random.int(100, 500) })), customerId });
@@ -73,7 +79,9 @@ export async function runWorkload(rest: RestClient, options: WorkloadOptions): P
   }
 
   // Each operation draws from its own generator, so its choices do not depend on how workers interleave.
-  const perform = async (operation: Operation, random: SeededRandom): Promise<unknown> => {
+  // Writes carry a requestId, so the edge's retry of a write whose answer was lost (a replica killed
+  // mid-call) cannot make it twice.
+  const perform = async (operation: Operation, random: SeededRandom, requestId: string): Promise<unknown> => {
     switch (operation) {
       case 'placeOrder':
       case 'placeOrderWithCoupon': {
@@ -84,6 +92,7 @@ export async function runWorkload(rest: RestClient, options: WorkloadOptions): P
           quantity: random.int(1, 3),
           deliveryAddress: `${random.int(1, 99)} Workload Street`,
           ...(coupon === undefined ? {} : { couponId: coupon.id }),
+          requestId,
         });
         result.acceptedOrderIds.push(idOf(order));
         return order;
@@ -92,7 +101,7 @@ export async function runWorkload(rest: RestClient, options: WorkloadOptions): P
         if (result.acceptedOrderIds.length === 0) return undefined;
         return rest.delete(`/orders/${random.pick(result.acceptedOrderIds)}`);
       case 'inputStock':
-        return rest.post('/stockInputs', { bookId: random.pick(bookIds), quantity: random.int(1, 5), inCharger: 'workload' });
+        return rest.post('/stockInputs', { bookId: random.pick(bookIds), quantity: random.int(1, 5), inCharger: 'workload', requestId });
       case 'courierUpdate': {
         const page = (await rest.get('/deliveries', { states: random.chance(0.5) ? 'STARTED' : 'IN_TRANSIT', pageSize: 20 })) as {
           deliveries?: { id: string; state: string }[];
@@ -113,7 +122,7 @@ export async function runWorkload(rest: RestClient, options: WorkloadOptions): P
       next += 1;
       const operation = plan[index] ?? 'placeOrder';
       try {
-        await perform(operation, new SeededRandom(options.seed * 7919 + index));
+        await perform(operation, new SeededRandom(options.seed * 7919 + index), `workload-${options.seed}-${index}-${randomSuffix}`);
         count(operation, '2xx');
       } catch (error) {
         if (error instanceof RestError && refusals.has(error.status)) {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { expect } from 'chai';
+import { chaosLine, runChaos } from '../../chaos/chaos.js';
 import { meshServices } from '../../policy/services.js';
 import { runLoad } from '../../load/load.js';
 import { field, id, Shop, type Json } from './shop.js';
@@ -112,6 +113,14 @@ describe('zero downtime: two replicas of every service', function () {
     expect(await rest().all('/coupons', 'coupons', { customerId: id(customer) })).to.have.length(1);
     const reused = await Shop.refusal(rest().post('/customers', { name: 'Someone else', requestId: 'customer-once' }));
     expect(reused).to.include({ status: 400, code: 9 });
+  });
+
+  it('a small seeded chaos run (SIGKILLs of replicas and NATS) loses and duplicates nothing, and every invariant holds', async () => {
+    const report = await runChaos(shop.mesh, rest(), { seed: 20261206, operations: 120, concurrency: 4, kills: 3, quietTimeoutMs: 90_000 });
+    console.log(`      ${chaosLine(report)} (killed: ${report.kills.join(', ')})`);
+    expect(report.kills).to.have.length.greaterThan(0);
+    expect(report.acknowledged).to.be.greaterThan(0);
+    expect({ lost: report.lost, duplicated: report.duplicated, violations: report.violations }).to.deep.equal({ lost: 0, duplicated: 0, violations: [] });
   });
 
   describe('a write whose deadline passed is not committed', () => {

@@ -1,0 +1,86 @@
+import { waitFor } from '#kit/process/ports.js';
+import { checkOnceQuiet } from '../invariants/converge.js';
+import type { Violation } from '../invariants/invariants.js';
+import { SeededRandom } from '../invariants/random.js';
+import type { RestClient } from '../invariants/rest-client.js';
+import { takeSnapshot } from '../invariants/snapshot.js';
+import { runWorkload } from '../invariants/workload.js';
+import type { LocalMesh } from '../local/local-mesh.js';
+import { meshServices } from '../policy/services.js';
+
+export interface ChaosOptions {
+  seed: number;
+  operations: number;
+  concurrency: number;
+  /** SIGKILLs during the workload, of service replicas and of the broker. */
+  kills: number;
+  /** How long the invariants may take to hold once the workload ended (events in flight). */
+  quietTimeoutMs: number;
+}
+
+export interface ChaosReport {
+  operations: number;
+  /** Operations answered 2xx. */
+  acknowledged: number;
+  /** Acknowledged orders the shop does not have. */
+  lost: number;
+  /** Orders of the workload's customers beyond the placements it attempted. */
+  duplicated: number;
+  /** What was killed, in order. */
+  kills: string[];
+  /** Invariant violations once quiet (lost orders included). */
+  violations: Violation[];
+}
+
+/**
+ * The seeded workload through the edge while seeded SIGKILLs hit service replicas (the mesh's
+ * supervisor restarts them) and the broker (restarted here), each after the last victim is back;
+ * then the invariant checker. Needs a supervised mesh, best with two replicas per service.
+ */
+export async function runChaos(mesh: LocalMesh, rest: RestClient, options: ChaosOptions): Promise<ChaosReport> {
+  const random = new SeededRandom(options.seed);
+  const working = { yes: true };
+  const workload = runWorkload(rest, options).finally(() => {
+    working.yes = false;
+  });
+  const victims = [...meshServices.flatMap((service) => Array.from({ length: mesh.replicaCount(service.name) }, (_, replica) => ({ service: service.name, replica }))), 'nats' as const];
+  const kills: string[] = [];
+  for (let kill = 0; kill < options.kills && working.yes; kill += 1) {
+    await new Promise((resolve) => setTimeout(resolve, random.int(200, 1_500)));
+    const victim = random.pick(victims);
+    if (victim === 'nats') {
+      if (mesh.nats === undefined) continue;
+      kills.push('nats-server');
+      await mesh.nats.kill();
+      await new Promise((resolve) => setTimeout(resolve, random.int(100, 1_000)));
+      await mesh.nats.resume();
+      continue;
+    }
+    const process = mesh.process(victim.service, victim.replica);
+    kills.push(process.spec.label);
+    const pid = process.pid;
+    await process.kill();
+    await waitFor(() => Promise.resolve(process.ready && process.pid !== pid), `${process.spec.label} to be restarted by the supervisor`, 120_000, 100);
+  }
+  const result = await workload;
+  const violations = await checkOnceQuiet(rest, { acceptedOrderIds: result.acceptedOrderIds }, options.quietTimeoutMs);
+  const snapshot = await takeSnapshot(rest);
+  const customers = new Set(result.customerIds);
+  const placed = snapshot.orders.filter((order) => customers.has(order.customerId)).length;
+  const attempted = ['placeOrder', 'placeOrderWithCoupon'].reduce((sum, operation) => sum + Object.values(result.outcomes[operation] ?? {}).reduce((a, b) => a + b, 0), 0);
+  const acknowledged = Object.values(result.outcomes).reduce((sum, byStatus) => sum + (byStatus['2xx'] ?? 0), 0);
+  return {
+    operations: options.operations,
+    acknowledged,
+    lost: violations.filter((violation) => violation.message.startsWith('accepted order')).length,
+    duplicated: Math.max(0, placed - attempted),
+    kills,
+    violations,
+  };
+}
+
+/** `chaos: 300 operations, 287 acknowledged, 0 lost, 0 duplicated, invariants hold` */
+export function chaosLine(report: ChaosReport): string {
+  const verdict = report.violations.length === 0 ? 'invariants hold' : `${report.violations.length} invariant violation(s)`;
+  return `chaos: ${report.operations} operations, ${report.acknowledged} acknowledged, ${report.lost} lost, ${report.duplicated} duplicated, ${verdict}`;
+}
