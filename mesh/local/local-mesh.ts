@@ -120,7 +120,12 @@ export class LocalMesh {
 
     const mesh = new LocalMesh(options, natsUrl, nats, replicas, edge, `http://127.0.0.1:${httpPort}`);
     try {
-      await Promise.all([...replicas.values()].flat().map((replica) => replica.process.start()));
+      // In waves, one replica of every service at a time: a dozen processes starting at once on a
+      // small machine can outlast the readiness timeout.
+      const waves = Math.max(...[...replicas.values()].map((list) => list.length));
+      for (let wave = 0; wave < waves; wave += 1) {
+        await Promise.all([...replicas.values()].flatMap((list) => list[wave] ?? []).map((replica) => replica.process.start()));
+      }
       await edge.start();
     } catch (error) {
       await mesh.stop();

@@ -12,6 +12,8 @@ export interface ServiceConfig {
   shutdownGraceMs: number;
   /** In a cluster Istio retries and breaks circuits; in-process policy would stack on it. */
   inProcessResilience: boolean;
+  /** Copies of each stream on a JetStream cluster (3 in production). */
+  natsStreamReplicas: number;
   /** Fault injection on the admin port (POST /faults/zombie); the local mesh turns it on. */
   faultsEnabled: boolean;
 }
@@ -33,6 +35,7 @@ export function readServiceConfig<T>(
       shutdownGraceMs: read.int('SHUTDOWN_GRACE_MS', 10_000, { min: 0 }),
       inProcessResilience: read.bool('IN_PROCESS_RESILIENCE', true),
       faultsEnabled: read.bool('FAULTS_ENABLED', false),
+      natsStreamReplicas: read.int('NATS_STREAM_REPLICAS', 1, { min: 1, max: 5 }),
       ...extra(read),
     }),
     env,

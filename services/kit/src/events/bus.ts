@@ -37,7 +37,8 @@ export interface Published {
 
 export interface EventBus {
   /** Creates or updates the event and dead-letter streams. */
-  ensureStreams(): Promise<void>;
+  /** Creates or updates the streams, with `replicas` copies each on a cluster (streams.ts). */
+  ensureStreams(replicas?: number): Promise<void>;
   /** Stores one event in the stream, its id as the de-duplication id. Use recordEvents and the relay instead. */
   publish(event: OutgoingEvent): Promise<Published>;
   /** Starts this replica's share of durable consumer `options.durable`, creating or updating it first. */
@@ -67,7 +68,8 @@ async function firstConnection(options: EventBusOptions): Promise<NatsConnection
   for (let attempt = 1; ; attempt++) {
     try {
       const timeout = Math.min(20_000, Math.max(1_000, deadline - Date.now()));
-      return await connect({ servers: url, name, maxReconnectAttempts: -1, reconnectTimeWait: reconnectWaitMs, timeout });
+      // A cluster's servers as a comma-separated list: the client fails over between them.
+      return await connect({ servers: url.split(','), name, maxReconnectAttempts: -1, reconnectTimeWait: reconnectWaitMs, timeout });
     } catch (error) {
       if (Date.now() + reconnectWaitMs > deadline) {
         throw new Error(`cannot connect to NATS at ${url} within ${connectTimeoutMs} ms: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
@@ -92,8 +94,8 @@ class NatsEventBus implements EventBus {
     void this.followStatus();
   }
 
-  ensureStreams(): Promise<void> {
-    return ensureStreams(this.jsm);
+  ensureStreams(replicas = 1): Promise<void> {
+    return ensureStreams(this.jsm, replicas);
   }
 
   async publish(event: OutgoingEvent): Promise<Published> {

@@ -13,6 +13,8 @@ describe('service configuration', () => {
       natsUrl: 'nats://127.0.0.1:4222',
       logLevel: 'info',
       inProcessResilience: true,
+      faultsEnabled: false,
+      natsStreamReplicas: 1,
     });
   });
 
