@@ -75,4 +75,4 @@ rollout: proto ## Replace every replica of the running make dev one at a time un
 	node --import tsx mesh/load/rollout.ts --edge $${EDGE_URL:-http://127.0.0.1:8080}
 
 chaos: proto ## A shop of its own, the seeded workload under seeded SIGKILLs of replicas and NATS, then the invariants
-	node --import tsx mesh/chaos/main.ts --seed $${SEED:-20261206} --operations $${OPERATIONS:-300} --kills $${KILLS:-6}
+	node --import tsx mesh/chaos/main.ts --seed $${SEED:-20261206} --operations $${OPERATIONS:-300} --kills $${KILLS:-6} --nats-nodes $${NATS_NODES:-1}

@@ -1,3 +1,4 @@
+import { NatsServer } from '#kit/process/nats-server.js';
 import { waitFor } from '#kit/process/ports.js';
 import { checkOnceQuiet } from '../invariants/converge.js';
 import type { Violation } from '../invariants/invariants.js';
@@ -43,17 +44,19 @@ export async function runChaos(mesh: LocalMesh, rest: RestClient, options: Chaos
   const workload = runWorkload(rest, options).finally(() => {
     working.yes = false;
   });
-  const victims = [...meshServices.flatMap((service) => Array.from({ length: mesh.replicaCount(service.name) }, (_, replica) => ({ service: service.name, replica }))), 'nats' as const];
+  const victims = [
+    ...meshServices.flatMap((service) => Array.from({ length: mesh.replicaCount(service.name) }, (_, replica) => ({ service: service.name, replica }))),
+    ...mesh.natsNodes,
+  ];
   const kills: string[] = [];
   for (let kill = 0; kill < options.kills && working.yes; kill += 1) {
     await new Promise((resolve) => setTimeout(resolve, random.int(200, 1_500)));
     const victim = random.pick(victims);
-    if (victim === 'nats') {
-      if (mesh.nats === undefined) continue;
-      kills.push('nats-server');
-      await mesh.nats.kill();
+    if (victim instanceof NatsServer) {
+      kills.push(`nats-server :${victim.port}`);
+      await victim.kill();
       await new Promise((resolve) => setTimeout(resolve, random.int(100, 1_000)));
-      await mesh.nats.resume();
+      await victim.resume();
       continue;
     }
     const process = mesh.process(victim.service, victim.replica);

@@ -18,6 +18,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '20261206' },
     operations: { type: 'string', default: '300' },
     kills: { type: 'string', default: '6' },
+    'nats-nodes': { type: 'string', default: '1' },
   },
 });
 const [seed, operations, kills] = [values.seed, values.operations, values.kills].map(Number);
@@ -32,6 +33,7 @@ const mesh = await LocalMesh.start({
   dataDir,
   ports: 'free',
   supervise: true,
+  natsNodes: Number(values['nats-nodes']),
   replicas: Object.fromEntries(meshServices.map((service) => [service.name, 2])),
   env: { LOG_LEVEL: 'warn' },
   onLine: (label, line) => {
@@ -47,7 +49,7 @@ try {
   failed = report.lost > 0 || report.duplicated > 0 || report.violations.length > 0;
 } finally {
   await mesh.stop();
-  await mesh.nats?.stop();
+  await Promise.all(mesh.natsNodes.map((node) => node.stop()));
   rmSync(dataDir, { recursive: true, force: true });
 }
 process.exit(failed ? 1 : 0);

@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { NatsCluster } from '#kit/process/nats-cluster.js';
 import { NatsServer } from '#kit/process/nats-server.js';
 import { freePort } from '#kit/process/ports.js';
 import { edgePort, meshServices, type MeshService } from '../policy/services.js';
@@ -12,6 +13,8 @@ export interface LocalMeshOptions {
   natsUrl?: string | undefined;
   /** Port for the nats-server we start; a free one by default. */
   natsPort?: number | undefined;
+  /** nats-servers to start as one JetStream cluster (streams then keep min(3, nodes) copies); 1 by default. */
+  natsNodes?: number | undefined;
   /** `fixed`: the ports of mesh/policy/services.ts and the edge on :8080; `free`: any free ports (tests). */
   ports: 'fixed' | 'free';
   /** Processes per service (event consumers share their durable consumer); 1 by default. */
@@ -51,7 +54,8 @@ export class LocalMesh {
   private constructor(
     private readonly options: LocalMeshOptions,
     readonly natsUrl: string,
-    readonly nats: NatsServer | undefined,
+    /** The nats-servers this mesh started (none with a broker of the caller's). */
+    readonly natsNodes: readonly NatsServer[],
     private readonly replicas: Map<string, Replica[]>,
     readonly edge: ServiceProcess,
     readonly edgeUrl: string,
@@ -59,11 +63,15 @@ export class LocalMesh {
 
   static async start(options: LocalMeshOptions): Promise<LocalMesh> {
     const dataDir = resolve(options.dataDir);
+    const natsNodes = options.natsNodes ?? 1;
     const nats =
-      options.natsUrl === undefined
-        ? await NatsServer.start({ storeDir: join(dataDir, 'nats'), port: options.natsPort })
-        : undefined;
+      options.natsUrl !== undefined
+        ? undefined
+        : natsNodes > 1
+          ? await NatsCluster.start({ nodes: natsNodes, storeDir: join(dataDir, 'nats'), ports: options.natsPort === undefined ? undefined : [options.natsPort] })
+          : await NatsServer.start({ storeDir: join(dataDir, 'nats'), port: options.natsPort });
     const natsUrl = options.natsUrl ?? nats?.url ?? '';
+    const streamReplicas = options.natsUrl === undefined ? Math.min(3, natsNodes) : 1;
     const port = async (fixed: number): Promise<number> => (options.ports === 'fixed' ? fixed : freePort());
 
     const ports = new Map<string, { grpcPort: number; adminPort: number }[]>();
@@ -84,7 +92,7 @@ export class LocalMesh {
         (ports.get(service.name) ?? []).map(({ grpcPort }) => `127.0.0.1:${grpcPort}`).join(','),
       ]),
     );
-    const common = { NATS_URL: natsUrl, FAULTS_ENABLED: 'true', ...peers, ...options.env };
+    const common = { NATS_URL: natsUrl, NATS_STREAM_REPLICAS: String(streamReplicas), FAULTS_ENABLED: 'true', ...peers, ...options.env };
 
     const replicas = new Map<string, Replica[]>();
     for (const service of meshServices) {
@@ -118,7 +126,8 @@ export class LocalMesh {
       env: { ...common, EDGE_PORT: String(httpPort) },
     });
 
-    const mesh = new LocalMesh(options, natsUrl, nats, replicas, edge, `http://127.0.0.1:${httpPort}`);
+    const started = nats === undefined ? [] : nats instanceof NatsCluster ? nats.nodes : [nats];
+    const mesh = new LocalMesh(options, natsUrl, started, replicas, edge, `http://127.0.0.1:${httpPort}`);
     try {
       // In waves, one replica of every service at a time: a dozen processes starting at once on a
       // small machine can outlast the readiness timeout.
@@ -186,7 +195,7 @@ export class LocalMesh {
     for (const replica of [...this.replicas.values()].flat()) replica.supervisor?.stop();
     await this.edge.stop();
     await Promise.all([...this.replicas.values()].flat().map((replica) => replica.process.stop()));
-    await this.nats?.pause();
+    await Promise.all(this.natsNodes.map((node) => node.pause()));
   }
 
   get dataDir(): string {

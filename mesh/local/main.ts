@@ -9,6 +9,7 @@ import { formatLogLine } from './log-lines.js';
  *   MESH_DATA_DIR      SQLite files and the nats-server store (.data)
  *   NATS_URL           use this broker instead of starting one
  *   MESH_NATS_PORT     port of the nats-server we start (a free one by default)
+ *   NATS_NODES         nats-servers to run as one JetStream cluster (1); streams keep up to 3 copies
  *   <SERVICE>_DATABASE_URL, e.g. CATALOG_DATABASE_URL=postgres://…  switch one service to PostgreSQL
  *   REPLICAS           processes per service (1); <SERVICE>_REPLICAS, e.g. CATALOG_REPLICAS=3, for one
  *   MESH_CONTROL_PORT  the control port `make rollout` calls (9100)
@@ -17,6 +18,7 @@ const config = readConfig((env) => ({
   dataDir: env.string('MESH_DATA_DIR', '.data'),
   natsUrl: env.optionalString('NATS_URL'),
   natsPort: env.optionalString('MESH_NATS_PORT') === undefined ? undefined : env.port('MESH_NATS_PORT'),
+  natsNodes: env.int('NATS_NODES', 1, { min: 1, max: 5 }),
   controlPort: env.port('MESH_CONTROL_PORT', 9100),
   replicas: Object.fromEntries(
     meshServices.map((service) => [service.name, env.int(`${service.name.toUpperCase()}_REPLICAS`, env.int('REPLICAS', 1, { min: 1, max: 8 }), { min: 1, max: 8 })]),

@@ -14,7 +14,7 @@ export class Shop {
     readonly logs: string[],
   ) {}
 
-  static async open(options: Pick<LocalMeshOptions, 'replicas' | 'supervise'> = {}): Promise<Shop> {
+  static async open(options: Pick<LocalMeshOptions, 'replicas' | 'supervise' | 'natsNodes'> = {}): Promise<Shop> {
     const dataDir = mkdtempSync(join(tmpdir(), 'bookstore-e2e-'));
     const logs: string[] = [];
     const mesh = await LocalMesh.start({

@@ -31,14 +31,40 @@ const streams: Pick<StreamConfig, 'name' | 'subjects' | 'storage' | 'retention' 
  */
 export async function ensureStreams(jsm: JetStreamManager, replicas = 1): Promise<void> {
   for (const config of streams) {
+    await whileClusterSettles(async () => {
+      try {
+        await jsm.streams.info(config.name);
+      } catch (error) {
+        if (!isApiError(error, JetStreamApiCodes.StreamNotFound)) throw error;
+        await jsm.streams.add({ ...config, num_replicas: replicas });
+        return;
+      }
+      await jsm.streams.update(config.name, { subjects: config.subjects, duplicate_window: config.duplicate_window, num_replicas: replicas });
+    });
+  }
+}
+
+/** JetStream's "stream name already in use": another replica created it a moment ago. */
+const streamNameExists = 10058;
+const settleAttempts = 20;
+const settlePauseMs = 1_500;
+
+/**
+ * Runs `step` again while a JetStream cluster is still settling: its API times out or answers 503
+ * while it elects leaders, and replicas starting together race to create the same stream.
+ */
+async function whileClusterSettles(step: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
     try {
-      await jsm.streams.info(config.name);
+      await step();
+      return;
     } catch (error) {
-      if (!isApiError(error, JetStreamApiCodes.StreamNotFound)) throw error;
-      await jsm.streams.add({ ...config, num_replicas: replicas });
-      continue;
+      const settling =
+        (error instanceof Error && error.name === 'TimeoutError') ||
+        (error instanceof JetStreamApiError && (error.status === 503 || error.code === streamNameExists));
+      if (!settling || attempt >= settleAttempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, settlePauseMs));
     }
-    await jsm.streams.update(config.name, { subjects: config.subjects, duplicate_window: config.duplicate_window, num_replicas: replicas });
   }
 }
 

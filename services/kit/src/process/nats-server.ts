@@ -20,6 +20,16 @@ export function natsServerBinary(): string {
  * A nats-server with JetStream of our own, on free ports, with its own store folder. It can be
  * stopped and started again on the same port and store, to test broker loss and recovery.
  */
+/** This server as one node of a JetStream cluster (nats-cluster.ts). */
+export interface ClusterMembership {
+  name: string;
+  serverName: string;
+  /** Port this node listens on for routes. */
+  port: number;
+  /** Route ports of every node (its own included: nats-server ignores a route to itself). */
+  routePorts: readonly number[];
+}
+
 export class NatsServer {
   private child: ChildProcess | undefined;
 
@@ -28,15 +38,16 @@ export class NatsServer {
     readonly monitorPort: number,
     readonly storeDir: string,
     private readonly ownsStore: boolean,
+    private readonly cluster: ClusterMembership | undefined,
   ) {}
 
   get url(): string {
     return `nats://127.0.0.1:${this.port}`;
   }
 
-  static async start(options: { storeDir?: string; port?: number } = {}): Promise<NatsServer> {
+  static async start(options: { storeDir?: string; port?: number; cluster?: ClusterMembership } = {}): Promise<NatsServer> {
     const storeDir = options.storeDir ?? mkdtempSync(join(tmpdir(), 'bookstore-nats-'));
-    const server = new NatsServer(options.port ?? (await freePort()), await freePort(), storeDir, options.storeDir === undefined);
+    const server = new NatsServer(options.port ?? (await freePort()), await freePort(), storeDir, options.storeDir === undefined, options.cluster);
     await server.resume();
     return server;
   }
@@ -44,7 +55,7 @@ export class NatsServer {
   /** Starts (again) on the same port and store. */
   async resume(): Promise<void> {
     if (this.child !== undefined) return;
-    const args = ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-m', String(this.monitorPort), '-sd', this.storeDir];
+    const args = ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-m', String(this.monitorPort), '-sd', this.storeDir, ...clusterArgs(this.cluster)];
     // Its own process group, so a Ctrl-C meant for the runner does not stop the broker under the services.
     const child = spawn(natsServerBinary(), args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     killWithParent(child);
@@ -89,4 +100,14 @@ export class NatsServer {
     await this.pause();
     if (this.ownsStore) rmSync(this.storeDir, { recursive: true, force: true });
   }
+}
+
+function clusterArgs(cluster: ClusterMembership | undefined): string[] {
+  if (cluster === undefined) return [];
+  return [
+    '--server_name', cluster.serverName,
+    '--cluster_name', cluster.name,
+    '--cluster', `nats://127.0.0.1:${cluster.port}`,
+    '--routes', cluster.routePorts.map((port) => `nats://127.0.0.1:${port}`).join(','),
+  ];
 }
