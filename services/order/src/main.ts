@@ -1,11 +1,11 @@
 import { CatalogServiceClient } from '#contracts/catalog/v1/catalog.js';
 import { CouponServiceClient } from '#contracts/coupon/v1/coupon.js';
 import { OrderServiceService } from '#contracts/order/v1/order.js';
+import { readPeerAddress } from '#kit/config/peer-address.js';
 import type { ServiceConfig } from '#kit/config/service-config.js';
 import { createGrpcClient } from '#kit/grpc/client.js';
 import { defineService } from '#kit/host/define-service.js';
 import type { ServiceBlueprint } from '#kit/host/service-host.js';
-import { meshService } from '#mesh/policy/services.js';
 import { OrderCommands } from './app/order-commands.js';
 import { OrderPolicies } from './app/order-policies.js';
 import { OrderQueries } from './app/order-queries.js';
@@ -52,11 +52,9 @@ function orderBlueprint(): ServiceBlueprint<OrderConfig> {
   };
 }
 
-const localAddress = (service: string): string => `127.0.0.1:${meshService(service).localGrpcPort}`;
-
 export const order = defineService('order', orderBlueprint, (read) => ({
-  catalogAddress: read.address('CATALOG_ADDR', localAddress('catalog')),
-  couponAddress: read.address('COUPON_ADDR', localAddress('coupon')),
+  catalogAddress: readPeerAddress(read, 'catalog'),
+  couponAddress: readPeerAddress(read, 'coupon'),
 }));
 
 order.runIfEntry(import.meta.url);
