@@ -12,7 +12,7 @@ import { OrderQueries } from './app/order-queries.js';
 import { systemClock } from './app/ports.js';
 import { orderMigrations } from './adapters/db/migrations.js';
 import { KnexOrderStore } from './adapters/db/knex-order-store.js';
-import { orderEventHandler, orderSubscriptions } from './adapters/events/incoming.js';
+import { orderEventHandlers } from './adapters/events/incoming.js';
 import { CatalogBooks } from './adapters/grpc-clients/catalog-books.js';
 import { CouponServiceLookup } from './adapters/grpc-clients/coupon-lookup.js';
 import { orderService } from './adapters/grpc/order-service.js';
@@ -39,7 +39,7 @@ function orderBlueprint(): ServiceBlueprint<OrderConfig> {
       return [{ definition: OrderServiceService, implementation: orderService(commands, new OrderQueries(store)) }];
     },
     consumers: ({ db }) => [
-      { durable: 'order', events: orderSubscriptions, handle: orderEventHandler(new KnexOrderStore(db), new OrderPolicies(systemClock)) },
+      { durable: 'order', ...orderEventHandlers(new KnexOrderStore(db), new OrderPolicies(systemClock)) },
     ],
     onShutdown: [
       {
