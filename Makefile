@@ -10,7 +10,7 @@ STAMP_DEPS := node_modules/.deps-stamp
 STAMP_PROTO := proto/gen/.stamp
 TEST_SPEC := 'services/*/test/**/*.test.ts' 'mesh/**/test/**/*.test.ts'
 
-.PHONY: help deps proto build lint dev test bench generate-mesh check-manifests clean check-invariants
+.PHONY: help deps proto build lint dev test bench generate-mesh check-manifests clean check-invariants new-context
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -68,3 +68,6 @@ clean: ## Remove generated code and local data
 
 check-invariants: ## Check the invariants (docs/domain.md) against a running shop (EDGE_URL, default http://127.0.0.1:8080)
 	node --import tsx mesh/invariants/main.ts --edge $${EDGE_URL:-http://127.0.0.1:8080} --wait $${WAIT:-30}
+
+new-context: ## Copy the customer context as a new one, every name changed (NAME=<name>; docs/adding-a-context.md)
+	@mesh/tools/new-context.sh "$(NAME)"
