@@ -12,6 +12,9 @@ export interface ServiceConfig extends ProcessSettings {
   inProcessResilience: boolean;
 }
 
+/** What DATABASE_URL may start with: PostgreSQL, or SQLite (a file or :memory:). */
+export const databaseUrlSchemes = ['postgres://', 'postgresql://', 'sqlite:'] as const;
+
 export function readServiceConfig<T>(
   service: string,
   defaults: { grpcPort: number; adminPort: number },
@@ -23,7 +26,7 @@ export function readServiceConfig<T>(
       service,
       grpcPort: read.port('GRPC_PORT', defaults.grpcPort),
       adminPort: read.port('ADMIN_PORT', defaults.adminPort),
-      databaseUrl: read.url('DATABASE_URL', `sqlite://.data/${service}.sqlite`, ['postgres://', 'postgresql://', 'sqlite:']),
+      databaseUrl: read.url('DATABASE_URL', `sqlite://.data/${service}.sqlite`, databaseUrlSchemes),
       natsUrl: read.url('NATS_URL', 'nats://127.0.0.1:4222', ['nats://', 'tls://']),
       ...readProcessSettings(read),
       inProcessResilience: read.bool('IN_PROCESS_RESILIENCE', true),

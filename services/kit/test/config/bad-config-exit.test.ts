@@ -45,4 +45,13 @@ describe('a process with a bad configuration', () => {
       badLogLevel,
     ]);
   });
+
+  it('the local mesh (make dev) ends with exit 78 and one line before it starts anything', async () => {
+    const ended = await run('mesh/local/main.ts', { MESH_NATS_PORT: 'x', CATALOG_DATABASE_URL: 'mysql://catalog' });
+    expect(ended.exitCode).to.equal(78);
+    expect(ended.stdout).to.deep.equal([]);
+    expect(ended.stderr).to.equal(
+      'the local mesh did not start: invalid configuration: MESH_NATS_PORT must be a whole number, got "x"; CATALOG_DATABASE_URL must start with postgres:// or postgresql:// or sqlite:, got "mysql://catalog"\n',
+    );
+  });
 });
