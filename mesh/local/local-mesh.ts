@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { peerAddressVariable } from '#kit/config/peer-address.js';
 import { NatsCluster } from '#kit/process/nats-cluster.js';
 import { NatsServer } from '#kit/process/nats-server.js';
 import { freePort } from '#kit/process/ports.js';
@@ -43,7 +44,6 @@ const rolloutSettleMs = 1_500;
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 const entryOf = (name: string): string => join(repoRoot, 'services', name, 'src', 'main.ts');
-const addressVariable = (name: string): string => `${name.toUpperCase()}_ADDR`;
 
 /**
  * The whole shop on one machine: a nats-server with JetStream, every service of
@@ -88,7 +88,7 @@ export class LocalMesh {
     // Callers balance over every replica's address (round robin over the ready ones).
     const peers = Object.fromEntries(
       meshServices.map((service) => [
-        addressVariable(service.name),
+        peerAddressVariable(service.name),
         (ports.get(service.name) ?? []).map(({ grpcPort }) => `127.0.0.1:${grpcPort}`).join(','),
       ]),
     );

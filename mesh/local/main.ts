@@ -1,11 +1,14 @@
-import { readConfig } from '#kit/config/config.js';
+import { ConfigError, readConfig } from '#kit/config/config.js';
+import { databaseUrlSchemes } from '#kit/config/service-config.js';
+import { exitConfigError } from '#kit/host/lifecycle.js';
 import { meshServices } from '../policy/services.js';
 import { startControlServer } from './control-server.js';
 import { LocalMesh } from './local-mesh.js';
 import { formatLogLine } from './log-lines.js';
 
 /**
- * `make dev`: the whole shop on one machine. Environment:
+ * `make dev`: the whole shop on one machine. Environment, validated before anything starts (one
+ * line and exit 78 on a problem, as a service does):
  *   MESH_DATA_DIR      SQLite files and the nats-server store (.data)
  *   NATS_URL           use this broker instead of starting one
  *   MESH_NATS_PORT     port of the nats-server we start (a free one by default)
@@ -14,22 +17,36 @@ import { formatLogLine } from './log-lines.js';
  *   REPLICAS           processes per service (1); <SERVICE>_REPLICAS, e.g. CATALOG_REPLICAS=3, for one
  *   MESH_CONTROL_PORT  the control port `make rollout` calls (9100)
  */
-const config = readConfig((env) => ({
-  dataDir: env.string('MESH_DATA_DIR', '.data'),
-  natsUrl: env.optionalString('NATS_URL'),
-  natsPort: env.optionalString('MESH_NATS_PORT') === undefined ? undefined : env.port('MESH_NATS_PORT'),
-  natsNodes: env.int('NATS_NODES', 1, { min: 1, max: 5 }),
-  controlPort: env.port('MESH_CONTROL_PORT', 9100),
-  replicas: Object.fromEntries(
-    meshServices.map((service) => [service.name, env.int(`${service.name.toUpperCase()}_REPLICAS`, env.int('REPLICAS', 1, { min: 1, max: 8 }), { min: 1, max: 8 })]),
-  ),
-  databaseUrls: Object.fromEntries(
-    meshServices.flatMap((service) => {
-      const url = env.optionalString(`${service.name.toUpperCase()}_DATABASE_URL`);
-      return url === undefined ? [] : [[service.name, url]];
-    }),
-  ),
-}));
+function readMeshConfig() {
+  try {
+    return readConfig((env) => ({
+      dataDir: env.string('MESH_DATA_DIR', '.data'),
+      natsUrl: env.optionalString('NATS_URL'),
+      natsPort: env.optionalString('MESH_NATS_PORT') === undefined ? undefined : env.port('MESH_NATS_PORT'),
+      natsNodes: env.int('NATS_NODES', 1, { min: 1, max: 5 }),
+      controlPort: env.port('MESH_CONTROL_PORT', 9100),
+      replicas: Object.fromEntries(
+        meshServices.map((service) => [
+          service.name,
+          env.int(`${service.name.toUpperCase()}_REPLICAS`, env.int('REPLICAS', 1, { min: 1, max: 8 }), { min: 1, max: 8 }),
+        ]),
+      ),
+      databaseUrls: Object.fromEntries(
+        meshServices.flatMap((service) => {
+          const name = `${service.name.toUpperCase()}_DATABASE_URL`;
+          const url = env.optionalString(name);
+          return url === undefined ? [] : [[service.name, env.url(name, url, databaseUrlSchemes)]];
+        }),
+      ),
+    }));
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`the local mesh did not start: ${error.message}`);
+    process.exit(exitConfigError);
+  }
+}
+
+const config = readMeshConfig();
 
 const labels = [...meshServices.map((service) => service.name), 'edge'];
 const color = process.stdout.isTTY;
