@@ -106,16 +106,20 @@ function renderResponse(context: TranscodingContext, route: Route, response: Mes
   }
 }
 
+/** The codes grpc-js itself answers with when the service could not be reached or heard from in time. */
+const transportCodes = new Set<number>([status.UNAVAILABLE, status.DEADLINE_EXCEEDED]);
+
 /**
  * The service's google.rpc.Status: its grpc-status-details-bin trailer when sent, else code and
  * message, where a failure to reach the service or to hear from it in time is said in the edge's
  * words ("catalog is unavailable"): the transport's text (addresses, socket errors, grpc-js
- * internals) goes to the log, never to the client.
+ * internals) goes to the log, never to the client. Envoy passes such text on; the edge does not.
  */
 function serviceStatus(error: ServiceError, callee: string, deadlineMs: number): RpcStatus {
   const [detailsBin] = error.metadata.get('grpc-status-details-bin');
   const decoded = detailsBin instanceof Buffer ? decodeRpcStatus(detailsBin) : undefined;
-  return decoded ?? { code: error.code, message: describeFailure(callee, error, deadlineMs).message, details: [] };
+  const message = transportCodes.has(error.code) ? describeFailure(callee, error, deadlineMs).message : error.details;
+  return decoded ?? { code: error.code, message, details: [] };
 }
 
 function statusBody(context: TranscodingContext, rpcStatus: RpcStatus): JsonValue {

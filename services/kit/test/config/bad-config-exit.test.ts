@@ -41,7 +41,7 @@ describe('a process with a bad configuration', () => {
     expect(ended.stdout).to.have.length(1);
     expect(JSON.parse(ended.stdout[0] ?? '{}')).to.have.property('problems').that.deep.equals([
       'EDGE_PORT must be a whole number, got "eighty"',
-      'CATALOG_ADDR must be host:port, got "nowhere"',
+      'CATALOG_ADDR must be host:port or a comma-separated list of them (replicas), got "nowhere"',
       badLogLevel,
     ]);
   });
