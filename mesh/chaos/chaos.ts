@@ -40,6 +40,8 @@ export interface ChaosReport {
  */
 export async function runChaos(mesh: LocalMesh, rest: RestClient, options: ChaosOptions): Promise<ChaosReport> {
   const random = new SeededRandom(options.seed);
+  // Orders the shop had before are not the workload's to account for.
+  const before = (await takeSnapshot(rest)).orders.map((order) => order.id);
   const working = { yes: true };
   const workload = runWorkload(rest, options).finally(() => {
     working.yes = false;
@@ -66,7 +68,7 @@ export async function runChaos(mesh: LocalMesh, rest: RestClient, options: Chaos
     await waitFor(() => Promise.resolve(process.ready && process.pid !== pid), `${process.spec.label} to be restarted by the supervisor`, 120_000, 100);
   }
   const result = await workload;
-  const violations = await checkOnceQuiet(rest, { acceptedOrderIds: result.acceptedOrderIds }, options.quietTimeoutMs);
+  const violations = await checkOnceQuiet(rest, { acceptedOrderIds: [...before, ...result.acceptedOrderIds] }, options.quietTimeoutMs);
   const snapshot = await takeSnapshot(rest);
   const customers = new Set(result.customerIds);
   const placed = snapshot.orders.filter((order) => customers.has(order.customerId)).length;
