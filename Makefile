@@ -10,7 +10,7 @@ STAMP_DEPS := node_modules/.deps-stamp
 STAMP_PROTO := proto/gen/.stamp
 TEST_SPEC := 'services/*/test/**/*.test.ts' 'mesh/**/test/**/*.test.ts'
 
-.PHONY: help deps proto build lint dev test bench generate-mesh check-manifests clean check-invariants
+.PHONY: help deps proto build lint breaking release-contracts dev test bench generate-mesh check-manifests clean check-invariants
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -35,9 +35,15 @@ $(STAMP_PROTO): $(STAMP_DEPS) $(PROTO_SRC) proto/buf.yaml proto/buf.gen.yaml
 build: proto ## Generate, then type-check every service (services run from TypeScript through tsx)
 	$(BIN)/tsc -p tsconfig.json
 
-lint: proto ## ESLint, buf lint and the TypeScript compiler in strict mode
+lint: proto breaking ## ESLint, buf lint, buf breaking and the TypeScript compiler in strict mode
 	$(BIN)/eslint --max-warnings 0 .
 	$(BIN)/tsc -p tsconfig.json
+
+breaking: proto ## buf breaking: today's contracts against the last released ones (proto/released/)
+	cd proto && ../$(BIN)/buf build -o - | ../$(BIN)/buf breaking -#format=binpb --against released/bookstore.binpb --config buf.breaking.yaml
+
+release-contracts: proto ## Record today's contracts as the released ones (a release does this, see proto/released/README.md)
+	cd proto && ../$(BIN)/buf build --exclude-source-info -o released/bookstore.binpb
 
 dev: proto ## Run the local mesh: nats-server, every service, the edge on :8080
 	MESH_DEPS=dev mesh/tools/ensure-system-deps.sh
