@@ -6,6 +6,7 @@ SHELL := /bin/bash
 BIN := node_modules/.bin
 PROTO_SRC := $(shell find proto/bookstore -name '*.proto')
 GOOGLE_API := node_modules/google-proto-files/google/api
+GOOGLE_RPC := node_modules/google-proto-files/google/rpc
 STAMP_DEPS := node_modules/.deps-stamp
 STAMP_PROTO := proto/gen/.stamp
 TEST_SPEC := 'services/*/test/**/*.test.ts' 'mesh/**/test/**/*.test.ts'
@@ -25,8 +26,9 @@ $(STAMP_DEPS): package-lock.json
 proto: $(STAMP_PROTO) ## Generate ts-proto code and the descriptor set from proto/
 
 $(STAMP_PROTO): $(STAMP_DEPS) $(PROTO_SRC) proto/buf.yaml proto/buf.gen.yaml
-	@mkdir -p proto/gen/deps/google/api
+	@mkdir -p proto/gen/deps/google/api proto/gen/deps/google/rpc
 	cp $(GOOGLE_API)/annotations.proto $(GOOGLE_API)/http.proto proto/gen/deps/google/api/
+	cp $(GOOGLE_RPC)/status.proto $(GOOGLE_RPC)/error_details.proto proto/gen/deps/google/rpc/
 	cd proto && ../$(BIN)/buf lint
 	cd proto && ../$(BIN)/buf generate
 	cd proto && ../$(BIN)/buf build --as-file-descriptor-set -o gen/bookstore.binpb

@@ -12,7 +12,7 @@ export class CatalogQueries {
 
   async book(id: number): Promise<Book> {
     const book = await this.store.book(checkId('id', id));
-    if (book === undefined) throw notFound(`book ${id}`);
+    if (book === undefined) throw notFound('book', id);
     return book;
   }
 

@@ -60,7 +60,7 @@ export function changeBook(book: Book, change: BookChange, now: Date): Book {
 export function addStock(book: Book, quantity: number, now: Date): Book {
   if (!Number.isSafeInteger(quantity) || quantity === 0) throw invalid('quantity', 'must be a non-zero whole number');
   if (book.stock + quantity < 0) {
-    throw precondition(`stock of book ${book.id} is ${book.stock}; a correction of ${quantity} would make it negative`);
+    throw precondition({ reason: 'STOCK_WOULD_GO_NEGATIVE', facts: { bookId: String(book.id), stock: String(book.stock) } }, `stock of book ${book.id} is ${book.stock}; a correction of ${quantity} would make it negative`);
   }
   return { ...book, stock: book.stock + quantity, updatedAt: now };
 }

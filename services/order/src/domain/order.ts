@@ -80,7 +80,7 @@ export function answerRetry(earlier: Order, retry: NewOrder, requestId: string):
     earlier.quantity === retry.quantity &&
     earlier.deliveryAddress === retry.deliveryAddress &&
     earlier.couponId === retry.couponId;
-  if (!same) throw precondition(`requestId ${requestId} was already used for order ${earlier.id} with different details`);
+  if (!same) throw precondition({ reason: 'REQUEST_ID_REUSED', facts: { requestId, orderId: String(earlier.id) } }, `requestId ${requestId} was already used for order ${earlier.id} with different details`);
   return earlier;
 }
 
@@ -91,9 +91,9 @@ export function orderPlaced(order: Order): OrderEvent {
 
 /** The customer changed their mind: allowed only before the delivery started. */
 export function cancelByCustomer(order: Order, now: Date): Decision {
-  if (order.state === 'CANCELLED') throw precondition(`order ${order.id} is already cancelled`);
+  if (order.state === 'CANCELLED') throw precondition({ reason: 'ORDER_ALREADY_CANCELLED', facts: { orderId: String(order.id) } }, `order ${order.id} is already cancelled`);
   if (order.state !== 'ORDERED') {
-    throw precondition(`order ${order.id} is ${order.state}; only an ORDERED order can be cancelled`);
+    throw precondition({ reason: 'ORDER_NOT_CANCELLABLE', facts: { orderId: String(order.id), state: order.state } }, `order ${order.id} is ${order.state}; only an ORDERED order can be cancelled`);
   }
   return cancel(order, 'CUSTOMER_REQUEST', now);
 }

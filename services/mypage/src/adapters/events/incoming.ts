@@ -6,7 +6,7 @@ import type { MyPageProjection } from '../../app/my-page-projection.js';
 import type { OrderNews } from '../../domain/events.js';
 import type { MyCouponAction, MyCouponEntry } from '../../domain/my-coupon.js';
 import type { KnexMyPageStore } from '../db/knex-mypage-store.js';
-import { cancelReasonOf, deliveryStateOf, optionalId, orderStateOf } from './news.js';
+import { cancelReasonOf, deliveryStateOf, orderStateOf } from './news.js';
 
 /** The replay's name: the key of this read model's stream position in its store. */
 export const myPageReader = 'mypage';
@@ -79,7 +79,7 @@ function orderNews(event: ReceivedEvent): OrderNews | undefined {
   const occurredAt = event.occurredAt;
   if (isEvent(event, orderEvents.OrderPlaced)) {
     const { orderId, customerId, bookId, quantity, couponId } = event.payload;
-    return { kind: 'OrderPlaced', orderId, customerId, bookId, quantity, couponId: optionalId(couponId), occurredAt };
+    return { kind: 'OrderPlaced', orderId, customerId, bookId, quantity, couponId, occurredAt };
   }
   if (isEvent(event, orderEvents.OrderStateChanged)) {
     const state = orderStateOf(event.payload.state);
@@ -87,7 +87,7 @@ function orderNews(event: ReceivedEvent): OrderNews | undefined {
   }
   if (isEvent(event, orderEvents.OrderCancelled)) {
     const { orderId, couponId, reason } = event.payload;
-    return { kind: 'OrderCancelled', orderId, couponId: optionalId(couponId), reason: cancelReasonOf(reason), occurredAt };
+    return { kind: 'OrderCancelled', orderId, couponId, reason: cancelReasonOf(reason), occurredAt };
   }
   if (isEvent(event, deliveryEvents.DeliveryStarted)) {
     return { kind: 'DeliveryStateChanged', orderId: event.payload.orderId, state: 'STARTED', occurredAt };
