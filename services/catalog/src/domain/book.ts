@@ -1,4 +1,5 @@
 import { invalid, precondition } from '#kit/domain/errors.js';
+import { checkPrintable } from '#kit/domain/text.js';
 
 /** A book in the catalogue. Stock changes only through stock inputs and deliverables. */
 export interface Book {
@@ -21,7 +22,7 @@ export type NewBook = Pick<Book, 'bookName' | 'stock' | 'price'>;
 export const BOOK_NAME_MAX = 200;
 
 export function checkBookName(bookName: string): string {
-  const trimmed = bookName.trim();
+  const trimmed = checkPrintable('bookName', bookName).trim();
   if (trimmed.length === 0) throw invalid('bookName', 'must not be empty');
   if (trimmed.length > BOOK_NAME_MAX) throw invalid('bookName', `must be at most ${BOOK_NAME_MAX} characters`);
   return trimmed;

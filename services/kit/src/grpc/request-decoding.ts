@@ -22,7 +22,9 @@ const maxSafe = BigInt(Number.MAX_SAFE_INTEGER);
  * no request at all are INVALID_ARGUMENT too.
  */
 export function withRequestDecodingChecks(definition: ServiceDefinition, registry: Registry): ServiceDefinition {
-  return Object.fromEntries(Object.entries(definition).map(([name, method]) => [name, { ...method, requestDeserialize: guardedDecoder(method, registry) }]));
+  // grpc-js types a definition's methods with `any` messages; the decoders only pass them on.
+  const methods = Object.entries(definition) as [string, MethodDefinition<object, object>][];
+  return Object.fromEntries(methods.map(([name, method]) => [name, { ...method, requestDeserialize: guardedDecoder(method, registry) }]));
 }
 
 function guardedDecoder(method: MethodDefinition<object, object>, registry: Registry): (bytes: Buffer) => object {

@@ -1,4 +1,5 @@
 import { invalid, precondition } from '#kit/domain/errors.js';
+import { checkPrintable } from '#kit/domain/text.js';
 import type { OrderEvent } from './events.js';
 
 /** Where an order stands. Forward only: ORDERED -> DELIVERY_STARTED -> IN_TRANSIT -> DELIVERED; CANCELLED is final. */
@@ -52,7 +53,7 @@ export function checkNewOrder(input: NewOrder): NewOrder {
   if (!isId(input.customerId)) throw invalid('customerId', 'must be a customer id (> 0)');
   if (!isId(input.bookId)) throw invalid('bookId', 'must be a book id (> 0)');
   if (!Number.isSafeInteger(input.quantity) || input.quantity < 1) throw invalid('quantity', 'must be a whole number >= 1');
-  const deliveryAddress = input.deliveryAddress.trim();
+  const deliveryAddress = checkPrintable('deliveryAddress', input.deliveryAddress).trim();
   if (deliveryAddress.length === 0) throw invalid('deliveryAddress', 'must not be empty');
   if (deliveryAddress.length > DELIVERY_ADDRESS_MAX) {
     throw invalid('deliveryAddress', `must be at most ${DELIVERY_ADDRESS_MAX} characters`);
@@ -67,7 +68,7 @@ function checkRequestId(requestId: string | undefined): void {
   if (requestId.length === 0 || requestId.length > REQUEST_ID_MAX) {
     throw invalid('requestId', `must be 1..${REQUEST_ID_MAX} characters when given`);
   }
-  if (/\p{Cc}/u.test(requestId)) throw invalid('requestId', 'must not contain control characters');
+  checkPrintable('requestId', requestId);
 }
 
 /**

@@ -1,7 +1,11 @@
 import { CancelReason, OrderState, type Order as OrderMessage, type PlaceOrderRequest } from '#contracts/order/v1/order.js';
+import { optionalId } from '#kit/domain/ids.js';
 import type { NewOrder, Order } from '../../domain/order.js';
 
-/** Domain objects to and from the order's protobuf messages; no coupon and no cancel reason are absent fields, "" is no requestId. */
+/**
+ * Domain objects to and from the order's protobuf messages. An order without a coupon or cancel reason
+ * has none on the wire; a request's couponId is absent or 0 for none, "" is no requestId.
+ */
 export const orderMessage = (order: Order): OrderMessage => ({
   id: order.id,
   customerId: order.customerId,
@@ -20,6 +24,6 @@ export const newOrder = (request: PlaceOrderRequest): NewOrder => ({
   bookId: request.bookId,
   quantity: request.quantity,
   deliveryAddress: request.deliveryAddress,
-  couponId: request.couponId,
+  couponId: optionalId('couponId', request.couponId),
   requestId: request.requestId === '' ? undefined : request.requestId,
 });
