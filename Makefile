@@ -44,8 +44,9 @@ lint: proto breaking ## ESLint, buf lint, buf breaking and the TypeScript compil
 breaking: proto ## buf breaking: today's contracts against the last released ones (proto/released/)
 	cd proto && ../$(BIN)/buf build -o - | ../$(BIN)/buf breaking -#format=binpb --against released/bookstore.binpb --config buf.breaking.yaml
 
-release-contracts: proto ## Record today's contracts as the released ones (a release does this, see proto/released/README.md)
+release-contracts: proto ## Record today's contracts and their event payloads as released (a release does this, see proto/released/README.md)
 	cd proto && ../$(BIN)/buf build --exclude-source-info -o released/bookstore.binpb
+	node --import tsx mesh/contracts/record-event-payloads.ts
 
 dev: proto ## Run the local mesh: nats-server, every service, the edge on :8080
 	MESH_DEPS=dev mesh/tools/ensure-system-deps.sh
