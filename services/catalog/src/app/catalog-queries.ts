@@ -27,8 +27,8 @@ export class CatalogQueries {
   deliverables(filter: DeliverableFilter, page: PageRequest): Promise<Page<Deliverable>> {
     return this.store.deliverables(
       {
-        orderId: optionalId('orderId', filter.orderId ?? 0),
-        bookId: optionalId('bookId', filter.bookId ?? 0),
+        orderId: optionalId('orderId', filter.orderId),
+        bookId: optionalId('bookId', filter.bookId),
         states: filter.states?.length === 0 ? undefined : filter.states,
       },
       page,
