@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import { create, createFileRegistry, fromBinary, ScalarType, toBinary, type DescField, type DescMessage, type FileRegistry } from '@bufbuild/protobuf';
 import { reflect, type ReflectMessage } from '@bufbuild/protobuf/reflect';
 import { FileDescriptorSetSchema, timestampFromMs } from '@bufbuild/protobuf/wkt';
+import { declaredEvents, publisherOption } from '../../proto/tools/event-registry.js';
 import { repoRoot } from '../envoy/generated-files.js';
 
 /** One event payload as a released version of the contracts wrote it. */
@@ -26,9 +27,20 @@ export function imageRegistry(bytes: Uint8Array): FileRegistry {
   return createFileRegistry(fromBinary(FileDescriptorSetSchema, bytes));
 }
 
-/** The subject each event message of the image is published under: bookstore.<context>.<Name>, the context from its file. */
+/**
+ * The subject each event message of the image is published under, bookstore.<publisher>.<Name>:
+ * the publisher from the message's (bookstore.events.v1.publisher) option, or, in contracts
+ * released before that option, from its file (events/v1/order.proto published the order's events).
+ */
 export function eventSubjects(registry: FileRegistry): Map<string, DescMessage> {
   const subjects = new Map<string, DescMessage>();
+  if (registry.getExtension(publisherOption) !== undefined) {
+    for (const event of declaredEvents(registry)) {
+      const message = registry.getFile(`${event.module}.proto`)?.messages.find((candidate) => candidate.name === event.name);
+      if (message !== undefined) subjects.set(`bookstore.${event.publisher}.${event.name}`, message);
+    }
+    return subjects;
+  }
   for (const file of registry.files) {
     if (file.proto.package !== eventsPackage) continue;
     const context = basename(file.name);

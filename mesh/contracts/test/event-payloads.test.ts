@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fromBinary, toJson, type DescMessage } from '@bufbuild/protobuf';
 import { expect } from 'chai';
 import { OrderCancelled, OrderPlaced } from '#contracts/events/v1/order.js';
-import { catalogEvents, couponEvents, customerEvents, deliveryEvents, orderEvents } from '#kit/contracts/events.js';
+import { catalogEvents, couponEvents, customerEvents, deliveryEvents, orderEvents } from '#contracts/events.js';
 import type { EventType } from '#kit/events/event.js';
 import { readDescriptorSet } from '../../envoy/descriptor-services.js';
 import { eventSubjects, imageRegistry, readRecordedPayloads, releasedImagePath } from '../event-payloads.js';
@@ -14,7 +14,7 @@ import { eventSubjects, imageRegistry, readRecordedPayloads, releasedImagePath }
  */
 describe('event payloads of released contracts, read by today\'s consumers', () => {
   const todaysTypes = new Map<string, EventType<unknown>>(
-    [catalogEvents, orderEvents, deliveryEvents, couponEvents, customerEvents].flatMap((events) => Object.values(events).map((type: EventType<unknown>) => [type.subject, type])),
+    [catalogEvents, orderEvents, deliveryEvents, couponEvents, customerEvents].flatMap((events) => (Object.values(events) as EventType<unknown>[]).map((type) => [type.subject, type])),
   );
   const todaysSchemas = eventSubjects(imageRegistry(readDescriptorSet()));
   const recorded = readRecordedPayloads();
