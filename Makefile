@@ -14,7 +14,7 @@ TEST_SPEC := 'services/*/test/**/*.test.ts' 'mesh/**/test/**/*.test.ts'
 .PHONY: help deps proto build lint breaking release-contracts dev test bench generate-mesh check-manifests clean check-invariants new-context
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
 deps: $(STAMP_DEPS) ## Install npm packages (npm ci), nats-server and, for tests, PostgreSQL (Debian packages) when missing
 	@mesh/tools/ensure-system-deps.sh
