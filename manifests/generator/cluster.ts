@@ -23,8 +23,11 @@ export function serviceImage(): string {
 /** Where the image's Dockerfile puts the repository (manifests/image/Dockerfile WORKDIR). */
 export const imageWorkdir = '/app';
 
-/** The Envoy release line whose API protos the config tests check the edge bootstrap against. */
-export const envoyImage = 'envoyproxy/envoy:v1.31-latest';
+/**
+ * Exact releases, never a floating tag. Envoy's is the release whose API protos the config tests
+ * check the edge bootstrap against (mesh/test/schemas); the table in mesh/README.md says why each.
+ */
+export const envoyImage = 'envoyproxy/envoy:v1.37.0';
 
 /** What the generators emit: any Kubernetes or Istio object model. */
 export interface Manifest {

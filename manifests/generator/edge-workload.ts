@@ -1,6 +1,6 @@
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { Service, ServiceAccount } from 'kubernetes-models/v1';
-import { descriptorSetPath, edgeAdminPort, edgeHealthPath } from '../../mesh/envoy/bootstrap.js';
+import { descriptorSetPath, edgeHealthPath, edgeMetricsPath, edgeMetricsPort } from '../../mesh/envoy/bootstrap.js';
 import { edgeCaller } from '../../mesh/envoy/edge-plan.js';
 import { edgePort } from '../../mesh/policy/services.js';
 import { cpuAutoscaler, keepOneAvailable, spreadOverNodes } from './availability.js';
@@ -42,7 +42,7 @@ export function edgeWorkload(): Manifest[] {
         selector: { matchLabels: { [appLabel]: name } },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
         template: {
-          metadata: { labels, annotations: { ...sidecarAnnotations(), ...prometheusAnnotations(edgeAdminPort, '/stats/prometheus') } },
+          metadata: { labels, annotations: { ...sidecarAnnotations(), ...prometheusAnnotations(edgeMetricsPort, edgeMetricsPath) } },
           spec: {
             serviceAccountName: name,
             automountServiceAccountToken: false,
@@ -66,7 +66,10 @@ export function edgeWorkload(): Manifest[] {
                 image: envoyImage,
                 command: ['envoy'],
                 args: ['--config-path', '/etc/envoy/envoy.yaml', '--disable-hot-restart', '--log-level', 'info'],
-                ports: [{ name: edgePortName, containerPort: edgePort }],
+                ports: [
+                  { name: edgePortName, containerPort: edgePort },
+                  { name: 'http-metrics', containerPort: edgeMetricsPort },
+                ],
                 startupProbe: httpProbe(edgeHealthPath, edgePortName, { periodSeconds: 2, failureThreshold: 30 }),
                 readinessProbe: httpProbe(edgeHealthPath, edgePortName, { periodSeconds: 5, failureThreshold: 2 }),
                 livenessProbe: httpProbe(edgeHealthPath, edgePortName, { periodSeconds: 10, failureThreshold: 3 }),

@@ -1,4 +1,5 @@
 import { clusterGrpcPort } from '../policy/services.js';
+import { edgeLimits } from './edge-hardening.js';
 import type { EdgeUpstream } from './edge-plan.js';
 import { typed, type JsonObject } from './json.js';
 import { durationFromMs } from './policy-units.js';
@@ -15,9 +16,15 @@ export function edgeClusters(upstreams: readonly EdgeUpstream[]): JsonObject[] {
     name: service.name,
     type: 'STRICT_DNS',
     connect_timeout: durationFromMs(1_000),
+    per_connection_buffer_limit_bytes: edgeLimits.bufferBytes,
     typed_extension_protocol_options: {
       'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': typed('envoy.extensions.upstreams.http.v3.HttpProtocolOptions', {
-        explicit_http_config: { http2_protocol_options: {} },
+        explicit_http_config: {
+          http2_protocol_options: {
+            initial_stream_window_size: edgeLimits.http2.initialStreamWindowBytes,
+            initial_connection_window_size: edgeLimits.http2.initialConnectionWindowBytes,
+          },
+        },
       }),
     },
     load_assignment: {

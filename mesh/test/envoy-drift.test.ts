@@ -3,7 +3,7 @@ import { edgeCaller } from '../envoy/edge-plan.js';
 import { durationFromMs, retryOn } from '../envoy/policy-units.js';
 import { readDescriptorSet, descriptorServices } from '../envoy/descriptor-services.js';
 import { edgeDeadlines, grpcJsonTranscoderOptions } from '../../services/edge/src/transcoding-options.js';
-import { descriptorSetPath } from '../envoy/bootstrap.js';
+import { descriptorSetPath, edgeMetricsPort } from '../envoy/bootstrap.js';
 import { callPolicy } from '../policy/resilience.js';
 import { clusterGrpcPort, edgePort, meshServices } from '../policy/services.js';
 import { shelfDescriptorSet } from '../../services/edge/test/support/shelf-protos.js';
@@ -103,8 +103,11 @@ describe('the Envoy edge bootstrap follows the protos, services.ts and resilienc
     expect(httpFilters.map((filter) => filter.name).at(-1)).to.equal('envoy.filters.http.router');
   });
 
-  it('listens on the edge port and keeps the admin interface on loopback', () => {
-    expect(bootstrap.static_resources.listeners.map((listener) => listener.address.socket_address)).to.deep.equal([{ address: '0.0.0.0', port_value: edgePort }]);
+  it('listens on the edge port and the metrics port and keeps the admin interface on loopback', () => {
+    expect(bootstrap.static_resources.listeners.map((listener) => listener.address.socket_address)).to.deep.equal([
+      { address: '0.0.0.0', port_value: edgePort },
+      { address: '0.0.0.0', port_value: edgeMetricsPort },
+    ]);
     expect(bootstrap.admin.address.socket_address.address).to.equal('127.0.0.1');
   });
 });
