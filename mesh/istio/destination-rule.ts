@@ -1,4 +1,4 @@
-import { DestinationRule } from '@kubernetes-models/istio/networking.istio.io/v1beta1';
+import { DestinationRule } from '@kubernetes-models/istio/networking.istio.io/v1';
 import { clusterNamespace, serviceHost } from '../../manifests/generator/cluster.js';
 import { durationFromMs } from '../envoy/policy-units.js';
 import type { CalleePolicies } from './callee-policies.js';

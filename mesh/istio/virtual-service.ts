@@ -1,4 +1,4 @@
-import { VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1beta1';
+import { VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1';
 import { edgeDeadlines } from '../../services/edge/src/transcoding-options.js';
 import { appLabel, clusterNamespace, serviceHost } from '../../manifests/generator/cluster.js';
 import { edgeCaller } from '../envoy/edge-plan.js';
