@@ -3,8 +3,8 @@ import { Service, ServiceAccount } from 'kubernetes-models/v1';
 import { descriptorSetPath, edgeHealthPath, edgeMetricsPath, edgeMetricsPort } from '../../mesh/envoy/bootstrap.js';
 import { edgeCaller } from '../../mesh/envoy/edge-plan.js';
 import { edgePort } from '../../mesh/policy/services.js';
-import { cpuAutoscaler, keepOneAvailable, spreadOverNodes } from './availability.js';
-import { appLabel, clusterNamespace, envoyImage, imageWorkdir, serviceImage, type Manifest } from './cluster.js';
+import { cpuAutoscaler, disruptOneAtATime, spreadOverNodes } from './availability.js';
+import { appLabel, clusterNamespace, stableVersion, versionLabel, workloadLabels, envoyImage, imageWorkdir, serviceImage, type Manifest } from './cluster.js';
 import {
   containerSecurity,
   httpProbe,
@@ -33,13 +33,13 @@ const descriptorDir = descriptorSetPath.slice(0, descriptorSetPath.lastIndexOf('
  */
 export function edgeWorkload(): Manifest[] {
   const name = edgeCaller;
-  const labels = { [appLabel]: name, 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'bookstore-mesh' };
+  const labels = workloadLabels(name);
   return [
     new ServiceAccount({ metadata: { name, namespace: clusterNamespace, labels }, automountServiceAccountToken: false }),
     new Deployment({
       metadata: { name, namespace: clusterNamespace, labels },
       spec: {
-        selector: { matchLabels: { [appLabel]: name } },
+        selector: { matchLabels: { [appLabel]: name, [versionLabel]: labels[versionLabel] ?? stableVersion } },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
         template: {
           metadata: { labels, annotations: { ...sidecarAnnotations(), ...prometheusAnnotations(edgeMetricsPort, edgeMetricsPath) } },
@@ -93,6 +93,6 @@ export function edgeWorkload(): Manifest[] {
       spec: { selector: { [appLabel]: name }, ports: [{ name: edgePortName, port: edgePort, targetPort: edgePortName, appProtocol: 'http2' }] },
     }),
     cpuAutoscaler(name),
-    keepOneAvailable(name),
+    disruptOneAtATime(name),
   ];
 }

@@ -1,9 +1,11 @@
 import { Namespace } from 'kubernetes-models/v1';
 import { generatedNotice, yamlDocuments, type GeneratedFile } from '../../mesh/envoy/generated-files.js';
+import type { CallEdge } from '../../mesh/policy/resilience.js';
 import type { MeshService } from '../../mesh/policy/services.js';
 import { clusterNamespace } from './cluster.js';
 import { edgeConfigMap, edgeWorkload } from './edge-workload.js';
 import { natsConfig, natsConfigMap, natsWorkload } from './nats.js';
+import { networkPolicies } from './network-policies.js';
 import { databaseSecretTemplate, initDatabasesSql, postgresInitConfigMap, postgresWorkload } from './postgres.js';
 import { serviceWorkload } from './service-workload.js';
 import { serviceConfigMap, serviceEnvironment } from './shared-config.js';
@@ -16,12 +18,14 @@ export const edgeBootstrapCopy = `${baseDir}/edge/envoy.yaml`;
 
 export interface ManifestSources {
   services: readonly MeshService[];
+  /** The call edges of resilience.ts: who may call whom (NetworkPolicies). */
+  edges: readonly CallEdge[];
   /** The content of mesh/envoy/envoy.yaml. */
   envoyBootstrap: string;
 }
 
 /** The kustomize base: the namespace, the shared infrastructure, the edge and one file per service. */
-export function renderManifests({ services, envoyBootstrap }: ManifestSources): GeneratedFile[] {
+export function renderManifests({ services, edges, envoyBootstrap }: ManifestSources): GeneratedFile[] {
   const yaml = (path: string, documents: readonly unknown[]): GeneratedFile => ({ path: `${baseDir}/${path}`, content: yamlDocuments(generator, documents) });
   const resources = [
     yaml('namespace.yaml', [new Namespace({ metadata: { name: clusterNamespace, labels: { 'istio-injection': 'enabled' } } })]),
@@ -29,6 +33,7 @@ export function renderManifests({ services, envoyBootstrap }: ManifestSources): 
     yaml('postgres/postgres.yaml', postgresWorkload()),
     yaml('postgres/secret.yaml', [databaseSecretTemplate()]),
     yaml('edge/edge.yaml', edgeWorkload()),
+    yaml('network-policies.yaml', networkPolicies(services, edges)),
     ...services.map((service) => yaml(`services/${service.name}.yaml`, serviceWorkload(service))),
   ];
   const environment = Object.entries(serviceEnvironment(services)).map(([key, value]) => `${key}=${value}\n`);

@@ -6,6 +6,7 @@ import { calleePolicies } from './callee-policies.js';
 import { destinationRule } from './destination-rule.js';
 import { ingressGateway, ingressRoutes } from './ingress.js';
 import { strictMutualTls } from './peer-authentication.js';
+import { namespaceSidecar } from './sidecar.js';
 import { virtualService } from './virtual-service.js';
 
 const generator = 'mesh/istio/generate.ts';
@@ -17,6 +18,7 @@ export const istioKustomization = 'mesh/istio/kustomization.yaml';
 export function renderIstio(edges: readonly CallEdge[], services: readonly MeshService[]): GeneratedFile[] {
   const resources: GeneratedFile[] = [
     { path: `${istioResourcesDir}/peer-authentication.yaml`, content: yamlDocuments(generator, [strictMutualTls()]) },
+    { path: `${istioResourcesDir}/sidecar.yaml`, content: yamlDocuments(generator, [namespaceSidecar()]) },
     { path: `${istioResourcesDir}/ingress.yaml`, content: yamlDocuments(generator, [ingressGateway(), ingressRoutes()]) },
     ...calleePolicies(edges, services).map((policies) => ({
       path: `${istioResourcesDir}/${policies.callee.name}.yaml`,

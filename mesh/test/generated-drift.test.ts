@@ -19,7 +19,7 @@ describe('generated files equal their generators output (run `make generate-mesh
   });
 
   it('manifests/base', () => {
-    expect(driftProblems(renderManifests({ services: meshServices, envoyBootstrap: envoy.content }), [baseDir])).to.deep.equal([]);
+    expect(driftProblems(renderManifests({ services: meshServices, edges: callEdges, envoyBootstrap: envoy.content }), [baseDir])).to.deep.equal([]);
   });
 
   it('the comparison notices a changed, a missing and a left-over file', () => {
@@ -52,7 +52,7 @@ describe('a service added to services.ts reaches every generated file with no ha
     return edge;
   };
   const envoy = renderEnvoy({ ...committedSources(), services, policyFor: policyOf(edges) });
-  const manifests = renderManifests({ services, envoyBootstrap: envoy.file.content });
+  const manifests = renderManifests({ services, edges, envoyBootstrap: envoy.file.content });
   const manifest = (path: string): string => manifests.find((file) => file.path === `${baseDir}/${path}`)?.content ?? '';
 
   it('the edge transcodes, routes and clusters it', () => {

@@ -106,7 +106,7 @@ describe('the Kubernetes manifests', () => {
 
     it('builds the service image the way the manifests run it', () => {
       const dockerfile = readRepoFile('manifests/image/Dockerfile').split('\n');
-      expect(dockerfile.filter((line) => line.startsWith('FROM ')).every((line) => line.startsWith('FROM node:20-slim'))).to.equal(true);
+      expect(dockerfile.filter((line) => line.startsWith('FROM ')).every((line) => /^FROM node:24\.\d+\.\d+-slim( |$)/.test(line)), 'an exact Node 24 LTS release').to.equal(true);
       expect(dockerfile).to.include.members([`WORKDIR ${imageWorkdir}`, 'RUN make proto']);
       expect(dockerfile.filter((line) => line.startsWith('USER ')).at(-1)).to.equal('USER node');
     });
