@@ -3,6 +3,7 @@ import { parse } from 'yaml';
 import { baseDir, renderManifests } from '../../manifests/generator/render.js';
 import { committedSources, renderEnvoy } from '../envoy/render.js';
 import { istioResourcesDir, renderIstio } from '../istio/render.js';
+import { scenariosDir } from '../istio/scenarios.js';
 import { callEdges, callPolicy, type CallEdge, type CallPolicy } from '../policy/resilience.js';
 import { meshService, meshServices, type MeshService } from '../policy/services.js';
 import { driftProblems } from './support/drift.js';
@@ -15,7 +16,7 @@ describe('generated files equal their generators output (run `make generate-mesh
   });
 
   it('mesh/istio', () => {
-    expect(driftProblems(renderIstio(callEdges, meshServices), [istioResourcesDir])).to.deep.equal([]);
+    expect(driftProblems(renderIstio(callEdges, meshServices), [istioResourcesDir, scenariosDir])).to.deep.equal([]);
   });
 
   it('manifests/base', () => {
