@@ -5,6 +5,7 @@ import { yamlDocuments, type GeneratedFile } from '../envoy/generated-files.js';
 import type { CalleePolicies } from './callee-policies.js';
 import { destinationRule } from './destination-rule.js';
 import { virtualService, type HttpRoute } from './virtual-service.js';
+import { VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1';
 
 const generator = 'mesh/istio/generate.ts';
 export const scenariosDir = 'mesh/istio/scenarios';
@@ -23,9 +24,9 @@ export function trafficScenarios(policies: CalleePolicies): GeneratedFile[] {
     const path = `${scenariosDir}/${name}-${scenario}.yaml`;
     return { path, content: yamlDocuments(generator, documents, [...comments, `Apply: kubectl apply -f ${path}`, `Undo:  kubectl apply -k mesh/istio${scenario === 'canary' ? ` && kubectl -n ${clusterNamespace} delete deployment ${name}-${canaryVersion}` : ''}`]) };
   };
-  const routes = (change: (route: HttpRoute) => HttpRoute): unknown => {
-    const service = virtualService(policies);
-    return { ...service, spec: { ...service.spec, http: (service.spec?.http ?? []).map(change) } };
+  const routes = (change: (route: HttpRoute) => HttpRoute): VirtualService => {
+    const { metadata, spec } = virtualService(policies);
+    return new VirtualService({ metadata, spec: { ...spec, http: (spec?.http ?? []).map(change) } });
   };
   return [
     file('canary', [`Canary: a ${versionLabel}=${canaryVersion} Deployment of ${name} beside ${stableVersion}, taking 10 % of every caller's calls.`], [

@@ -17,15 +17,17 @@ type Routes = KubernetesObject & { spec: { http: Route[] } };
 type Rule = KubernetesObject & { spec: { subsets: { name: string; labels: Record<string, string> }[] } };
 
 const objectsOf = (path: string): KubernetesObject[] => asKubernetesObjects(readYaml(path), path);
-const one = <T extends KubernetesObject>(objects: readonly KubernetesObject[], kind: string): T => {
+function one(objects: readonly KubernetesObject[], kind: 'VirtualService'): Routes;
+function one(objects: readonly KubernetesObject[], kind: 'DestinationRule'): Rule;
+function one(objects: readonly KubernetesObject[], kind: string): KubernetesObject {
   const found = objects.find((object) => object.kind === kind && object.metadata.name === scenarioCallee);
   if (found === undefined) throw new Error(`no ${kind} ${scenarioCallee}`);
-  return found as T;
-};
+  return found;
+}
 
 describe('the traffic scenarios of mesh/istio/scenarios', () => {
   const declared = objectsOf(`mesh/istio/resources/${scenarioCallee}.yaml`);
-  const declaredRoutes = one<Routes>(declared, 'VirtualService').spec.http;
+  const declaredRoutes = one(declared, 'VirtualService').spec.http;
   const scenario = (name: string): KubernetesObject[] => objectsOf(`${scenariosDir}/${scenarioCallee}-${name}.yaml`);
 
   it('are one file each for canary, delay and abort, none applied by the kustomization', () => {
@@ -42,7 +44,7 @@ describe('the traffic scenarios of mesh/istio/scenarios', () => {
 
   it('the declared routes go to the v1 subset, which the DestinationRule defines by the version label', () => {
     for (const route of declaredRoutes) expect(route.route.map((target) => target.destination.subset), route.name).to.deep.equal(['v1']);
-    expect(one<Rule>(declared, 'DestinationRule').spec.subsets).to.deep.equal([{ name: 'v1', labels: { version: 'v1' } }]);
+    expect(one(declared, 'DestinationRule').spec.subsets).to.deep.equal([{ name: 'v1', labels: { version: 'v1' } }]);
   });
 
   it('canary: a v2 Deployment, a v2 subset and every route split 90/10, with its policy kept', () => {
@@ -50,8 +52,8 @@ describe('the traffic scenarios of mesh/istio/scenarios', () => {
     const deployment = objects.find((object) => object.kind === 'Deployment');
     expect(deployment?.metadata).to.deep.include({ name: `${scenarioCallee}-v2` });
     expect(JSON.stringify(deployment?.spec)).to.include('"version":"v2"');
-    expect(one<Rule>(objects, 'DestinationRule').spec.subsets.map((subset) => subset.name)).to.deep.equal(['v1', 'v2']);
-    for (const route of one<Routes>(objects, 'VirtualService').spec.http) {
+    expect(one(objects, 'DestinationRule').spec.subsets.map((subset) => subset.name)).to.deep.equal(['v1', 'v2']);
+    for (const route of one(objects, 'VirtualService').spec.http) {
       expect(route.route.map((target) => [target.destination.subset, target.weight]), route.name).to.deep.equal([['v1', 90], ['v2', 10]]);
       const declaredRoute = declaredRoutes.find((candidate) => candidate.name === route.name);
       expect({ timeout: route.timeout, retries: route.retries }).to.deep.equal({ timeout: declaredRoute?.timeout, retries: declaredRoute?.retries });
@@ -60,7 +62,7 @@ describe('the traffic scenarios of mesh/istio/scenarios', () => {
 
   it('delay and abort inject their fault into every route and change nothing else', () => {
     for (const [name, fault] of [['delay', { delay: { fixedDelay: '3s', percentage: { value: 50 } } }], ['abort', { abort: { grpcStatus: 'UNAVAILABLE', percentage: { value: 50 } } }]] as const) {
-      const routes = one<Routes>(scenario(name), 'VirtualService').spec.http;
+      const routes = one(scenario(name), 'VirtualService').spec.http;
       expect(routes.map((route) => ({ ...route, fault: undefined })), name).to.deep.equal(declaredRoutes.map((route) => ({ ...route, fault: undefined })));
       for (const route of routes) expect(route.fault, `${name} ${route.name}`).to.deep.equal(fault);
     }
