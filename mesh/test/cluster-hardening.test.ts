@@ -73,6 +73,15 @@ describe('the cluster configs as Kubernetes and Istio users expect them', () => 
     expect(resources.filter((resource) => resource.kind === 'Sidecar').map((resource) => resource.metadata.name)).to.deep.equal(['default']);
   });
 
+  it('prod keeps each event stream on every server of its three-node NATS cluster', function () {
+    if (!kustomizeAvailable()) this.skip();
+    const built = kustomizeBuild('manifests/overlays/prod');
+    const nats = built.find((object) => object.kind === 'StatefulSet' && object.metadata.name === 'nats');
+    const config = built.find((object) => object.kind === 'ConfigMap' && object.metadata.name.startsWith('bookstore-config')) as (KubernetesObject & { data: Record<string, string> }) | undefined;
+    expect(spec(nats)['replicas']).to.equal(3);
+    expect(config?.data['EVENT_STREAM_REPLICAS']).to.equal('3');
+  });
+
   it('prod renames the image to a registry and keeps the package version as its tag', function () {
     if (!kustomizeAvailable()) this.skip();
     const images = kustomizeBuild('manifests/overlays/prod')

@@ -12,6 +12,8 @@ export interface ServiceConfig {
   shutdownGraceMs: number;
   /** In a cluster Istio retries and breaks circuits; in-process policy would stack on it. */
   inProcessResilience: boolean;
+  /** JetStream servers that keep each event stream: 3 on the production NATS cluster, 1 on one server. */
+  eventStreamReplicas: number;
 }
 
 export function readServiceConfig<T>(
@@ -30,6 +32,7 @@ export function readServiceConfig<T>(
       logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
       shutdownGraceMs: read.int('SHUTDOWN_GRACE_MS', 10_000, { min: 0 }),
       inProcessResilience: read.bool('IN_PROCESS_RESILIENCE', true),
+      eventStreamReplicas: read.int('EVENT_STREAM_REPLICAS', 1, { min: 1, max: 5 }),
       ...extra(read),
     }),
     env,
