@@ -2,6 +2,7 @@ import { Namespace } from 'kubernetes-models/v1';
 import { generatedNotice, yamlDocuments, type GeneratedFile } from '../../mesh/envoy/generated-files.js';
 import type { CallEdge } from '../../mesh/policy/resilience.js';
 import type { MeshService } from '../../mesh/policy/services.js';
+import { cloudNativePgResources, cnpgComponent } from './cloudnative-pg.js';
 import { clusterNamespace } from './cluster.js';
 import { edgeConfigMap, edgeWorkload } from './edge-workload.js';
 import { natsConfig, natsConfigMap, natsWorkload } from './nats.js';
@@ -13,6 +14,8 @@ import { serviceConfigMap, serviceEnvironment } from './shared-config.js';
 const generator = 'manifests/generator/generate.ts';
 /** Every file under it is generated; the overlays beside it are written by hand. */
 export const baseDir = 'manifests/base';
+/** Generated kustomize components an overlay may add (the prod overlay adds them). */
+export const componentsDir = 'manifests/components';
 /** kustomize may only read files under the kustomization, so the edge bootstrap is copied here. */
 export const edgeBootstrapCopy = `${baseDir}/edge/envoy.yaml`;
 
@@ -56,5 +59,10 @@ export function renderManifests({ services, edges, envoyBootstrap }: ManifestSou
       { name: postgresInitConfigMap, files: ['postgres/init-databases.sql'] },
     ],
   };
-  return [...resources, ...generatedInputs, yaml('kustomization.yaml', [kustomization])];
+  const component = (path: string, documents: readonly unknown[]): GeneratedFile => ({ path: `${componentsDir}/${path}`, content: yamlDocuments(generator, documents) });
+  const components = [
+    component('cloudnative-pg/cloudnative-pg.yaml', cloudNativePgResources(services)),
+    component('cloudnative-pg/kustomization.yaml', [cnpgComponent('cloudnative-pg.yaml')]),
+  ];
+  return [...resources, ...generatedInputs, yaml('kustomization.yaml', [kustomization]), ...components];
 }

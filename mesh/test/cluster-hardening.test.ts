@@ -82,6 +82,18 @@ describe('the cluster configs as Kubernetes and Istio users expect them', () => 
     expect(config?.data['EVENT_STREAM_REPLICAS']).to.equal('3');
   });
 
+  it('prod runs PostgreSQL through CloudNativePG: a primary and a replica, backups, a database per database service', function () {
+    if (!kustomizeAvailable()) this.skip();
+    const built = kustomizeBuild('manifests/overlays/prod');
+    const of = (kind: string): KubernetesObject[] => built.filter((object) => object.kind === kind);
+    expect(of('StatefulSet').map((object) => object.metadata.name)).to.deep.equal(['nats']);
+    expect(spec(of('Service').find((object) => object.metadata.name === 'postgres'))).to.include({ type: 'ExternalName', externalName: 'bookstore-db-rw.bookstore.svc.cluster.local' });
+    expect(spec(of('Cluster')[0])).to.include({ instances: 2 });
+    expect(spec(of('ScheduledBackup')[0])).to.include({ method: 'volumeSnapshot' });
+    const databases = of('Database').map((object) => String(spec(object)['name'])).sort();
+    expect(databases).to.deep.equal(meshServices.filter((service) => service.stateful === 'database').map((service) => service.name).sort());
+  });
+
   it('prod renames the image to a registry and keeps the package version as its tag', function () {
     if (!kustomizeAvailable()) this.skip();
     const images = kustomizeBuild('manifests/overlays/prod')

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { parse } from 'yaml';
-import { baseDir, renderManifests } from '../../manifests/generator/render.js';
+import { baseDir, componentsDir, renderManifests } from '../../manifests/generator/render.js';
 import { committedSources, renderEnvoy } from '../envoy/render.js';
 import { istioResourcesDir, renderIstio } from '../istio/render.js';
 import { scenariosDir } from '../istio/scenarios.js';
@@ -20,7 +20,7 @@ describe('generated files equal their generators output (run `make generate-mesh
   });
 
   it('manifests/base', () => {
-    expect(driftProblems(renderManifests({ services: meshServices, edges: callEdges, envoyBootstrap: envoy.content }), [baseDir])).to.deep.equal([]);
+    expect(driftProblems(renderManifests({ services: meshServices, edges: callEdges, envoyBootstrap: envoy.content }), [baseDir, componentsDir])).to.deep.equal([]);
   });
 
   it('the comparison notices a changed, a missing and a left-over file', () => {

@@ -72,6 +72,11 @@ describe('the strict schema checks refuse deliberate typos', () => {
     it('a misspelled field in a route', () => {
       refuses(routes, (copy) => (at(copy, 'spec', 'http', 0)['timout'] = '2s'), /must NOT have additional properties \(timout\)/);
     });
+    it('a misspelled field of a CloudNativePG Cluster (the operator CRD, v1.30.0)', () => {
+      const cluster = { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'db' }, spec: { instances: 2, storage: { size: '1Gi' } } };
+      expect(schemaProblems(cluster)).to.deep.equal([]);
+      refuses(cluster, (copy) => (at(copy, 'spec')['instance'] = 2), /must NOT have additional properties \(instance\)/);
+    });
     it('an Istio API version the release does not serve', () => {
       expect(schemaProblems({ apiVersion: 'networking.istio.io/v2', kind: 'VirtualService', metadata: { name: 'x' } }).join()).to.match(/no schema known/);
     });

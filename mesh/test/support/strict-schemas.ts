@@ -16,6 +16,7 @@ const crdFiles = [
   'keda-v2.20.2/keda.sh_scaledobjects.yaml',
   'cloudnative-pg-v1.30.0/postgresql.cnpg.io_clusters.yaml',
   'cloudnative-pg-v1.30.0/postgresql.cnpg.io_scheduledbackups.yaml',
+  'cloudnative-pg-v1.30.0/postgresql.cnpg.io_databases.yaml',
 ];
 
 type Schema = Record<string, unknown>;
