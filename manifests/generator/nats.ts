@@ -4,12 +4,10 @@ import { Service } from 'kubernetes-models/v1';
 import { appLabel, clusterNamespace, type Manifest } from './cluster.js';
 import { spreadOverNodes } from './availability.js';
 import { containerSecurity, httpProbe, podSecurity, resources, tmpMount, tmpVolume } from './pod-defaults.js';
-import { natsClientPort, natsService } from './shared-config.js';
+import { natsClientPort, natsClusterPort, natsMonitorPort, natsService } from './shared-config.js';
 
 export const natsConfigMap = 'nats-config';
 export const natsImage = 'nats:2.12.1-alpine';
-const clusterPort = 6222;
-const monitorPort = 8222;
 const storeDir = '/data/jetstream';
 const natsUser = 1000;
 const pidDir = '/var/run/nats';
@@ -32,7 +30,7 @@ export function natsConfig(): string {
   return [
     'server_name: $POD_NAME',
     `listen: 0.0.0.0:${String(natsClientPort)}`,
-    `http: 0.0.0.0:${String(monitorPort)}`,
+    `http: 0.0.0.0:${String(natsMonitorPort)}`,
     `pid_file: ${pidDir}/nats.pid`,
     `lame_duck_duration: ${String(lameDuckSeconds)}s`,
     `lame_duck_grace_period: ${String(lameDuckGraceSeconds)}s`,
@@ -62,8 +60,8 @@ export function natsWorkload(): Manifest[] {
         selector: { [appLabel]: name },
         ports: [
           { name: 'tcp-client', port: natsClientPort, targetPort: 'tcp-client' },
-          { name: 'tcp-cluster', port: clusterPort, targetPort: 'tcp-cluster' },
-          { name: 'http-monitor', port: monitorPort, targetPort: 'http-monitor' },
+          { name: 'tcp-cluster', port: natsClusterPort, targetPort: 'tcp-cluster' },
+          { name: 'http-monitor', port: natsMonitorPort, targetPort: 'http-monitor' },
         ],
       },
     }),
@@ -92,8 +90,8 @@ export function natsWorkload(): Manifest[] {
                 ],
                 ports: [
                   { name: 'tcp-client', containerPort: natsClientPort },
-                  { name: 'tcp-cluster', containerPort: clusterPort },
-                  { name: 'http-monitor', containerPort: monitorPort },
+                  { name: 'tcp-cluster', containerPort: natsClusterPort },
+                  { name: 'http-monitor', containerPort: natsMonitorPort },
                 ],
                 startupProbe: httpProbe('/healthz', 'http-monitor', { periodSeconds: 2, failureThreshold: 60 }),
                 readinessProbe: httpProbe('/healthz?js-enabled-only=true', 'http-monitor', { periodSeconds: 5, failureThreshold: 3 }),

@@ -5,10 +5,8 @@ import type { CallEdge } from '../../mesh/policy/resilience.js';
 import { clusterAdminPort, clusterGrpcPort, edgePort, type MeshService } from '../../mesh/policy/services.js';
 import { appLabel, clusterNamespace } from './cluster.js';
 import { databaseServices } from './postgres.js';
-import { natsClientPort, natsService, postgresPort, postgresService } from './shared-config.js';
+import { natsClientPort, natsClusterPort, natsMonitorPort, natsService, postgresPort, postgresService } from './shared-config.js';
 
-const natsClusterPort = 6222;
-const natsMonitorPort = 8222;
 /** Istio's ingress gateway and control plane (and scrapers reaching the merged metrics) live there. */
 const istioNamespace = 'istio-system';
 

@@ -5,6 +5,7 @@ import type { MeshService } from '../../mesh/policy/services.js';
 import { cloudNativePgResources, cnpgComponent } from './cloudnative-pg.js';
 import { clusterNamespace } from './cluster.js';
 import { edgeConfigMap, edgeWorkload } from './edge-workload.js';
+import { kedaComponent, kedaResources } from './keda.js';
 import { natsConfig, natsConfigMap, natsWorkload } from './nats.js';
 import { networkPolicies } from './network-policies.js';
 import { databaseSecretTemplate, initDatabasesSql, postgresInitConfigMap, postgresWorkload } from './postgres.js';
@@ -63,6 +64,8 @@ export function renderManifests({ services, edges, envoyBootstrap }: ManifestSou
   const components = [
     component('cloudnative-pg/cloudnative-pg.yaml', cloudNativePgResources(services)),
     component('cloudnative-pg/kustomization.yaml', [cnpgComponent('cloudnative-pg.yaml')]),
+    component('keda/keda.yaml', kedaResources(services)),
+    component('keda/kustomization.yaml', [kedaComponent('keda.yaml', services)]),
   ];
   return [...resources, ...generatedInputs, yaml('kustomization.yaml', [kustomization]), ...components];
 }

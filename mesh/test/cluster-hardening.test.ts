@@ -94,6 +94,15 @@ describe('the cluster configs as Kubernetes and Istio users expect them', () => 
     expect(databases).to.deep.equal(meshServices.filter((service) => service.stateful === 'database').map((service) => service.name).sort());
   });
 
+  it('prod scales delivery on its JetStream consumer lag through KEDA, instead of a CPU autoscaler', function () {
+    if (!kustomizeAvailable()) this.skip();
+    const built = kustomizeBuild('manifests/overlays/prod');
+    const scaled = built.find((object) => object.kind === 'ScaledObject' && object.metadata.name === 'delivery');
+    expect(json(spec(scaled)['triggers'])).to.include('"type":"nats-jetstream"').and.include('"consumer":"delivery"').and.include('"stream":"BOOKSTORE"');
+    expect(spec(scaled)).to.include({ minReplicaCount: 3, maxReplicaCount: 10 });
+    expect(built.filter((object) => object.kind === 'HorizontalPodAutoscaler').map((object) => object.metadata.name)).not.to.include('delivery');
+  });
+
   it('prod renames the image to a registry and keeps the package version as its tag', function () {
     if (!kustomizeAvailable()) this.skip();
     const images = kustomizeBuild('manifests/overlays/prod')
