@@ -1,5 +1,6 @@
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { Service, ServiceAccount, type IEnvVar, type IVolume, type IVolumeMount } from 'kubernetes-models/v1';
+import { podsName } from '../../mesh/envoy/edge-plan.js';
 import { clusterAdminPort, clusterGrpcPort, type MeshService } from '../../mesh/policy/services.js';
 import { cpuAutoscaler, disruptOneAtATime, spreadOverNodes } from './availability.js';
 import { appLabel, clusterNamespace, stableVersion, versionLabel, workloadLabels, imageWorkdir, serviceImage, type Manifest } from './cluster.js';
@@ -41,6 +42,11 @@ export function serviceWorkload(service: MeshService): Manifest[] {
           { name: adminPortName, port: clusterAdminPort, targetPort: adminPortName, appProtocol: 'http' },
         ],
       },
+    }),
+    // Every ready pod's address, for the edge's Envoy to balance calls over (edge-plan.ts podsName).
+    new Service({
+      metadata: { name: podsName(name), namespace: clusterNamespace, labels },
+      spec: { clusterIP: 'None', selector: { [appLabel]: name }, ports: [{ name: grpcPortName, port: clusterGrpcPort, targetPort: grpcPortName, appProtocol: 'grpc' }] },
     }),
     cpuAutoscaler(name),
     disruptOneAtATime(name),

@@ -1,6 +1,6 @@
 import { clusterGrpcPort } from '../policy/services.js';
 import { edgeLimits } from './edge-hardening.js';
-import type { EdgeUpstream } from './edge-plan.js';
+import { podsName, type EdgeUpstream } from './edge-plan.js';
 import { typed, type JsonObject } from './json.js';
 import { durationFromMs } from './policy-units.js';
 
@@ -10,7 +10,7 @@ import { durationFromMs } from './policy-units.js';
  */
 const healthCheck = { timeoutMs: 1_000, intervalMs: 5_000, unhealthyThreshold: 2, healthyThreshold: 1 };
 
-/** One HTTP/2 cluster per upstream service, found by its DNS name. */
+/** One HTTP/2 cluster per upstream service, over the addresses of all its pods. */
 export function edgeClusters(upstreams: readonly EdgeUpstream[]): JsonObject[] {
   return upstreams.map(({ service, policy }) => ({
     name: service.name,
@@ -29,7 +29,7 @@ export function edgeClusters(upstreams: readonly EdgeUpstream[]): JsonObject[] {
     },
     load_assignment: {
       cluster_name: service.name,
-      endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: service.name, port_value: clusterGrpcPort } } } }] }],
+      endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: podsName(service.name), port_value: clusterGrpcPort } } } }] }],
     },
     health_checks: [
       {

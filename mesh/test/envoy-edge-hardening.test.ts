@@ -1,8 +1,10 @@
 import { expect } from 'chai';
 import { edgeMetricsPath, edgeMetricsPort } from '../envoy/bootstrap.js';
 import { edgeLimits } from '../envoy/edge-hardening.js';
+import { podsName } from '../envoy/edge-plan.js';
 import { meshServices } from '../policy/services.js';
 import { committedEdgeConfig } from './support/envoy-config.js';
+import { committedBaseObjects } from './support/manifest-tree.js';
 import { readYaml } from './support/repo-files.js';
 import { envoyBootstrapPath } from '../envoy/render.js';
 
@@ -20,10 +22,18 @@ describe('the Envoy edge as an edge proxy (Envoy edge-proxy guide)', () => {
   it('rewrites Host to the callee, so a sidecar routes the call by its own name (and with mTLS)', () => {
     expect(routes).to.have.length.greaterThan(0);
     for (const route of routes) {
-      const cluster = clusters.find((candidate) => candidate.name === route.route.cluster);
-      const address = cluster?.load_assignment.endpoints[0]?.lb_endpoints[0]?.endpoint.address.socket_address.address;
-      expect((route.route as Tree)['host_rewrite_literal'], route.match.prefix).to.equal(address);
-      expect(meshServices.map((service) => service.name)).to.include(address);
+      expect((route.route as Tree)['host_rewrite_literal'], route.match.prefix).to.equal(route.route.cluster);
+      expect(meshServices.map((service) => service.name)).to.include(route.route.cluster);
+    }
+  });
+
+  it('balances over every pod of a service: each cluster resolves a headless Service, not the ClusterIP', () => {
+    const headless = committedBaseObjects().filter((object) => object.kind === 'Service' && (object.spec as Tree)['clusterIP'] === 'None');
+    for (const cluster of clusters) {
+      const address = cluster.load_assignment.endpoints[0]?.lb_endpoints[0]?.endpoint.address.socket_address.address;
+      expect(address, cluster.name).to.equal(podsName(cluster.name));
+      const service = headless.find((candidate) => candidate.metadata.name === address);
+      expect(JSON.stringify(service?.spec), `${cluster.name}: a headless Service ${String(address)} selecting its pods`).to.include(`"selector":{"app":"${cluster.name}"}`);
     }
   });
 
