@@ -27,7 +27,7 @@ TEST_SPEC := 'services/*/test/**/*.test.ts' 'mesh/**/test/**/*.test.ts'
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
-deps: $(STAMP_DEPS) ## Install npm packages (npm ci), nats-server and, for tests, PostgreSQL (Debian packages) when missing
+deps: $(STAMP_DEPS) ## Install Node.js 24 LTS (Linux x86-64), npm packages (npm ci), nats-server and, for tests, PostgreSQL when missing
 	@mesh/tools/ensure-system-deps.sh
 
 # A new Node release means native modules built for another one: npm ci again.
