@@ -9,6 +9,8 @@ export const databaseSecret = 'postgres-credentials';
 
 export const natsService = 'nats';
 export const natsClientPort = 4222;
+export const natsClusterPort = 6222;
+export const natsMonitorPort = 8222;
 export const postgresService = 'postgres';
 export const postgresPort = 5432;
 
@@ -20,8 +22,6 @@ export function serviceEnvironment(services: readonly MeshService[]): Record<str
     // Istio retries and breaks circuits in a cluster; in-process policy would stack on it.
     IN_PROCESS_RESILIENCE: 'false',
     SHUTDOWN_GRACE_MS: String(shutdownGraceMs),
-    // One copy of each stream on the base's single NATS server; the prod overlay's cluster keeps 3.
-    NATS_STREAM_REPLICAS: '1',
     ...Object.fromEntries(services.map((service) => [peerAddressVariable(service.name), `${service.name}:${String(clusterGrpcPort)}`])),
   };
 }

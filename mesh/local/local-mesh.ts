@@ -92,7 +92,7 @@ export class LocalMesh {
         (ports.get(service.name) ?? []).map(({ grpcPort }) => `127.0.0.1:${grpcPort}`).join(','),
       ]),
     );
-    const common = { NATS_URL: natsUrl, NATS_STREAM_REPLICAS: String(streamReplicas), FAULTS_ENABLED: 'true', ...peers, ...options.env };
+    const common = { NATS_URL: natsUrl, EVENT_STREAM_REPLICAS: String(streamReplicas), FAULTS_ENABLED: 'true', ...peers, ...options.env };
 
     const replicas = new Map<string, Replica[]>();
     for (const service of meshServices) {

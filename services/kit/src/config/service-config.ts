@@ -10,8 +10,8 @@ export interface ServiceConfig extends ProcessSettings {
   natsUrl: string;
   /** In a cluster Istio retries and breaks circuits; in-process policy would stack on it. */
   inProcessResilience: boolean;
-  /** Copies of each stream on a JetStream cluster (3 in production). */
-  natsStreamReplicas: number;
+  /** JetStream servers that keep each event stream: 3 on the production NATS cluster, 1 on one server. */
+  eventStreamReplicas: number;
   /** Fault injection on the admin port (POST /faults/zombie); the local mesh turns it on. */
   faultsEnabled: boolean;
 }
@@ -34,8 +34,8 @@ export function readServiceConfig<T>(
       natsUrl: read.url('NATS_URL', 'nats://127.0.0.1:4222', ['nats://', 'tls://']),
       ...readProcessSettings(read),
       inProcessResilience: read.bool('IN_PROCESS_RESILIENCE', true),
+      eventStreamReplicas: read.int('EVENT_STREAM_REPLICAS', 1, { min: 1, max: 5 }),
       faultsEnabled: read.bool('FAULTS_ENABLED', false),
-      natsStreamReplicas: read.int('NATS_STREAM_REPLICAS', 1, { min: 1, max: 5 }),
       ...extra(read),
     }),
     env,

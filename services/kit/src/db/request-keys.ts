@@ -56,7 +56,9 @@ interface KeyRow {
 export async function createdWith(db: Knex, key: RequestKey): Promise<number | undefined> {
   const row = await db<KeyRow>(requestKeysTable).where({ scope: key.scope, request_id: key.requestId }).first();
   if (row === undefined) return undefined;
-  if (row.request_hash !== hashOf(key.request)) throw precondition(`requestId ${key.requestId} was already used for a different request`);
+  if (row.request_hash !== hashOf(key.request)) {
+    throw precondition({ reason: 'REQUEST_ID_REUSED', facts: { requestId: key.requestId } }, `requestId ${key.requestId} was already used for a different request`);
+  }
   return Number(row.resource_id);
 }
 

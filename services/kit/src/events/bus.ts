@@ -36,8 +36,7 @@ export interface Published {
 }
 
 export interface EventBus {
-  /** Creates or updates the event and dead-letter streams. */
-  /** Creates or updates the streams, with `replicas` copies each on a cluster (streams.ts). */
+  /** Creates or updates the event and dead-letter streams, kept by `replicas` servers (default 1). */
   ensureStreams(replicas?: number): Promise<void>;
   /** Stores one event in the stream, its id as the de-duplication id. Use recordEvents and the relay instead. */
   publish(event: OutgoingEvent): Promise<Published>;
@@ -94,7 +93,7 @@ class NatsEventBus implements EventBus {
     void this.followStatus();
   }
 
-  ensureStreams(replicas = 1): Promise<void> {
+  ensureStreams(replicas?: number): Promise<void> {
     return ensureStreams(this.jsm, replicas);
   }
 

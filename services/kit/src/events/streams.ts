@@ -26,8 +26,8 @@ const streams: Pick<StreamConfig, 'name' | 'subjects' | 'storage' | 'retention' 
 
 /**
  * Creates both streams, or brings an existing one to this configuration; safe to run on every start.
- * `replicas` copies of each are kept by a JetStream cluster (NATS_STREAM_REPLICAS: 3 on the
- * production cluster's three nodes, so one lost volume loses no event; 1 on a single server).
+ * `replicas` is how many JetStream servers keep each stream (3 on a three-node cluster, so a server
+ * may go down without losing an event; 1 on a single server).
  */
 export async function ensureStreams(jsm: JetStreamManager, replicas = 1): Promise<void> {
   for (const config of streams) {
