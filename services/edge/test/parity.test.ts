@@ -122,7 +122,7 @@ describe('edge: parity with Envoy grpc_json_transcoder (REST through the local e
     it('is the whole request: POST /books', async () => {
       const answer = await under.call('POST', '/books', { body: { bookName: 'LondonTour', stock: 100 } });
       expect(answer.status).to.equal(200);
-      expect(under.catalog.lastCall().request).to.deep.equal({ bookName: 'LondonTour', stock: 100, price: 0 });
+      expect(under.catalog.lastCall().request).to.deep.equal({ bookName: 'LondonTour', stock: 100, price: 0, requestId: '' });
     });
 
     it('takes path variables besides the body: PATCH /books/{id}', async () => {
