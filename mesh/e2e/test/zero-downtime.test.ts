@@ -59,7 +59,7 @@ describe('zero downtime: two replicas of every service', function () {
     await Promise.all(customers.map((process) => process.stop()));
     try {
       const refused = await Shop.refusal(rest().get(`/customers/${customerId}`));
-      expect(refused).to.deep.equal({ status: 503, code: 14, message: 'customer is unavailable' });
+      expect(refused).to.include({ status: 503, code: 14, message: 'customer is unavailable' });
     } finally {
       await Promise.all(customers.map((process) => process.start()));
     }
