@@ -10,7 +10,7 @@ STAMP_DEPS := node_modules/.deps-stamp
 STAMP_PROTO := proto/gen/.stamp
 TEST_SPEC := 'services/*/test/**/*.test.ts' 'mesh/**/test/**/*.test.ts'
 
-.PHONY: help deps proto build lint dev test bench generate-mesh check-manifests clean check-invariants
+.PHONY: help deps proto build lint dev test bench generate-mesh check-manifests clean check-invariants token
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -67,3 +67,6 @@ clean: ## Remove generated code and local data
 
 check-invariants: ## Check DOMAIN.md's invariants against a running shop (EDGE_URL, default http://127.0.0.1:8080)
 	node --import tsx mesh/invariants/main.ts --edge $${EDGE_URL:-http://127.0.0.1:8080} --wait $${WAIT:-30}
+
+token: ## Print one access token from the running make dev: ROLE=book-manager|coupon-manager|courier|auditor, or ROLE=customer CUSTOMER=<id>
+	@node --import tsx mesh/tokens/main.ts

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { NatsServer } from '#kit/process/nats-server.js';
 import { freePort } from '#kit/process/ports.js';
-import { edgePort, meshServices, type MeshService } from '../policy/services.js';
+import { authPort, edgePort, meshServices, type MeshService } from '../policy/services.js';
 import { ServiceProcess } from './service-process.js';
 
 export interface LocalMeshOptions {
@@ -45,6 +45,9 @@ export class LocalMesh {
     private readonly replicas: Map<string, Replica[]>,
     readonly edge: ServiceProcess,
     readonly edgeUrl: string,
+    readonly auth: ServiceProcess,
+    /** The token service's issuer URL. */
+    readonly authUrl: string,
   ) {}
 
   static async start(options: LocalMeshOptions): Promise<LocalMesh> {
@@ -95,18 +98,28 @@ export class LocalMesh {
         })),
       );
     }
+    const authHttpPort = await port(authPort);
+    const authUrl = `http://127.0.0.1:${authHttpPort}`;
+    const auth = new ServiceProcess({
+      label: 'auth',
+      entry: entryOf('auth'),
+      readyUrl: `${authUrl}/readyz`,
+      onLine: options.onLine,
+      env: { ...common, AUTH_PORT: String(authHttpPort), AUTH_ISSUER: authUrl, AUTH_DATA_DIR: join(dataDir, 'auth') },
+    });
     const httpPort = await port(edgePort);
     const edge = new ServiceProcess({
       label: 'edge',
       entry: entryOf('edge'),
       readyUrl: `http://127.0.0.1:${httpPort}/readyz`,
       onLine: options.onLine,
-      env: { ...common, EDGE_PORT: String(httpPort) },
+      env: { ...common, EDGE_PORT: String(httpPort), AUTH_ISSUER: authUrl },
     });
 
-    const mesh = new LocalMesh(options, natsUrl, nats, replicas, edge, `http://127.0.0.1:${httpPort}`);
+    const mesh = new LocalMesh(options, natsUrl, nats, replicas, edge, `http://127.0.0.1:${httpPort}`, auth, authUrl);
     try {
       await Promise.all([...replicas.values()].flat().map((replica) => replica.process.start()));
+      await auth.start();
       await edge.start();
     } catch (error) {
       await mesh.stop();
@@ -128,13 +141,19 @@ export class LocalMesh {
     return this.replica(service, replica).process;
   }
 
-  /** Every process of the mesh, the edge last. */
+  /** Every process of the mesh, the token service and the edge last. */
   processes(): ServiceProcess[] {
-    return [...[...this.replicas.values()].flat().map((replica) => replica.process), this.edge];
+    return [...[...this.replicas.values()].flat().map((replica) => replica.process), this.auth, this.edge];
+  }
+
+  /** The staff clients' secrets the token service made (never committed): what `make token` reads. */
+  get staffClientsFile(): string {
+    return staffClientsFile(this.dataDir);
   }
 
   async stop(): Promise<void> {
     await this.edge.stop();
+    await this.auth.stop();
     await Promise.all([...this.replicas.values()].flat().map((replica) => replica.process.stop()));
     await this.nats?.pause();
   }
@@ -148,6 +167,11 @@ export class LocalMesh {
     if (replica === undefined) throw new Error(`no replica ${index} of ${service} in this mesh`);
     return replica;
   }
+}
+
+/** Where the local mesh's token service keeps its staff clients' secrets. */
+export function staffClientsFile(dataDir: string): string {
+  return join(resolve(dataDir), 'auth', 'staff-clients.json');
 }
 
 function databaseUrl(service: MeshService, replica: number, dataDir: string, urls: LocalMeshOptions['databaseUrls']): string {

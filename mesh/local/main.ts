@@ -22,7 +22,7 @@ const config = readConfig((env) => ({
   ),
 }));
 
-const labels = [...meshServices.map((service) => service.name), 'edge'];
+const labels = [...meshServices.map((service) => service.name), 'auth', 'edge'];
 const color = process.stdout.isTTY;
 const print = (label: string, line: string): void => {
   process.stdout.write(`${formatLogLine(label, line, Math.max(0, labels.indexOf(label.replace(/-\d+$/, ''))), color)}\n`);
@@ -37,6 +37,7 @@ const mesh = await LocalMesh.start({ ...config, ports: 'fixed', onLine: print })
 console.log(`
 bookstore-mesh is up (Ctrl-C stops it)
   REST edge   ${mesh.edgeUrl}        e.g. curl ${mesh.edgeUrl}/books
+  tokens      ${mesh.authUrl}        e.g. make -s token ROLE=book-manager
   NATS        ${mesh.natsUrl}
 ${meshServices.map((service) => `  ${service.name.padEnd(10)}  gRPC ${mesh.grpcAddress(service.name)}   admin ${mesh.adminUrl(service.name)}/readyz`).join('\n')}
   data        ${mesh.dataDir}

@@ -58,7 +58,7 @@ describe('the shop under failure and scale-out', function () {
 
   it('accepts orders while delivery and my page are down; both catch up when they return', async () => {
     const bookId = id(await rest().post('/books', { bookName: 'Decoupled', stock: 10 }));
-    const customerId = id(await rest().post('/customers', { name: 'Ivy' }));
+    const customerId = id(await rest().post('/customers', { name: 'Ivy', email: 'ivy@example.com' }));
     const down = ['delivery', 'mypage'].flatMap((service) => [shop.mesh.process(service, 0), shop.mesh.process(service, 1)]);
     await Promise.all(down.map((process) => process.stop()));
 
@@ -71,7 +71,7 @@ describe('the shop under failure and scale-out', function () {
 
   it('two delivery replicas handle every order once, and both my page replicas see every order', async () => {
     const bookId = id(await rest().post('/books', { bookName: 'Scaled', stock: 100 }));
-    const customerId = id(await rest().post('/customers', { name: 'Jo' }));
+    const customerId = id(await rest().post('/customers', { name: 'Jo', email: 'jo@example.com' }));
     const orderIds: string[] = [];
     for (let index = 0; index < 30; index += 1) orderIds.push(await placeOrder({ customerId, bookId }));
     await everyOrderStartedOnceAndOnEveryMyPage(customerId, orderIds);

@@ -4,12 +4,17 @@ import { join } from 'node:path';
 import { waitFor } from '#kit/process/ports.js';
 import { RestClient, RestError } from '../../invariants/rest-client.js';
 import { LocalMesh, type LocalMeshOptions } from '../../local/local-mesh.js';
+import { RouteTokens } from '../../tokens/route-tokens.js';
+import { ShopTokens } from '../../tokens/shop-tokens.js';
 
 /** The whole shop as a user meets it: the local mesh on free ports, called through its REST edge. */
 export class Shop {
   private constructor(
     readonly mesh: LocalMesh,
+    /** Every request carries the token of someone allowed to make it (mesh/tokens/route-tokens.ts). */
     readonly rest: RestClient,
+    /** Tokens by role and by customer, from real grants against the mesh's token service. */
+    readonly tokens: ShopTokens,
     private readonly dataDir: string,
     readonly logs: string[],
   ) {}
@@ -27,7 +32,8 @@ export class Shop {
       },
       ...options,
     });
-    return new Shop(mesh, new RestClient(mesh.edgeUrl), dataDir, logs);
+    const tokens = new ShopTokens({ issuer: mesh.authUrl, edgeUrl: mesh.edgeUrl, staffClientsFile: mesh.staffClientsFile });
+    return new Shop(mesh, new RestClient(mesh.edgeUrl, new RouteTokens(tokens, mesh.edgeUrl).tokenFor), tokens, dataDir, logs);
   }
 
   /** Warnings and errors the services logged: printed when a test fails, to say why. */

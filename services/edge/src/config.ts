@@ -1,7 +1,10 @@
 import { fileURLToPath } from 'node:url';
-import { readConfig, type Env } from '#kit/config/config.js';
+import { readConfig, type ConfigReader, type Env } from '#kit/config/config.js';
+import { apiAudience } from '../../../mesh/policy/access.js';
+import type { EdgeAccessConfig } from './access/access-gate.js';
+import { edgeRateLimit } from '../../../mesh/policy/rate-limits.js';
 import { callPolicy } from '../../../mesh/policy/resilience.js';
-import { edgePort, meshServices, type MeshService } from '../../../mesh/policy/services.js';
+import { authPort, edgePort, meshServices, type MeshService } from '../../../mesh/policy/services.js';
 import type { EdgeConfig } from './start-edge.js';
 
 /** proto/gen/bookstore.binpb of this checkout, wherever the process was started from. */
@@ -10,6 +13,21 @@ const defaultDescriptorSet = fileURLToPath(new URL('../../../proto/gen/bookstore
 /** The variable holding a service's gRPC address, e.g. CATALOG_ADDR=127.0.0.1:50051. */
 export function addressVariable(service: MeshService): string {
   return `${service.name.toUpperCase()}_ADDR`;
+}
+
+/** Tokens from the token service (its issuer URL and JWKS), rate limits from mesh/policy/rate-limits.ts. */
+function readAccessConfig(read: ConfigReader): EdgeAccessConfig {
+  const issuer = read.string('AUTH_ISSUER', `http://127.0.0.1:${authPort}`);
+  return {
+    tokens: {
+      issuer,
+      jwksUrl: read.string('AUTH_JWKS_URL', `${issuer}/jwks`),
+      audience: read.string('AUTH_AUDIENCE', apiAudience),
+      jwksCacheMaxAgeMs: read.int('AUTH_JWKS_CACHE_MS', 600_000, { min: 0 }),
+      jwksCooldownMs: read.int('AUTH_JWKS_COOLDOWN_MS', 30_000, { min: 0 }),
+    },
+    rateLimit: edgeRateLimit,
+  };
 }
 
 /**
@@ -30,6 +48,7 @@ export function readEdgeConfig(env: Env = process.env): EdgeConfig {
       }),
       logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
       shutdownGraceMs: read.int('SHUTDOWN_GRACE_MS', 10_000, { min: 0 }),
+      access: readAccessConfig(read),
     }),
     env,
   );

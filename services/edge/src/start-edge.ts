@@ -2,6 +2,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { withCallContext } from '#kit/context/call-context.js';
 import { createLogger } from '#kit/log/log.js';
+import { AccessGate, type EdgeAccessConfig } from './access/access-gate.js';
 import { GrpcBackends, type GrpcBackend } from './backend/grpc-backends.js';
 import { loadDescriptorSet } from './descriptors/load-descriptor-set.js';
 import { answerHealth, healthPaths } from './http/health.js';
@@ -22,6 +23,8 @@ export interface EdgeConfig {
   logLevel: string;
   /** On close, how long in-flight requests may take before their connections are cut. */
   shutdownGraceMs: number;
+  /** Access tokens and rate limits (services/edge/src/access). */
+  access: EdgeAccessConfig;
 }
 
 export interface RunningEdge {
@@ -41,7 +44,8 @@ export async function startEdge(config: EdgeConfig): Promise<RunningEdge> {
   const registry = loadDescriptorSet(config.descriptorSetPath);
   const backends = new GrpcBackends(config.backends);
   const routes = RouteTable.build(registry, backends.services, Object.values(healthPaths));
-  const context = { routes, backends, registry, options: grpcJsonTranscoderOptions, grpcTimeoutHeaderMaxMs: edgeDeadlines.grpcTimeoutHeaderMaxMs, logger };
+  const access = AccessGate.build(registry, routes.routes, config.access);
+  const context = { routes, backends, registry, options: grpcJsonTranscoderOptions, grpcTimeoutHeaderMaxMs: edgeDeadlines.grpcTimeoutHeaderMaxMs, logger, access };
 
   let draining = false;
   const inFlight = new Set<ServerResponse>();

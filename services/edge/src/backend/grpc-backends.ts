@@ -27,14 +27,14 @@ export class GrpcBackends {
     return [...this.byService.keys()];
   }
 
-  backendOf(route: Route): GrpcBackend {
+  backendOf(route: Pick<Route, 'method'>): GrpcBackend {
     const backend = this.byService.get(route.method.parent.typeName);
     if (backend === undefined) throw new Error(`no backend address for ${route.method.parent.typeName}`);
     return backend;
   }
 
   /** One call; `cancel` aborts it (the HTTP client went away). */
-  call(route: Route, request: Message, metadata: Metadata, deadline: Date, cancel: AbortSignal): Promise<UnaryOutcome> {
+  call(route: Pick<Route, 'method' | 'grpcPath'>, request: Message, metadata: Metadata, deadline: Date, cancel: AbortSignal): Promise<UnaryOutcome> {
     const client = this.client(this.backendOf(route).address);
     return new Promise((resolve) => {
       let headers = new Metadata();

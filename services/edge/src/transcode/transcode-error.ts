@@ -10,6 +10,8 @@ export class TranscodeError extends Error {
     readonly code: status,
     message: string,
     readonly httpStatus: number = httpStatusOf(code),
+    /** Headers the answer carries besides the body, e.g. WWW-Authenticate, Retry-After. */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
     this.name = 'TranscodeError';

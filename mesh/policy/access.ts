@@ -1,0 +1,5 @@
+/**
+ * The shop API as an OAuth 2.0 resource server: the audience every access token names. Who may
+ * call which method is declared next to the methods in proto/ (option (bookstore.access.v1.access)).
+ */
+export const apiAudience = 'https://api.bookstore.example';
