@@ -151,6 +151,11 @@ export class LocalMesh {
     return staffClientsFile(this.dataDir);
   }
 
+  /** The token service's signing keys, newest first (services/auth/src/signing-keys.ts). */
+  get signingKeysFile(): string {
+    return join(this.dataDir, 'auth', 'signing-keys.json');
+  }
+
   async stop(): Promise<void> {
     await this.edge.stop();
     await this.auth.stop();

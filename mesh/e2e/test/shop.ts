@@ -19,18 +19,18 @@ export class Shop {
     readonly logs: string[],
   ) {}
 
-  static async open(options: Pick<LocalMeshOptions, 'replicas'> = {}): Promise<Shop> {
+  static async open(options: Pick<LocalMeshOptions, 'replicas' | 'env'> = {}): Promise<Shop> {
     const dataDir = mkdtempSync(join(tmpdir(), 'bookstore-e2e-'));
     const logs: string[] = [];
     const mesh = await LocalMesh.start({
       dataDir,
       ports: 'free',
-      env: { LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'info' },
       onLine: (label, line) => {
         logs.push(`${label} ${line}`);
         if (logs.length > 50_000) logs.splice(0, 10_000);
       },
       ...options,
+      env: { LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'info', ...options.env },
     });
     const tokens = new ShopTokens({ issuer: mesh.authUrl, edgeUrl: mesh.edgeUrl, staffClientsFile: mesh.staffClientsFile });
     return new Shop(mesh, new RestClient(mesh.edgeUrl, new RouteTokens(tokens, mesh.edgeUrl).tokenFor), tokens, dataDir, logs);

@@ -3,6 +3,7 @@ import { readEdgeConfig } from '../../src/config.js';
 import { startEdge, type RunningEdge } from '../../src/start-edge.js';
 import { FakeCatalog } from './fake-catalog.js';
 import { httpCall, type HttpAnswer } from './http-client.js';
+import { TestIssuer } from './test-issuer.js';
 
 export interface EdgeUnderTest {
   edge: RunningEdge;
@@ -11,10 +12,16 @@ export interface EdgeUnderTest {
   stop(): Promise<void>;
 }
 
-/** The local edge, configured from the environment as main.ts configures it, in front of a fake catalog. */
+/**
+ * The local edge, configured from the environment as main.ts configures it, in front of a fake
+ * catalog; requests carry a book manager's token unless they set their own Authorization.
+ */
 export async function startEdgeWithFakeCatalog(): Promise<EdgeUnderTest> {
   const catalog = await FakeCatalog.start();
+  const issuer = await TestIssuer.start();
+  const bookManager = `Bearer ${await issuer.token('book-manager')}`;
   const config = readEdgeConfig({
+    ...issuer.env,
     EDGE_HOST: '127.0.0.1',
     EDGE_PORT: '0',
     CATALOG_ADDR: catalog.address,
@@ -27,12 +34,13 @@ export async function startEdgeWithFakeCatalog(): Promise<EdgeUnderTest> {
     catalog,
     call: (method, path, options = {}) =>
       httpCall(edge.url, method, path, {
-        headers: options.headers,
+        headers: { authorization: bookManager, ...options.headers },
         body: typeof options.body === 'object' ? JSON.stringify(options.body) : options.body,
       }),
     stop: async () => {
       await edge.close();
       await catalog.stop();
+      await issuer.stop();
     },
   };
 }
