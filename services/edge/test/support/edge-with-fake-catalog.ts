@@ -1,4 +1,5 @@
 import type { OutgoingHttpHeaders } from 'node:http';
+import type { RateLimit } from '../../../../mesh/policy/rate-limits.js';
 import { readEdgeConfig } from '../../src/config.js';
 import { startEdge, type RunningEdge } from '../../src/start-edge.js';
 import { FakeCatalog } from './fake-catalog.js';
@@ -14,9 +15,10 @@ export interface EdgeUnderTest {
 
 /**
  * The local edge, configured from the environment as main.ts configures it, in front of a fake
- * catalog; requests carry a book manager's token unless they set their own Authorization.
+ * catalog; requests carry a book manager's token unless they set their own Authorization. The
+ * rate limit is mesh/policy's unless given.
  */
-export async function startEdgeWithFakeCatalog(): Promise<EdgeUnderTest> {
+export async function startEdgeWithFakeCatalog(rateLimit?: RateLimit): Promise<EdgeUnderTest> {
   const catalog = await FakeCatalog.start();
   const issuer = await TestIssuer.start();
   const bookManager = `Bearer ${await issuer.token('book-manager')}`;
@@ -28,7 +30,7 @@ export async function startEdgeWithFakeCatalog(): Promise<EdgeUnderTest> {
     LOG_LEVEL: 'silent',
     SHUTDOWN_GRACE_MS: '5000',
   });
-  const edge = await startEdge(config);
+  const edge = await startEdge(rateLimit === undefined ? config : { ...config, access: { ...config.access, rateLimit } });
   return {
     edge,
     catalog,
