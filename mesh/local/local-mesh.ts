@@ -2,6 +2,8 @@ import { join, resolve } from 'node:path';
 import { NatsServer } from '#kit/process/nats-server.js';
 import { freePort } from '#kit/process/ports.js';
 import { authPort, edgePort, meshServices, type MeshService } from '../policy/services.js';
+import type { TlsFiles } from '#kit/grpc/mutual-tls.js';
+import { localCertificates, tlsEnv } from './certificates.js';
 import { ServiceProcess } from './service-process.js';
 
 export interface LocalMeshOptions {
@@ -48,6 +50,8 @@ export class LocalMesh {
     readonly auth: ServiceProcess,
     /** The token service's issuer URL. */
     readonly authUrl: string,
+    /** A process's certificate, key and the mesh's CA: what a client needs to call a service as that process. */
+    readonly tlsFiles: (name: string) => TlsFiles,
   ) {}
 
   static async start(options: LocalMeshOptions): Promise<LocalMesh> {
@@ -74,6 +78,8 @@ export class LocalMesh {
       meshServices.map((service) => [addressVariable(service.name), `127.0.0.1:${String(ports.get(service.name)?.[0]?.grpcPort)}`]),
     );
     const common = { NATS_URL: natsUrl, ...peers, ...options.env };
+    // Services serve gRPC over mutual TLS and admit only the callers of their call edges.
+    const tlsFiles = localCertificates(dataDir, [...meshServices.map((service) => service.name), 'auth', 'edge']);
 
     const replicas = new Map<string, Replica[]>();
     for (const service of meshServices) {
@@ -90,6 +96,7 @@ export class LocalMesh {
             onLine: options.onLine,
             env: {
               ...common,
+              ...tlsEnv(tlsFiles(service.name)),
               GRPC_PORT: String(grpcPort),
               ADMIN_PORT: String(adminPort),
               DATABASE_URL: databaseUrl(service, index, dataDir, options.databaseUrls),
@@ -105,7 +112,7 @@ export class LocalMesh {
       entry: entryOf('auth'),
       readyUrl: `${authUrl}/readyz`,
       onLine: options.onLine,
-      env: { ...common, AUTH_PORT: String(authHttpPort), AUTH_ISSUER: authUrl, AUTH_DATA_DIR: join(dataDir, 'auth') },
+      env: { ...common, ...tlsEnv(tlsFiles('auth')), AUTH_PORT: String(authHttpPort), AUTH_ISSUER: authUrl, AUTH_DATA_DIR: join(dataDir, 'auth') },
     });
     const httpPort = await port(edgePort);
     const edge = new ServiceProcess({
@@ -113,10 +120,10 @@ export class LocalMesh {
       entry: entryOf('edge'),
       readyUrl: `http://127.0.0.1:${httpPort}/readyz`,
       onLine: options.onLine,
-      env: { ...common, EDGE_PORT: String(httpPort), AUTH_ISSUER: authUrl },
+      env: { ...common, ...tlsEnv(tlsFiles('edge')), EDGE_PORT: String(httpPort), AUTH_ISSUER: authUrl },
     });
 
-    const mesh = new LocalMesh(options, natsUrl, nats, replicas, edge, `http://127.0.0.1:${httpPort}`, auth, authUrl);
+    const mesh = new LocalMesh(options, natsUrl, nats, replicas, edge, `http://127.0.0.1:${httpPort}`, auth, authUrl, tlsFiles);
     try {
       await Promise.all([...replicas.values()].flat().map((replica) => replica.process.start()));
       await auth.start();

@@ -40,7 +40,7 @@ bookstore-mesh is up (Ctrl-C stops it)
   tokens      ${mesh.authUrl}        e.g. make -s token ROLE=book-manager
   NATS        ${mesh.natsUrl}
 ${meshServices.map((service) => `  ${service.name.padEnd(10)}  gRPC ${mesh.grpcAddress(service.name)}   admin ${mesh.adminUrl(service.name)}/readyz`).join('\n')}
-  data        ${mesh.dataDir}
+  data        ${mesh.dataDir}   (certificates for grpcurl under tls/)
 `);
 
 let stopping = false;

@@ -1,13 +1,14 @@
-import { credentials, Metadata } from '@grpc/grpc-js';
+import { Metadata } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { MyPageServiceClient, type ListMyPagesResponse } from '#contracts/mypage/v1/mypage.js';
+import { clientCredentials, type TlsFiles } from '#kit/grpc/mutual-tls.js';
 import { checkOnceQuiet } from '../../invariants/converge.js';
 import { runWorkload } from '../../invariants/workload.js';
 import { field, id, Shop, type Json } from './shop.js';
 
-/** One replica's my page rows, asked directly over gRPC (the edge talks to the first replica). */
-async function myPageOrderIds(address: string, customerId: number): Promise<number[]> {
-  const client = new MyPageServiceClient(address, credentials.createInsecure());
+/** One replica's my page rows, asked directly over gRPC as the edge (which talks to the first replica only). */
+async function myPageOrderIds(address: string, customerId: number, identity: TlsFiles): Promise<number[]> {
+  const client = new MyPageServiceClient(address, clientCredentials(identity));
   try {
     const page = await new Promise<ListMyPagesResponse>((resolve, reject) => {
       client.listMyPages({ customerId, pageSize: 100, pageToken: '' }, new Metadata(), { deadline: Date.now() + 5_000 }, (error, response) => {
@@ -52,7 +53,7 @@ describe('the shop under failure and scale-out', function () {
     const expected = JSON.stringify(orderIds.map(Number).sort((a, b) => a - b));
     for (const replica of [0, 1]) {
       const address = shop.mesh.grpcAddress('mypage', replica);
-      await shop.eventually(`my page replica ${replica + 1} to show all ${orderIds.length} orders`, () => myPageOrderIds(address, Number(customerId)), (ids) => JSON.stringify(ids) === expected);
+      await shop.eventually(`my page replica ${replica + 1} to show all ${orderIds.length} orders`, () => myPageOrderIds(address, Number(customerId), shop.mesh.tlsFiles('edge')), (ids) => JSON.stringify(ids) === expected);
     }
   };
 

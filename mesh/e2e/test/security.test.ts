@@ -1,6 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { credentials, Metadata, status, type ChannelCredentials, type ServiceError } from '@grpc/grpc-js';
 import { expect } from 'chai';
+import { CustomerServiceClient } from '#contracts/customer/v1/customer.js';
+import { clientCredentials } from '#kit/grpc/mutual-tls.js';
 import { base64url, generateKeyPair, importJWK, SignJWT, type JWTPayload } from 'jose';
 import { loadSigningKeys, rotateSigningKeys } from '../../../services/auth/src/signing-keys.js';
+import { localCertificates } from '../../local/certificates.js';
 import { apiAudience } from '../../policy/access.js';
 import { ShopTokens } from '../../tokens/shop-tokens.js';
 import { id, Shop, type Json } from './shop.js';
@@ -184,5 +191,30 @@ describe('the shop\'s doors: tokens, roles and customers at the edge', function 
     expect(rotatedOut.status).to.equal(401);
     expect(rotatedOut.body.message).to.contain('key');
     expect((await readBooks(await fresh())).status).to.equal(200);
+  });
+
+  it('admits service to service only callers with a certificate of the mesh\'s CA that the call edges name', async () => {
+    const registered = id(await shop.rest.post('/customers', { name: 'Cert', email: 'cert@example.com' }));
+    const getCustomer = (channel: ChannelCredentials): Promise<{ code: status; message: string }> => {
+      const client = new CustomerServiceClient(shop.mesh.grpcAddress('customer'), channel);
+      return new Promise((resolve) => {
+        client.getCustomer({ id: Number(registered) }, new Metadata(), { deadline: Date.now() + 5_000 }, (error: ServiceError | null) => {
+          client.close();
+          resolve({ code: error?.code ?? status.OK, message: error?.details ?? '' });
+        });
+      });
+    };
+    const elsewhere = mkdtempSync(join(tmpdir(), 'bookstore-foreign-ca-'));
+    try {
+      expect((await getCustomer(clientCredentials(shop.mesh.tlsFiles('edge')))).code, 'the edge').to.equal(status.OK);
+      expect((await getCustomer(clientCredentials(shop.mesh.tlsFiles('auth')))).code, 'the token service').to.equal(status.OK);
+      const order = await getCustomer(clientCredentials(shop.mesh.tlsFiles('order')));
+      expect(order, 'order, which has no call edge to customer').to.deep.equal({ code: status.PERMISSION_DENIED, message: 'order may not call customer (mesh/policy/resilience.ts declares no such call edge)' });
+      expect((await getCustomer(credentials.createInsecure())).code, 'a plaintext client').to.equal(status.UNAVAILABLE);
+      const foreign = localCertificates(elsewhere, ['edge'])('edge');
+      expect((await getCustomer(clientCredentials({ ...foreign, ca: shop.mesh.tlsFiles('edge').ca }))).code, 'a certificate of another CA').to.equal(status.UNAVAILABLE);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
   });
 });

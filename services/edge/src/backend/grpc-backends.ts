@@ -1,5 +1,6 @@
 import { fromBinary, toBinary, type Message } from '@bufbuild/protobuf';
-import { Client, credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { Client, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { clientCredentials } from '#kit/grpc/mutual-tls.js';
 import type { Route } from '../routing/route-table.js';
 
 /** Where one gRPC service is served, and the deadline a call gets when the client asks for none. */
@@ -67,7 +68,7 @@ export class GrpcBackends {
   private client(address: string): Client {
     let client = this.clients.get(address);
     if (client === undefined) {
-      client = new Client(address, credentials.createInsecure());
+      client = new Client(address, clientCredentials());
       this.clients.set(address, client);
     }
     return client;

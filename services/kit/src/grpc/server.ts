@@ -1,6 +1,7 @@
-import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import { Server, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Logger } from '../log/log.js';
 import { addHealthService, type HealthReporter } from './health.js';
+import { admitDeclaredCallers, serverCredentials } from './mutual-tls.js';
 import { observeUnaryCalls } from './observe.js';
 import { addReflectionService } from './reflection.js';
 
@@ -37,13 +38,13 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   const log = options.log.child({ component: 'grpc-server' });
   const server = new Server();
   for (const { definition, implementation } of services) {
-    server.addService(definition, observeUnaryCalls(definition, implementation, log));
+    server.addService(definition, observeUnaryCalls(definition, admitDeclaredCallers(service, implementation), log));
   }
   const health = addHealthService(server, services.map(({ definition }) => serviceName(definition)));
   await addReflectionService(server, descriptorSetPath);
 
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${host}:${options.port}`, ServerCredentials.createInsecure(), (error, bound) => {
+    server.bindAsync(`${host}:${options.port}`, serverCredentials(), (error, bound) => {
       if (error === null) resolve(bound);
       else reject(error);
     });
