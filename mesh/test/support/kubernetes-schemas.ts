@@ -1,5 +1,5 @@
 import { DestinationRule, Gateway, VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1beta1';
-import { PeerAuthentication } from '@kubernetes-models/istio/security.istio.io/v1beta1';
+import { AuthorizationPolicy, PeerAuthentication, RequestAuthentication } from '@kubernetes-models/istio/security.istio.io/v1beta1';
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
@@ -24,6 +24,8 @@ const models: Readonly<Record<string, Validating>> = {
   'networking.istio.io/v1beta1/VirtualService': VirtualService,
   'networking.istio.io/v1beta1/Gateway': Gateway,
   'security.istio.io/v1beta1/PeerAuthentication': PeerAuthentication,
+  'security.istio.io/v1beta1/RequestAuthentication': RequestAuthentication,
+  'security.istio.io/v1beta1/AuthorizationPolicy': AuthorizationPolicy,
 };
 
 /** Schema problems of one object (empty when it validates). */
