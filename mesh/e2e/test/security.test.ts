@@ -41,7 +41,7 @@ async function send(edgeUrl: string, method: string, path: string, headers: Reco
 const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
 
 /**
- * Who may do what (DOMAIN.md), through the local edge of the whole mesh with its real token
+ * Who may do what (docs/domain.md), through the local edge of the whole mesh with its real token
  * service: every refusal is answered with its status and a google.rpc.Status body, and writes nothing.
  */
 describe('the shop\'s doors: tokens, roles and customers at the edge', function () {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Provider from 'oidc-provider';
-import { createLogger } from '#kit/log/log.js';
+import { createLogger, type LogLevel } from '#kit/log/log.js';
 import { customerDirectory } from './customer-directory.js';
 import { createProvider } from './provider.js';
 import { signIn, signInPath } from './sign-in.js';
@@ -24,7 +24,7 @@ export interface AuthConfig {
   accessTokenTtlSeconds: number;
   customerAddress: string;
   inProcessResilience: boolean;
-  logLevel: string;
+  logLevel: LogLevel;
 }
 
 export interface RunningAuth {

@@ -1,6 +1,8 @@
 import { readConfig, type Env } from '#kit/config/config.js';
+import { readPeerAddress } from '#kit/config/peer-address.js';
+import { readProcessSettings } from '#kit/config/process-settings.js';
 import { apiAudience } from '../../../mesh/policy/access.js';
-import { authPort, meshService } from '../../../mesh/policy/services.js';
+import { authPort } from '../../../mesh/policy/services.js';
 import type { AuthConfig } from './auth-server.js';
 
 /** The token service's configuration from the environment. */
@@ -18,9 +20,9 @@ export function readAuthConfig(env: Env = process.env): AuthConfig {
       keysKept: read.int('AUTH_KEYS_KEPT', 2, { min: 2, max: 10 }),
       staffClientsFile: read.string('AUTH_STAFF_CLIENTS_FILE', `${dataDir}/staff-clients.json`),
       accessTokenTtlSeconds: read.int('AUTH_ACCESS_TOKEN_TTL_SECONDS', 600, { min: 30, max: 3600 }),
-      customerAddress: read.address('CUSTOMER_ADDR', `127.0.0.1:${meshService('customer').localGrpcPort}`),
+      customerAddress: readPeerAddress(read, 'customer'),
       inProcessResilience: read.bool('IN_PROCESS_RESILIENCE', true),
-      logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+      logLevel: readProcessSettings(read).logLevel,
     };
   }, env);
 }

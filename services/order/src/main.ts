@@ -1,18 +1,18 @@
 import { CatalogServiceClient } from '#contracts/catalog/v1/catalog.js';
 import { CouponServiceClient } from '#contracts/coupon/v1/coupon.js';
 import { OrderServiceService } from '#contracts/order/v1/order.js';
+import { readPeerAddress } from '#kit/config/peer-address.js';
 import type { ServiceConfig } from '#kit/config/service-config.js';
 import { createGrpcClient } from '#kit/grpc/client.js';
 import { defineService } from '#kit/host/define-service.js';
 import type { ServiceBlueprint } from '#kit/host/service-host.js';
-import { meshService } from '#mesh/policy/services.js';
 import { OrderCommands } from './app/order-commands.js';
 import { OrderPolicies } from './app/order-policies.js';
 import { OrderQueries } from './app/order-queries.js';
 import { systemClock } from './app/ports.js';
 import { orderMigrations } from './adapters/db/migrations.js';
 import { KnexOrderStore } from './adapters/db/knex-order-store.js';
-import { orderEventHandler, orderSubscriptions } from './adapters/events/incoming.js';
+import { orderEventHandlers } from './adapters/events/incoming.js';
 import { CatalogBooks } from './adapters/grpc-clients/catalog-books.js';
 import { CouponServiceLookup } from './adapters/grpc-clients/coupon-lookup.js';
 import { orderService } from './adapters/grpc/order-service.js';
@@ -39,7 +39,7 @@ function orderBlueprint(): ServiceBlueprint<OrderConfig> {
       return [{ definition: OrderServiceService, implementation: orderService(commands, new OrderQueries(store)) }];
     },
     consumers: ({ db }) => [
-      { durable: 'order', events: orderSubscriptions, handle: orderEventHandler(new KnexOrderStore(db), new OrderPolicies(systemClock)) },
+      { durable: 'order', ...orderEventHandlers(new KnexOrderStore(db), new OrderPolicies(systemClock)) },
     ],
     onShutdown: [
       {
@@ -52,11 +52,9 @@ function orderBlueprint(): ServiceBlueprint<OrderConfig> {
   };
 }
 
-const localAddress = (service: string): string => `127.0.0.1:${meshService(service).localGrpcPort}`;
-
 export const order = defineService('order', orderBlueprint, (read) => ({
-  catalogAddress: read.address('CATALOG_ADDR', localAddress('catalog')),
-  couponAddress: read.address('COUPON_ADDR', localAddress('coupon')),
+  catalogAddress: readPeerAddress(read, 'catalog'),
+  couponAddress: readPeerAddress(read, 'coupon'),
 }));
 
 order.runIfEntry(import.meta.url);
