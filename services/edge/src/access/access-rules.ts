@@ -1,4 +1,5 @@
 import { getOption, hasOption, isMessage, toJson, type DescField, type DescMethod, type Message, type Registry } from '@bufbuild/protobuf';
+import { roleClaimOf } from '#kit/access/role-claim.js';
 import { resolveFieldPath } from '../descriptors/field-path.js';
 
 /** One method's access as declared in the protos (option (bookstore.access.v1.access)). */
@@ -23,11 +24,6 @@ interface AccessJson {
   customerField?: string;
   responseCustomerField?: string;
   ownerReadMethod?: string;
-}
-
-/** A role enum name as the token's claim spells it: BOOK_MANAGER is "book-manager". */
-export function roleClaimOf(enumName: string): string {
-  return enumName.toLowerCase().replaceAll('_', '-');
 }
 
 /** The declared access of every method of these services; throws listing every method that has none or a broken one. */
