@@ -9,6 +9,8 @@ import { calleePolicies } from './callee-policies.js';
 import { destinationRule } from './destination-rule.js';
 import { ingressGateway, ingressRoutes } from './ingress.js';
 import { strictMutualTls } from './peer-authentication.js';
+import { scenarioCallee, trafficScenarios } from './scenarios.js';
+import { namespaceSidecar } from './sidecar.js';
 import { virtualService } from './virtual-service.js';
 
 const generator = 'mesh/istio/generate.ts';
@@ -19,11 +21,13 @@ export const istioKustomization = 'mesh/istio/kustomization.yaml';
 /** The Istio resources, one file per concern and per callee, and the kustomization applying them. */
 export function renderIstio(edges: readonly CallEdge[], services: readonly MeshService[], descriptorSet: Uint8Array = readDescriptorSet()): GeneratedFile[] {
   const access = methodAccess(descriptorSet, descriptorServices(descriptorSet).withHttpRules.filter((name) => services.some((service) => service.grpcServices.includes(name))));
+  const callees = calleePolicies(edges, services);
   const resources: GeneratedFile[] = [
     { path: `${istioResourcesDir}/peer-authentication.yaml`, content: yamlDocuments(generator, [strictMutualTls()]) },
+    { path: `${istioResourcesDir}/sidecar.yaml`, content: yamlDocuments(generator, [namespaceSidecar()]) },
     { path: `${istioResourcesDir}/ingress.yaml`, content: yamlDocuments(generator, [ingressGateway(), ingressRoutes()]) },
     { path: `${istioResourcesDir}/edge-access.yaml`, content: yamlDocuments(generator, [edgeRequestAuthentication(), edgeAuthorizationPolicy(access)]) },
-    ...calleePolicies(edges, services).map((policies) => ({
+    ...callees.map((policies) => ({
       path: `${istioResourcesDir}/${policies.callee.name}.yaml`,
       content: yamlDocuments(generator, [destinationRule(policies), virtualService(policies), calleeAuthorizationPolicy(policies.callee, edges)]),
     })),
@@ -34,5 +38,6 @@ export function renderIstio(edges: readonly CallEdge[], services: readonly MeshS
     namespace: clusterNamespace,
     resources: resources.map((file) => file.path.slice('mesh/istio/'.length)),
   };
-  return [...resources, { path: istioKustomization, content: yamlDocuments(generator, [kustomization]) }];
+  const scenarios = callees.filter((policies) => policies.callee.name === scenarioCallee).flatMap(trafficScenarios);
+  return [...resources, { path: istioKustomization, content: yamlDocuments(generator, [kustomization]) }, ...scenarios];
 }

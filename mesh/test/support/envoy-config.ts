@@ -1,3 +1,4 @@
+import { adminCluster } from '../../envoy/bootstrap.js';
 import { authCluster } from '../../envoy/edge-access.js';
 import { envoyBootstrapPath } from '../../envoy/render.js';
 import { readYaml } from './repo-files.js';
@@ -61,8 +62,8 @@ export function committedEdgeConfig(): { bootstrap: Bootstrap; routes: EdgeRoute
   return {
     bootstrap,
     routes: manager.route_config.virtual_hosts.flatMap((host) => host.routes),
-    // The upstream services; the token service's cluster (for jwt_authn's JWKS) is apart.
-    clusters: bootstrap.static_resources.clusters.filter((cluster) => cluster.name !== authCluster),
+    // The upstream services; the admin loopback and the token service's cluster (jwt_authn's JWKS) are apart.
+    clusters: bootstrap.static_resources.clusters.filter((cluster) => cluster.name !== adminCluster && cluster.name !== authCluster),
     httpFilters: manager.http_filters,
   };
 }

@@ -33,7 +33,7 @@ export class RateLimiter {
       return;
     }
     const retryAfterSeconds = Math.max(1, Math.ceil((1 - bucket.tokens) / this.limit.refillPerSecond));
-    throw new TranscodeError(status.RESOURCE_EXHAUSTED, `too many requests: at most ${this.limit.burst} at once and ${this.limit.refillPerSecond} a second; retry after ${retryAfterSeconds} s`, 429, {
+    throw new TranscodeError(status.RESOURCE_EXHAUSTED, `too many requests: at most ${this.limit.burst} at once and ${this.limit.refillPerSecond} a second; retry after ${retryAfterSeconds} s`, 429, undefined, {
       'retry-after': String(retryAfterSeconds),
     });
   }

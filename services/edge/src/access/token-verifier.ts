@@ -89,10 +89,10 @@ function refusalOf(error: unknown): TranscodeError {
 /** 401 with `WWW-Authenticate: Bearer realm="bookstore"[, error=…, error_description=…]`. */
 export function unauthenticated(message: string, error?: 'invalid_request' | 'invalid_token'): TranscodeError {
   const challenge = error === undefined ? `Bearer realm="${realm}"` : `Bearer realm="${realm}", error="${error}", error_description="${message.replaceAll('"', "'")}"`;
-  return new TranscodeError(status.UNAUTHENTICATED, message, 401, { 'www-authenticate': challenge });
+  return new TranscodeError(status.UNAUTHENTICATED, message, 401, undefined, { 'www-authenticate': challenge });
 }
 
 /** 403 for a valid token that may not do this. */
 export function permissionDenied(message: string): TranscodeError {
-  return new TranscodeError(status.PERMISSION_DENIED, message, 403, { 'www-authenticate': `Bearer realm="${realm}", error="insufficient_scope"` });
+  return new TranscodeError(status.PERMISSION_DENIED, message, 403, undefined, { 'www-authenticate': `Bearer realm="${realm}", error="insufficient_scope"` });
 }

@@ -43,11 +43,11 @@ export async function startEdgeWithRealCatalog(): Promise<EdgeWithRealCatalog> {
     return {
       call: (method, path, body) => httpCall(edge.url, method, path, { headers: { authorization: bookManager }, body: body === undefined ? undefined : JSON.stringify(body) }),
       placeOrder: async (orderId, bookId, quantity) => {
-        const payload = { orderId, customerId: 1, bookId, quantity, deliveryAddress: '1 Baker Street', couponId: 0 };
+        const payload = { orderId, customerId: 1, bookId, quantity, deliveryAddress: '1 Baker Street' };
         await traffic.publish({ type: orderEvents.OrderPlaced, payload, correlationId: String(orderId) });
       },
       cancelOrder: async (orderId) => {
-        const payload = { orderId, couponId: 0, reason: CancelReason.CUSTOMER_REQUEST };
+        const payload = { orderId, reason: CancelReason.CUSTOMER_REQUEST };
         await traffic.publish({ type: orderEvents.OrderCancelled, payload, correlationId: String(orderId) });
       },
       stop,

@@ -1,9 +1,11 @@
 import { Server, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Logger } from '../log/log.js';
+import { contractsRegistry } from './contracts-registry.js';
 import { addHealthService, type HealthReporter } from './health.js';
 import { admitDeclaredCallers, serverCredentials } from './mutual-tls.js';
 import { observeUnaryCalls } from './observe.js';
 import { addReflectionService } from './reflection.js';
+import { withRequestDecodingChecks } from './request-decoding.js';
 
 export interface ServedService {
   definition: ServiceDefinition;
@@ -37,11 +39,13 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   const { service, host = '0.0.0.0', services, descriptorSetPath } = options;
   const log = options.log.child({ component: 'grpc-server' });
   const server = new Server();
+  const registry = await contractsRegistry(descriptorSetPath);
   for (const { definition, implementation } of services) {
-    server.addService(definition, observeUnaryCalls(definition, admitDeclaredCallers(service, implementation), log));
+    server.addService(withRequestDecodingChecks(definition, registry), observeUnaryCalls(definition, admitDeclaredCallers(service, implementation), log));
   }
-  const health = addHealthService(server, services.map(({ definition }) => serviceName(definition)));
-  await addReflectionService(server, descriptorSetPath);
+  const served = services.map(({ definition }) => serviceName(definition));
+  const health = addHealthService(server, served);
+  await addReflectionService(server, served, descriptorSetPath);
 
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${host}:${options.port}`, serverCredentials(), (error, bound) => {
@@ -50,7 +54,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
     });
   });
   health.set('SERVING');
-  log.info({ host, port, grpcServices: services.map(({ definition }) => serviceName(definition)) }, `${service} gRPC server listening`);
+  log.info({ host, port, grpcServices: served }, `${service} gRPC server listening`);
 
   let stopped: Promise<void> | undefined;
   const shutdown = (graceMs: number): Promise<void> => {

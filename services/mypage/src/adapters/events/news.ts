@@ -17,8 +17,3 @@ export function cancelReasonOf(reason: CancelReason): DomainCancelReason | undef
   if (reason === CancelReason.COUPON_ALREADY_USED) return 'COUPON_ALREADY_USED';
   return undefined;
 }
-
-/** Ids where 0 means "none" on the wire. */
-export function optionalId(id: number): number | undefined {
-  return id === 0 ? undefined : id;
-}

@@ -13,8 +13,8 @@ export const myPageRowMessage = (row: MyPageRow): MyPageRowMessage => ({
   quantity: row.quantity ?? 0,
   orderState: row.orderState === undefined ? OrderState.ORDER_STATE_UNSPECIFIED : OrderState[row.orderState],
   deliveryState: row.deliveryState === undefined ? DeliveryState.DELIVERY_STATE_UNSPECIFIED : DeliveryState[row.deliveryState],
-  couponId: row.couponId ?? 0,
-  cancelReason: row.cancelReason === undefined ? CancelReason.CANCEL_REASON_UNSPECIFIED : CancelReason[row.cancelReason],
+  couponId: row.couponId,
+  cancelReason: row.cancelReason === undefined ? undefined : CancelReason[row.cancelReason],
   updateTime: row.updatedAt,
 });
 
@@ -22,7 +22,7 @@ export const myCouponEntryMessage = (entry: MyCouponEntry): MyCouponEntryMessage
   couponId: entry.couponId,
   customerId: entry.customerId,
   action: MyCouponAction[entry.action],
-  orderId: entry.orderId ?? 0,
+  orderId: entry.orderId,
   discount: entry.discount,
   eventTime: entry.eventTime,
 });
