@@ -66,10 +66,12 @@ function rbacPolicy(method: MethodAccess): JsonObject {
     principals: method.open
       ? [{ any: true }]
       : method.roles.map((role) => ({
-          metadata: {
-            filter: 'envoy.filters.http.jwt_authn',
-            path: [{ key: payloadKey }, { key: 'roles' }],
-            value: { list_match: { one_of: { string_match: { exact: role } } } },
+          sourced_metadata: {
+            metadata_matcher: {
+              filter: 'envoy.filters.http.jwt_authn',
+              path: [{ key: payloadKey }, { key: 'roles' }],
+              value: { list_match: { one_of: { string_match: { exact: role } } } },
+            },
           },
         })),
   };

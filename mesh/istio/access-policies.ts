@@ -1,4 +1,4 @@
-import { AuthorizationPolicy, RequestAuthentication } from '@kubernetes-models/istio/security.istio.io/v1beta1';
+import { AuthorizationPolicy, RequestAuthentication } from '@kubernetes-models/istio/security.istio.io/v1';
 import { appLabel, clusterNamespace } from '../../manifests/generator/cluster.js';
 import { edgeCaller } from '../envoy/edge-plan.js';
 import type { MethodAccess } from '../envoy/method-access.js';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { IAuthorizationPolicy, IRequestAuthentication } from '@kubernetes-models/istio/security.istio.io/v1beta1';
+import type { IAuthorizationPolicy, IRequestAuthentication } from '@kubernetes-models/istio/security.istio.io/v1';
 import { istioResourcesDir } from '../istio/render.js';
 import { apiAudience } from '../policy/access.js';
 import { callEdges } from '../policy/resilience.js';
