@@ -23,7 +23,7 @@ STAMP_DEPS := node_modules/.deps-stamp
 STAMP_PROTO := proto/gen/.stamp
 TEST_SPEC := 'services/*/test/**/*.test.ts' 'mesh/**/test/**/*.test.ts'
 
-.PHONY: help deps proto build lint breaking release-contracts dev test bench generate-mesh check-manifests clean check-invariants new-context load rollout chaos
+.PHONY: help deps proto build lint breaking release-contracts dev test bench generate-mesh check-manifests clean check-invariants new-context token load rollout chaos
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -108,3 +108,6 @@ chaos: proto ## A shop of its own, the seeded workload under seeded SIGKILLs of 
 
 new-context: ## Copy the customer context as a new one, every name changed (NAME=<name>; docs/adding-a-context.md)
 	@mesh/tools/new-context.sh "$(NAME)"
+
+token: ## Print one access token from the running make dev: ROLE=book-manager|coupon-manager|courier|auditor, or ROLE=customer CUSTOMER=<id>
+	@node --import tsx mesh/tokens/main.ts

@@ -1,10 +1,15 @@
 import { parseArgs } from 'node:util';
+import { staffClientsFile } from '../local/local-mesh.js';
+import { authPort } from '../policy/services.js';
+import { ShopTokens } from '../tokens/shop-tokens.js';
 import { checkOnceQuiet } from './converge.js';
 import { RestClient } from './rest-client.js';
 
 /**
  * `make check-invariants` (or `node --import tsx mesh/invariants/main.ts --edge URL --wait 30`):
- * checks DOMAIN.md's invariants against a running shop through its REST edge. Exit 1 on a violation.
+ * checks DOMAIN.md's invariants against a running shop through its REST edge, reading as the
+ * auditor (a token from the token service at AUTH_URL; the staff secrets under MESH_DATA_DIR).
+ * Exit 1 on a violation.
  */
 const { values } = parseArgs({
   options: {
@@ -18,7 +23,13 @@ if (!Number.isFinite(waitSeconds) || waitSeconds < 0) {
   process.exit(2);
 }
 
-const violations = await checkOnceQuiet(new RestClient(values.edge), {}, waitSeconds * 1000).catch((error: unknown) => {
+const tokens = new ShopTokens({
+  issuer: process.env.AUTH_URL ?? `http://127.0.0.1:${authPort}`,
+  edgeUrl: values.edge,
+  staffClientsFile: staffClientsFile(process.env.MESH_DATA_DIR ?? '.data'),
+});
+const asAuditor = (): Promise<string> => tokens.staff('auditor');
+const violations = await checkOnceQuiet(new RestClient(values.edge, asAuditor), {}, waitSeconds * 1000).catch((error: unknown) => {
   console.error(`cannot read the shop at ${values.edge}: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(2);
 });

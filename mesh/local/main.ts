@@ -48,7 +48,7 @@ function readMeshConfig() {
 
 const config = readMeshConfig();
 
-const labels = [...meshServices.map((service) => service.name), 'edge'];
+const labels = [...meshServices.map((service) => service.name), 'auth', 'edge'];
 const color = process.stdout.isTTY;
 const print = (label: string, line: string): void => {
   process.stdout.write(`${formatLogLine(label, line, Math.max(0, labels.indexOf(label.replace(/-\d+$/, ''))), color)}\n`);
@@ -63,6 +63,7 @@ const mesh = await LocalMesh.start({ ...config, ports: 'fixed', supervise: true,
 console.log(`
 bookstore-mesh is up (Ctrl-C stops it)
   REST edge   ${mesh.edgeUrl}        e.g. curl ${mesh.edgeUrl}/books
+  tokens      ${mesh.authUrl}        e.g. make -s token ROLE=book-manager
   NATS        ${mesh.natsUrl}
 ${meshServices
   .flatMap((service) =>
@@ -73,7 +74,7 @@ ${meshServices
   )
   .join('\n')}
   control     http://127.0.0.1:${config.controlPort}   make rollout
-  data        ${mesh.dataDir}
+  data        ${mesh.dataDir}   (certificates for grpcurl under tls/)
 `);
 await startControlServer(mesh, config.controlPort, (line) => { print('mesh', line); });
 

@@ -73,6 +73,8 @@ export const callEdges: readonly CallEdge[] = [
   { caller: 'edge', callee: 'mypage', ...fromEdge },
   { caller: 'order', callee: 'catalog', ...placeOrderLookup },
   { caller: 'order', callee: 'coupon', ...placeOrderLookup },
+  // The token service signs a customer in by their number and email.
+  { caller: 'auth', callee: 'customer', ...standard },
 ];
 
 /** The policy for caller -> callee; an undeclared edge is a configuration error. */

@@ -1,7 +1,8 @@
 import { fromBinary, toBinary, type Message } from '@bufbuild/protobuf';
-import { Client, credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { Client, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { codeOf } from '#kit/grpc/call-resilience.js';
 import { channelTarget } from '#kit/grpc/channel-target.js';
+import { clientCredentials } from '#kit/grpc/mutual-tls.js';
 import type { CallPolicy } from '../../../../mesh/policy/resilience.js';
 import type { Route } from '../routing/route-table.js';
 
@@ -35,7 +36,7 @@ export class GrpcBackends {
     return [...this.byService.keys()];
   }
 
-  backendOf(route: Route): GrpcBackend {
+  backendOf(route: Pick<Route, 'method'>): GrpcBackend {
     const backend = this.byService.get(route.method.parent.typeName);
     if (backend === undefined) throw new Error(`no backend address for ${route.method.parent.typeName}`);
     return backend;
@@ -46,7 +47,7 @@ export class GrpcBackends {
    * the deadline allows, each try bounded by the per-try timeout; `cancel` aborts it (the HTTP
    * client went away). The edge is the only layer that retries a REST call's gRPC call.
    */
-  async call(route: Route, request: Message, metadata: Metadata, deadline: Date, cancel: AbortSignal): Promise<UnaryOutcome> {
+  async call(route: Pick<Route, 'method' | 'grpcPath'>, request: Message, metadata: Metadata, deadline: Date, cancel: AbortSignal): Promise<UnaryOutcome> {
     const { retries } = this.backendOf(route);
     const retryCodes = new Set<number>(retries.retryOn.map((name) => codeOf[name]));
     for (let retry = 0; ; retry += 1) {
@@ -59,7 +60,7 @@ export class GrpcBackends {
     }
   }
 
-  private tryOnce(route: Route, request: Message, metadata: Metadata, deadline: Date, cancel: AbortSignal): Promise<UnaryOutcome> {
+  private tryOnce(route: Pick<Route, 'method' | 'grpcPath'>, request: Message, metadata: Metadata, deadline: Date, cancel: AbortSignal): Promise<UnaryOutcome> {
     const client = this.client(this.backendOf(route).address);
     return new Promise((resolve) => {
       let headers = new Metadata();
@@ -93,7 +94,7 @@ export class GrpcBackends {
     let client = this.clients.get(address);
     if (client === undefined) {
       const { target, options } = channelTarget(address);
-      client = new Client(target, credentials.createInsecure(), options);
+      client = new Client(target, clientCredentials(), options);
       this.clients.set(address, client);
     }
     return client;

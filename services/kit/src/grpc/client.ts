@@ -1,4 +1,4 @@
-import { credentials, type ChannelCredentials, type Client, type ClientOptions } from '@grpc/grpc-js';
+import type { ChannelCredentials, Client, ClientOptions } from '@grpc/grpc-js';
 import { callPolicy, type CallPolicy } from '../../../../mesh/policy/resilience.js';
 import { currentCallContext } from '../context/call-context.js';
 import { type Logger } from '../log/log.js';
@@ -6,6 +6,7 @@ import { outgoingMetadata } from './call-metadata.js';
 import { channelTarget } from './channel-target.js';
 import { describeFailure } from './call-failure.js';
 import { deadlineOnly, inProcessResilience } from './call-resilience.js';
+import { clientCredentials } from './mutual-tls.js';
 
 /** What the kit reads of one method of a generated service definition. */
 interface MethodShape {
@@ -61,7 +62,7 @@ export function createGrpcClient<S extends ServiceShape<S>>(
   const policy = options.policy ?? callPolicy(caller, callee);
   const log = options.log.child({ component: 'grpc-client', callee });
   const { target, options: channelOptions } = channelTarget(address);
-  const client = new Generated(target, credentials.createInsecure(), channelOptions);
+  const client = new Generated(target, clientCredentials(), channelOptions);
   const runner = options.inProcessResilience ? inProcessResilience(callee, policy, log) : deadlineOnly(policy);
 
   return {
