@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import type { TokenFor } from '../invariants/rest-client.js';
 
 export interface LoadOptions {
   /** Requests in flight at once. */
   concurrency: number;
   /** No request starts after this aborts; those in flight finish. */
   until: AbortSignal;
+  /** The access token each request carries (mesh/tokens/route-tokens.ts); none by default. */
+  tokenFor?: TokenFor;
 }
 
 export interface LoadReport {
@@ -35,9 +38,13 @@ const failuresKept = 10;
  */
 export async function runLoad(edgeUrl: string, options: LoadOptions): Promise<LoadReport> {
   const send = async (request: Request): Promise<{ status: number; json: unknown }> => {
+    const token = await options.tokenFor?.(request.method, request.path, request.body);
     const response = await fetch(`${edgeUrl}${request.path}`, {
       method: request.method,
-      headers: request.body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: {
+        ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+      },
       body: request.body === undefined ? undefined : JSON.stringify(request.body),
       signal: AbortSignal.timeout(requestTimeoutMs),
     });

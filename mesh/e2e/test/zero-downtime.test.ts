@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import { chaosLine, runChaos } from '../../chaos/chaos.js';
 import { meshServices } from '../../policy/services.js';
 import { runLoad } from '../../load/load.js';
+import { RouteTokens } from '../../tokens/route-tokens.js';
 import { field, id, Shop, type Json } from './shop.js';
 
 /** What no client may ever read in an error: addresses, socket errors, grpc-js internals. */
@@ -29,7 +30,7 @@ describe('zero downtime: two replicas of every service', function () {
 
   it('a rolling restart of every replica under load fails no request', async () => {
     const stopLoad = new AbortController();
-    const load = runLoad(shop.mesh.edgeUrl, { concurrency: 4, until: stopLoad.signal });
+    const load = runLoad(shop.mesh.edgeUrl, { concurrency: 4, until: stopLoad.signal, tokenFor: new RouteTokens(shop.tokens, shop.mesh.edgeUrl).tokenFor });
     const steps: string[] = [];
     try {
       await shop.mesh.rollout((line) => steps.push(line));
@@ -54,7 +55,7 @@ describe('zero downtime: two replicas of every service', function () {
   });
 
   it('a service that is down is named in the error, with no transport detail', async () => {
-    const customerId = id(await rest().post('/customers', { name: 'Nadia' }));
+    const customerId = id(await rest().post('/customers', { name: 'Nadia', email: 'nadia@example.com' }));
     const customers = [shop.mesh.process('customer', 0), shop.mesh.process('customer', 1)];
     await Promise.all(customers.map((process) => process.stop()));
     try {
@@ -69,7 +70,7 @@ describe('zero downtime: two replicas of every service', function () {
 
   it("a caller answers its dependency's outage as ABORTED, and orders flow again once the dependency is back", async () => {
     const bookId = id(await rest().post('/books', { bookName: 'Breaker', stock: 5 }));
-    const customerId = id(await rest().post('/customers', { name: 'Otto' }));
+    const customerId = id(await rest().post('/customers', { name: 'Otto', email: 'otto@example.com' }));
     const catalogs = [shop.mesh.process('catalog', 0), shop.mesh.process('catalog', 1)];
     await Promise.all(catalogs.map((process) => process.stop()));
     try {
@@ -103,7 +104,7 @@ describe('zero downtime: two replicas of every service', function () {
     const [input, inputAgain] = await twice('/stockInputs', { bookId: id(book), quantity: 3, inCharger: 'kim', requestId: 'input-once' });
     expect(inputAgain).to.deep.equal(input);
     expect(field(await rest().get(`/books/${id(book)}`), 'stock')).to.equal('5');
-    const [customer, customerAgain] = await twice('/customers', { name: 'Once', requestId: 'customer-once' });
+    const [customer, customerAgain] = await twice('/customers', { name: 'Once', email: 'once@example.com', requestId: 'customer-once' });
     expect(customerAgain).to.deep.equal(customer);
     const [coupon, couponAgain] = await twice('/coupons', { customerId: id(customer), discount: 100, requestId: 'coupon-once' });
     expect(couponAgain).to.deep.equal(coupon);
@@ -135,7 +136,12 @@ describe('zero downtime: two replicas of every service', function () {
       const logged = shop.logs.length;
       try {
         lock.exec('BEGIN IMMEDIATE');
-        const response = await fetch(`${shop.mesh.edgeUrl}${path}`, { method: 'POST', headers: { 'grpc-timeout': '300m' }, body: JSON.stringify(body) });
+        const token = await new RouteTokens(shop.tokens, shop.mesh.edgeUrl).tokenFor('POST', path, body);
+        const response = await fetch(`${shop.mesh.edgeUrl}${path}`, {
+          method: 'POST',
+          headers: { 'grpc-timeout': '300m', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
+          body: JSON.stringify(body),
+        });
         const answer = (await response.json()) as Json;
         expect(response.status).to.equal(504);
         expect(String(answer.message)).to.equal(`${service} did not answer within 300 ms`);
@@ -152,7 +158,7 @@ describe('zero downtime: two replicas of every service', function () {
 
     it('CreateBook, InputStock, IssueCoupon, RegisterCustomer and PlaceOrder each leave nothing', async () => {
       const bookId = id(await rest().post('/books', { bookName: 'On time', stock: 3 }));
-      const customerId = id(await rest().post('/customers', { name: 'Punctual' }));
+      const customerId = id(await rest().post('/customers', { name: 'Punctual', email: 'punctual@example.com' }));
 
       await refusedLate('catalog', 'CreateBook', '/books', { bookName: 'Too late', stock: 1 });
       expect(((await rest().all('/books', 'books')) as Json[]).map((book) => book.bookName)).not.to.include('Too late');
