@@ -3,6 +3,7 @@ import { CouponIssued, CouponRefunded, CouponUsed, CouponUseRejected } from '#co
 import { CustomerRegistered } from '#contracts/events/v1/customer.js';
 import { DeliveryCancelled, DeliveryStarted, DeliveryStatusChanged } from '#contracts/events/v1/delivery.js';
 import { OrderCancelled, OrderPlaced, OrderStateChanged } from '#contracts/events/v1/order.js';
+import { PaymentCompleted, PaymentDeclined, PaymentRefunded, PaymentVoided } from '#contracts/events/v1/payment.js';
 import { defineEvent } from '../events/event.js';
 
 /** Every domain event of the shop with its subject and protobuf codec (DOMAIN.md, "Events"). */
@@ -34,4 +35,11 @@ export const couponEvents = {
 
 export const customerEvents = {
   CustomerRegistered: defineEvent('customer', 'CustomerRegistered', CustomerRegistered),
+};
+
+export const paymentEvents = {
+  PaymentCompleted: defineEvent('payment', 'PaymentCompleted', PaymentCompleted),
+  PaymentDeclined: defineEvent('payment', 'PaymentDeclined', PaymentDeclined),
+  PaymentRefunded: defineEvent('payment', 'PaymentRefunded', PaymentRefunded),
+  PaymentVoided: defineEvent('payment', 'PaymentVoided', PaymentVoided),
 };
