@@ -160,8 +160,9 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
   }
 }
 
+/** One request per connection: a client never holds a socket that a restart of the processor closed. */
 function send(response: ServerResponse, reply: Reply): void {
-  response.writeHead(reply.status, { 'content-type': 'application/json' });
+  response.writeHead(reply.status, { 'content-type': 'application/json', connection: 'close' });
   response.end(`${JSON.stringify(reply.body)}\n`);
 }
 

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { NatsServer } from '#kit/process/nats-server.js';
 import { freePort } from '#kit/process/ports.js';
-import { edgePort, meshServices, type MeshService } from '../policy/services.js';
+import { edgePort, externalSystems, meshServices, type MeshService } from '../policy/services.js';
 import { ServiceProcess } from './service-process.js';
 
 export interface LocalMeshOptions {
@@ -43,6 +43,8 @@ export class LocalMesh {
     readonly natsUrl: string,
     readonly nats: NatsServer | undefined,
     private readonly replicas: Map<string, Replica[]>,
+    /** The stand-ins of the external systems (the card processor), by name. */
+    private readonly externals: Map<string, { process: ServiceProcess; url: string }>,
     readonly edge: ServiceProcess,
     readonly edgeUrl: string,
   ) {}
@@ -70,7 +72,23 @@ export class LocalMesh {
     const peers = Object.fromEntries(
       meshServices.map((service) => [addressVariable(service.name), `127.0.0.1:${String(ports.get(service.name)?.[0]?.grpcPort)}`]),
     );
-    const common = { NATS_URL: natsUrl, ...peers, ...options.env };
+    const externals = new Map<string, { process: ServiceProcess; url: string }>();
+    for (const system of externalSystems) {
+      const systemPort = await port(system.localPort);
+      const url = `http://127.0.0.1:${systemPort}`;
+      externals.set(system.name, {
+        url,
+        process: new ServiceProcess({
+          label: system.name,
+          entry: join(repoRoot, system.localEntry),
+          readyUrl: `${url}/healthz`,
+          onLine: options.onLine,
+          env: { PROCESSOR_PORT: String(systemPort), PROCESSOR_DATABASE: join(dataDir, `${system.name}.sqlite`), ...options.env },
+        }),
+      });
+    }
+    const processorUrl = externals.get('card-processor')?.url ?? '';
+    const common = { NATS_URL: natsUrl, PROCESSOR_URL: processorUrl, ...peers, ...options.env };
 
     const replicas = new Map<string, Replica[]>();
     for (const service of meshServices) {
@@ -104,8 +122,9 @@ export class LocalMesh {
       env: { ...common, EDGE_PORT: String(httpPort) },
     });
 
-    const mesh = new LocalMesh(options, natsUrl, nats, replicas, edge, `http://127.0.0.1:${httpPort}`);
+    const mesh = new LocalMesh(options, natsUrl, nats, replicas, externals, edge, `http://127.0.0.1:${httpPort}`);
     try {
+      await Promise.all([...externals.values()].map((external) => external.process.start()));
       await Promise.all([...replicas.values()].flat().map((replica) => replica.process.start()));
       await edge.start();
     } catch (error) {
@@ -133,14 +152,30 @@ export class LocalMesh {
     return [...[...this.replicas.values()].flat().map((replica) => replica.process), this.edge];
   }
 
+  /** Base URL of an external system's stand-in, e.g. the card processor's. */
+  externalUrl(name: string): string {
+    return this.external(name).url;
+  }
+
+  externalProcess(name: string): ServiceProcess {
+    return this.external(name).process;
+  }
+
   async stop(): Promise<void> {
     await this.edge.stop();
     await Promise.all([...this.replicas.values()].flat().map((replica) => replica.process.stop()));
+    await Promise.all([...this.externals.values()].map((external) => external.process.stop()));
     await this.nats?.pause();
   }
 
   get dataDir(): string {
     return resolve(this.options.dataDir);
+  }
+
+  private external(name: string): { process: ServiceProcess; url: string } {
+    const external = this.externals.get(name);
+    if (external === undefined) throw new Error(`no external system ${name} in this mesh`);
+    return external;
   }
 
   private replica(service: string, index: number): Replica {

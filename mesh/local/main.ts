@@ -1,5 +1,5 @@
 import { readConfig } from '#kit/config/config.js';
-import { meshServices } from '../policy/services.js';
+import { externalSystems, meshServices } from '../policy/services.js';
 import { LocalMesh } from './local-mesh.js';
 import { formatLogLine } from './log-lines.js';
 
@@ -22,7 +22,7 @@ const config = readConfig((env) => ({
   ),
 }));
 
-const labels = [...meshServices.map((service) => service.name), 'edge'];
+const labels = [...meshServices.map((service) => service.name), 'edge', ...externalSystems.map((system) => system.name)];
 const color = process.stdout.isTTY;
 const print = (label: string, line: string): void => {
   process.stdout.write(`${formatLogLine(label, line, Math.max(0, labels.indexOf(label.replace(/-\d+$/, ''))), color)}\n`);
@@ -39,6 +39,7 @@ bookstore-mesh is up (Ctrl-C stops it)
   REST edge   ${mesh.edgeUrl}        e.g. curl ${mesh.edgeUrl}/books
   NATS        ${mesh.natsUrl}
 ${meshServices.map((service) => `  ${service.name.padEnd(10)}  gRPC ${mesh.grpcAddress(service.name)}   admin ${mesh.adminUrl(service.name)}/readyz`).join('\n')}
+${externalSystems.map((system) => `  ${system.name.padEnd(10)}  HTTP ${mesh.externalUrl(system.name)}   e.g. curl ${mesh.externalUrl(system.name)}/faults`).join('\n')}
   data        ${mesh.dataDir}
 `);
 

@@ -2,6 +2,7 @@ import { credentials, Metadata } from '@grpc/grpc-js';
 import { CatalogServiceClient, type CatalogServiceService } from '#contracts/catalog/v1/catalog.js';
 import { CouponServiceClient, CouponServiceService, type Coupon, type CouponServiceServer, type GetCouponRequest } from '#contracts/coupon/v1/coupon.js';
 import { OrderServiceClient, type Order, type OrderServiceService, type PlaceOrderRequest } from '#contracts/order/v1/order.js';
+import { PaymentServiceService, PaymentState, type PaymentServiceServer } from '#contracts/payment/v1/payment.js';
 import type { ServiceConfig } from '#kit/config/service-config.js';
 import { startGrpcServer } from '#kit/grpc/server.js';
 import { unary } from '#kit/grpc/unary.js';
@@ -52,13 +53,47 @@ export async function startStandInCoupon(getCoupon: (request: GetCouponRequest) 
   return { address: `127.0.0.1:${server.port}`, stop: () => server.shutdown(0) };
 }
 
+/**
+ * A PaymentService whose Pay answers `state` at once: for order tests that are not about payment
+ * (services/payment and the end-to-end tests run the real one with the card processor).
+ */
+export async function startStandInPayment(state: PaymentState = PaymentState.PAID): Promise<{ address: string; stop(): Promise<void> }> {
+  const implementation: Pick<PaymentServiceServer, 'pay'> = {
+    pay: unary((request) =>
+      Promise.resolve({
+        id: request.orderId,
+        orderId: request.orderId,
+        customerId: request.customerId,
+        amount: request.amount,
+        currency: request.currency,
+        state,
+        providerReference: '',
+        attempts: 1,
+        declineReason: '',
+        createTime: undefined,
+        updateTime: undefined,
+        paidTime: undefined,
+        refundedTime: undefined,
+      }),
+    ),
+  };
+  const server = await startGrpcServer({
+    service: 'payment',
+    host: '127.0.0.1',
+    port: 0,
+    services: [{ definition: PaymentServiceService, implementation }],
+    log: createLogger('test', 'silent'),
+  });
+  return { address: `127.0.0.1:${server.port}`, stop: () => server.shutdown(0) };
+}
+
 export type OrderUnderTest = ServiceUnderTest<OrderConfig, typeof OrderServiceService>;
 
-export function startOrderUnderTest(options: { natsUrl: string; catalogAddress: string; couponAddress: string; kind?: StoreKind }): Promise<OrderUnderTest> {
+export function startOrderUnderTest(options: { natsUrl: string; catalogAddress: string; couponAddress: string; paymentAddress: string; kind?: StoreKind }): Promise<OrderUnderTest> {
   return startServiceUnderTest(order, OrderServiceClient, {
     natsUrl: options.natsUrl,
     store: options.kind,
-    env: { CATALOG_ADDR: options.catalogAddress, COUPON_ADDR: options.couponAddress },
+    env: { CATALOG_ADDR: options.catalogAddress, COUPON_ADDR: options.couponAddress, PAYMENT_ADDR: options.paymentAddress },
   });
 }
 

@@ -1,4 +1,4 @@
-import { catalogEvents, couponEvents, customerEvents, deliveryEvents, orderEvents } from '#kit/contracts/events.js';
+import { catalogEvents, couponEvents, customerEvents, deliveryEvents, orderEvents, paymentEvents } from '#kit/contracts/events.js';
 import type { Knex } from '#kit/db/database.js';
 import { isEvent, type EventType, type ReceivedEvent } from '#kit/events/event.js';
 import type { Logger } from '#kit/log/log.js';
@@ -29,6 +29,10 @@ export const myPageSubscriptions: EventType<unknown>[] = [
   couponEvents.CouponRefunded,
   couponEvents.CouponUseRejected,
   customerEvents.CustomerRegistered,
+  paymentEvents.PaymentCompleted,
+  paymentEvents.PaymentDeclined,
+  paymentEvents.PaymentRefunded,
+  paymentEvents.PaymentVoided,
 ] as EventType<unknown>[];
 
 /** Applies one event to the view in the replay's transaction. */
@@ -78,8 +82,8 @@ function couponEntry(event: ReceivedEvent): MyCouponEntry | undefined {
 function orderNews(event: ReceivedEvent): OrderNews | undefined {
   const occurredAt = event.occurredAt;
   if (isEvent(event, orderEvents.OrderPlaced)) {
-    const { orderId, customerId, bookId, quantity, couponId } = event.payload;
-    return { kind: 'OrderPlaced', orderId, customerId, bookId, quantity, couponId: optionalId(couponId), occurredAt };
+    const { orderId, customerId, bookId, quantity, couponId, amount, currency } = event.payload;
+    return { kind: 'OrderPlaced', orderId, customerId, bookId, quantity, couponId: optionalId(couponId), amount, currency, occurredAt };
   }
   if (isEvent(event, orderEvents.OrderStateChanged)) {
     const state = orderStateOf(event.payload.state);
@@ -99,5 +103,19 @@ function orderNews(event: ReceivedEvent): OrderNews | undefined {
     const state = deliveryStateOf(event.payload.state);
     return state === undefined ? undefined : { kind: 'DeliveryStateChanged', orderId: event.payload.orderId, state, occurredAt };
   }
+  return paymentNews(event);
+}
+
+/** A payment event as news for its order's row. */
+function paymentNews(event: ReceivedEvent): OrderNews | undefined {
+  const occurredAt = event.occurredAt;
+  if (isEvent(event, paymentEvents.PaymentCompleted)) {
+    return { kind: 'PaymentChanged', orderId: event.payload.orderId, state: 'PAID', paidAt: event.payload.paidTime ?? occurredAt, occurredAt };
+  }
+  if (isEvent(event, paymentEvents.PaymentRefunded)) {
+    return { kind: 'PaymentChanged', orderId: event.payload.orderId, state: 'REFUNDED', refundedAt: event.payload.refundedTime ?? occurredAt, occurredAt };
+  }
+  if (isEvent(event, paymentEvents.PaymentDeclined)) return { kind: 'PaymentChanged', orderId: event.payload.orderId, state: 'DECLINED', occurredAt };
+  if (isEvent(event, paymentEvents.PaymentVoided)) return { kind: 'PaymentChanged', orderId: event.payload.orderId, state: 'VOIDED', occurredAt };
   return undefined;
 }

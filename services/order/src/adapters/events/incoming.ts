@@ -5,6 +5,7 @@ import { isEvent, type EventType, type ReceivedEvent } from '#kit/events/event.j
 import type { OrderPolicies } from '../../app/order-policies.js';
 import type { CourierProgress } from '../../domain/order.js';
 import type { KnexOrderStore } from '../db/knex-order-store.js';
+import { paymentNews, paymentSubscriptions } from './payment-events.js';
 
 /** The events the order context reacts to, and which policy each one drives. */
 export const orderSubscriptions: EventType<unknown>[] = [
@@ -12,6 +13,7 @@ export const orderSubscriptions: EventType<unknown>[] = [
   deliveryEvents.DeliveryStatusChanged,
   couponEvents.CouponUsed,
   couponEvents.CouponUseRejected,
+  ...paymentSubscriptions,
 ] as EventType<unknown>[];
 
 export function orderEventHandler(store: KnexOrderStore, policies: OrderPolicies) {
@@ -26,6 +28,9 @@ export function orderEventHandler(store: KnexOrderStore, policies: OrderPolicies
       await policies.whenCouponUsed(tx, event.payload.orderId, event.payload.couponId);
     } else if (isEvent(event, couponEvents.CouponUseRejected)) {
       await policies.whenCouponUseRejected(tx, event.payload.orderId, event.payload.couponId);
+    } else {
+      const payment = paymentNews(event);
+      if (payment !== undefined) await policies.whenPaymentSettled(tx, payment.orderId, payment.state);
     }
   };
 }

@@ -1,4 +1,4 @@
-import { CancelReason, OrderState, type Order as OrderMessage, type PlaceOrderRequest } from '#contracts/order/v1/order.js';
+import { CancelReason, OrderState, PaymentState, type Order as OrderMessage, type PlaceOrderRequest } from '#contracts/order/v1/order.js';
 import type { NewOrder, Order } from '../../domain/order.js';
 
 /** Domain objects to and from the order's protobuf messages; 0 stands for "no coupon" and "" for "no requestId" on the wire. */
@@ -13,6 +13,11 @@ export const orderMessage = (order: Order): OrderMessage => ({
   cancelReason: order.cancelReason === undefined ? CancelReason.CANCEL_REASON_UNSPECIFIED : CancelReason[order.cancelReason],
   createTime: order.createdAt,
   updateTime: order.updatedAt,
+  unitPrice: order.unitPrice,
+  discount: order.discount,
+  amount: order.amount,
+  currency: order.currency,
+  paymentState: PaymentState[order.paymentState],
 });
 
 export const newOrder = (request: PlaceOrderRequest): NewOrder => ({
