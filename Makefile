@@ -65,5 +65,5 @@ check-manifests: proto ## Regenerate Envoy, Istio and Kubernetes files into a te
 clean: ## Remove generated code and local data
 	rm -rf proto/gen .data
 
-check-invariants: ## Check DOMAIN.md's invariants against a running shop (EDGE_URL, default http://127.0.0.1:8080)
-	node --import tsx mesh/invariants/main.ts --edge $${EDGE_URL:-http://127.0.0.1:8080} --wait $${WAIT:-30}
+check-invariants: ## Check DOMAIN.md's invariants against a running shop (EDGE_URL, default http://127.0.0.1:8080; PROCESSOR_URL, default http://127.0.0.1:8090)
+	node --import tsx mesh/invariants/main.ts --edge $${EDGE_URL:-http://127.0.0.1:8080} --processor $${PROCESSOR_URL:-http://127.0.0.1:8090} --wait $${WAIT:-30}

@@ -29,7 +29,7 @@ const amountMax = Number.MAX_SAFE_INTEGER;
  *   POST /v1/charges {amount, currency, reference}     201 charged, 402 declined, 200 a replay of the key
  *   GET  /v1/charges/{id}, GET /v1/charges?idempotencyKey=K
  *   POST /v1/charges/{id}/refunds                       201 refunded, 200 refunded before
- *   GET  /v1/ledger                                     what it charged and refunded
+ *   GET  /v1/ledger                                     what it charged and refunded (never faulty)
  *   PUT  /faults, GET /faults                           the fault switch (faults.ts); never faulty itself
  *   GET  /healthz
  */
@@ -77,6 +77,12 @@ export async function startCardProcessor(options: CardProcessorOptions): Promise
     return { status: created ? 201 : 200, body: made };
   };
 
+  const ledgerReply = (): Reply => {
+    const { charges, refunds } = ledger.ledger();
+    const total = (items: readonly { amount: number }[]): number => items.reduce((sum, item) => sum + item.amount, 0);
+    return { status: 200, body: { charges, refunds, chargedTotal: total(charges), refundedTotal: total(refunds) } };
+  };
+
   const processorCall = async (request: IncomingMessage, url: URL, body: unknown): Promise<Reply> => {
     if (faults.outage === true) return problem(503, 'the card processor is down (fault switch: outage)');
     if (faults.latencyMs !== undefined && faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
@@ -94,17 +100,14 @@ export async function startCardProcessor(options: CardProcessorOptions): Promise
       const charge = ledger.charge(chargeMatch[1]);
       return charge === undefined ? problem(404, `charge ${chargeMatch[1]} not found`) : { status: 200, body: charge };
     }
-    if (request.method === 'GET' && path === '/v1/ledger') {
-      const { charges, refunds } = ledger.ledger();
-      const total = (items: readonly { amount: number }[]): number => items.reduce((sum, item) => sum + item.amount, 0);
-      return { status: 200, body: { charges, refunds, chargedTotal: total(charges), refundedTotal: total(refunds) } };
-    }
     return problem(404, `${String(request.method)} ${path}: no such endpoint`);
   };
 
   const route = async (request: IncomingMessage, body: unknown): Promise<Reply> => {
     const url = new URL(request.url ?? '/', 'http://processor');
     if (url.pathname === '/healthz') return { status: 200, body: { ok: true } };
+    // The ledger is the operator's view (and the invariant checker's), not the API payment calls: no faults.
+    if (request.method === 'GET' && url.pathname === '/v1/ledger') return ledgerReply();
     if (url.pathname === '/faults') {
       if (request.method === 'GET') return { status: 200, body: faults };
       if (request.method !== 'PUT') return problem(405, '/faults: GET or PUT');
@@ -156,7 +159,7 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    return error as SyntaxError;
+    return error;
   }
 }
 

@@ -1,14 +1,17 @@
 import { parseArgs } from 'node:util';
+import { CardProcessorClient } from './card-processor-client.js';
 import { checkOnceQuiet } from './converge.js';
 import { RestClient } from './rest-client.js';
 
 /**
- * `make check-invariants` (or `node --import tsx mesh/invariants/main.ts --edge URL --wait 30`):
- * checks DOMAIN.md's invariants against a running shop through its REST edge. Exit 1 on a violation.
+ * `make check-invariants` (or `node --import tsx mesh/invariants/main.ts --edge URL --processor URL --wait 30`):
+ * checks DOMAIN.md's invariants against a running shop through its REST edge, and the money against
+ * the card processor's ledger. Exit 1 on a violation.
  */
 const { values } = parseArgs({
   options: {
     edge: { type: 'string', default: process.env.EDGE_URL ?? 'http://127.0.0.1:8080' },
+    processor: { type: 'string', default: process.env.PROCESSOR_URL ?? 'http://127.0.0.1:8090' },
     wait: { type: 'string', default: '30' },
   },
 });
@@ -18,8 +21,8 @@ if (!Number.isFinite(waitSeconds) || waitSeconds < 0) {
   process.exit(2);
 }
 
-const violations = await checkOnceQuiet(new RestClient(values.edge), {}, waitSeconds * 1000).catch((error: unknown) => {
-  console.error(`cannot read the shop at ${values.edge}: ${error instanceof Error ? error.message : String(error)}`);
+const violations = await checkOnceQuiet(new RestClient(values.edge), { processor: new CardProcessorClient(values.processor) }, waitSeconds * 1000).catch((error: unknown) => {
+  console.error(`cannot read the shop at ${values.edge} (card processor ${values.processor}): ${error instanceof Error ? error.message : String(error)}`);
   process.exit(2);
 });
 if (violations.length === 0) {
