@@ -1,4 +1,4 @@
-import { DestinationRule, Gateway, VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1beta1';
+import { DestinationRule, Gateway, ServiceEntry, VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1beta1';
 import { PeerAuthentication } from '@kubernetes-models/istio/security.istio.io/v1beta1';
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
@@ -23,6 +23,7 @@ const models: Readonly<Record<string, Validating>> = {
   'networking.istio.io/v1beta1/DestinationRule': DestinationRule,
   'networking.istio.io/v1beta1/VirtualService': VirtualService,
   'networking.istio.io/v1beta1/Gateway': Gateway,
+  'networking.istio.io/v1beta1/ServiceEntry': ServiceEntry,
   'security.istio.io/v1beta1/PeerAuthentication': PeerAuthentication,
 };
 

@@ -125,6 +125,17 @@ for (const kind of storeKinds) {
       expect(await chargesOf(orderId)).to.have.length(1);
     });
 
+    it('opens the breaker after 5 failures in a row, answers PENDING without calling, and closes once the processor is back', async () => {
+      await processor.faults({ outage: true });
+      const orderIds = [newOrderId(), newOrderId(), newOrderId(), newOrderId(), newOrderId(), newOrderId()];
+      for (const orderId of orderIds.slice(0, 5)) expect(await pay(orderId)).to.include({ state: 'PENDING', attempts: 1 });
+      // The breaker is open: the sixth is not even tried.
+      expect(await pay(orderIds[5] ?? 0)).to.include({ state: 'PENDING', attempts: 0 });
+      await processor.faults({});
+      await settleUntil(async () => (await Promise.all(orderIds.map(paymentOf))).every(([payment]) => payment?.state === 'PAID'));
+      for (const orderId of orderIds) expect(await chargesOf(orderId)).to.have.length(1);
+    });
+
     it('does not charge again a charge that timed out but went through: it is looked up by its key', async () => {
       await processor.faults({ latencyMs: 600 });
       const orderId = newOrderId();

@@ -27,6 +27,8 @@ class ProcessorFailure extends Error {}
 export class HttpCardProcessor implements CardProcessor {
   private readonly breaker: CircuitBreakerPolicy | undefined;
   private readonly log: Logger;
+  /** When the breaker last opened; it lets a trial call through once baseEjectionMs has passed. */
+  private openedAt = 0;
 
   constructor(private readonly options: HttpCardProcessorOptions) {
     this.log = options.log.child({ component: 'card-processor-client' });
@@ -34,11 +36,19 @@ export class HttpCardProcessor implements CardProcessor {
     if (options.inProcessResilience) {
       this.breaker = circuitBreaker(handleAll, { halfOpenAfter: baseEjectionMs, breaker: new ConsecutiveBreaker(consecutiveFailures) });
       watchCircuit(this.breaker, { caller: 'payment', callee: 'card-processor', consecutiveFailures, baseEjectionMs, log: this.log });
+      this.breaker.onBreak(() => {
+        this.openedAt = Date.now();
+      });
     }
   }
 
+  /**
+   * Closed, half-open, or open long enough that the next call is the trial: the breaker only moves
+   * on to half-open when a call is made, so an open breaker past its ejection time must be called.
+   */
   accepting(): boolean {
-    return this.breaker?.state !== CircuitState.Open;
+    if (this.breaker?.state !== CircuitState.Open) return true;
+    return Date.now() - this.openedAt >= this.options.policy.circuitBreaker.baseEjectionMs;
   }
 
   async charge(key: string, amount: number, currency: string, reference: string): Promise<ChargeOutcome> {
