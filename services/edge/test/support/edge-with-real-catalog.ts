@@ -38,7 +38,7 @@ export async function startEdgeWithRealCatalog(): Promise<EdgeWithRealCatalog> {
     return {
       call: (method, path, body) => httpCall(edge.url, method, path, { body: body === undefined ? undefined : JSON.stringify(body) }),
       placeOrder: async (orderId, bookId, quantity) => {
-        const payload = { orderId, customerId: 1, bookId, quantity, deliveryAddress: '1 Baker Street', couponId: 0 };
+        const payload = { orderId, customerId: 1, bookId, quantity, deliveryAddress: '1 Baker Street', couponId: 0, amount: 1500, currency: 'KRW' };
         await traffic.publish({ type: orderEvents.OrderPlaced, payload, correlationId: String(orderId) });
       },
       cancelOrder: async (orderId) => {
