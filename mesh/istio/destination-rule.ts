@@ -3,26 +3,29 @@ import { clusterNamespace, serviceHost } from '../../manifests/generator/cluster
 import { durationFromMs } from '../envoy/policy-units.js';
 import type { CalleePolicies } from './callee-policies.js';
 
+/** A caller's breaker and connection pool (mesh/policy) as Istio's connection limits and outlier ejection. */
+export function breakerTrafficPolicy({ circuitBreaker, connectionPool }: CalleePolicies['breaker']) {
+  return {
+    connectionPool: {
+      http: { http2MaxRequests: connectionPool.maxRequests, http1MaxPendingRequests: connectionPool.maxPendingRequests },
+    },
+    outlierDetection: {
+      consecutive5xxErrors: circuitBreaker.consecutiveFailures,
+      consecutiveGatewayErrors: circuitBreaker.consecutiveFailures,
+      interval: durationFromMs(circuitBreaker.intervalMs),
+      baseEjectionTime: durationFromMs(circuitBreaker.baseEjectionMs),
+      maxEjectionPercent: circuitBreaker.maxEjectionPercent,
+    },
+  };
+}
+
 /** Connection limits and outlier ejection for every client of one service, over mutual TLS. */
 export function destinationRule({ callee, breaker }: CalleePolicies): DestinationRule {
-  const { circuitBreaker, connectionPool } = breaker;
   return new DestinationRule({
     metadata: { name: callee.name, namespace: clusterNamespace },
     spec: {
       host: serviceHost(callee.name),
-      trafficPolicy: {
-        connectionPool: {
-          http: { http2MaxRequests: connectionPool.maxRequests, http1MaxPendingRequests: connectionPool.maxPendingRequests },
-        },
-        outlierDetection: {
-          consecutive5xxErrors: circuitBreaker.consecutiveFailures,
-          consecutiveGatewayErrors: circuitBreaker.consecutiveFailures,
-          interval: durationFromMs(circuitBreaker.intervalMs),
-          baseEjectionTime: durationFromMs(circuitBreaker.baseEjectionMs),
-          maxEjectionPercent: circuitBreaker.maxEjectionPercent,
-        },
-        tls: { mode: 'ISTIO_MUTUAL' },
-      },
+      trafficPolicy: { ...breakerTrafficPolicy(breaker), tls: { mode: 'ISTIO_MUTUAL' } },
     },
   });
 }

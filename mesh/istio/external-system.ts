@@ -1,8 +1,8 @@
 import { DestinationRule, ServiceEntry } from '@kubernetes-models/istio/networking.istio.io/v1beta1';
 import { clusterNamespace } from '../../manifests/generator/cluster.js';
-import { durationFromMs } from '../envoy/policy-units.js';
 import type { CallEdge } from '../policy/resilience.js';
 import type { ExternalSystem } from '../policy/services.js';
+import { breakerTrafficPolicy } from './destination-rule.js';
 
 /** The plain-HTTP port callers use inside the mesh; the sidecar originates TLS to the system's own port. */
 export const externalHttpPort = 80;
@@ -14,7 +14,6 @@ export const externalHttpPort = 80;
  * HTTP to port 80, so the sidecar sees the answers and counts 5xx.
  */
 export function externalSystemResources(system: ExternalSystem, edge: CallEdge): [ServiceEntry, DestinationRule] {
-  const { circuitBreaker, connectionPool } = edge;
   const entry = new ServiceEntry({
     metadata: { name: system.name, namespace: clusterNamespace },
     spec: {
@@ -29,14 +28,7 @@ export function externalSystemResources(system: ExternalSystem, edge: CallEdge):
     spec: {
       host: system.host,
       trafficPolicy: {
-        connectionPool: { http: { http2MaxRequests: connectionPool.maxRequests, http1MaxPendingRequests: connectionPool.maxPendingRequests } },
-        outlierDetection: {
-          consecutive5xxErrors: circuitBreaker.consecutiveFailures,
-          consecutiveGatewayErrors: circuitBreaker.consecutiveFailures,
-          interval: durationFromMs(circuitBreaker.intervalMs),
-          baseEjectionTime: durationFromMs(circuitBreaker.baseEjectionMs),
-          maxEjectionPercent: circuitBreaker.maxEjectionPercent,
-        },
+        ...breakerTrafficPolicy(edge),
         portLevelSettings: [{ port: { number: externalHttpPort }, tls: { mode: 'SIMPLE', sni: system.host } }],
       },
     },
