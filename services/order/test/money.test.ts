@@ -1,9 +1,11 @@
 import { expect } from 'chai';
+import { ConfigError } from '#kit/config/config.js';
 import { refusalOf } from '#kit-testing/domain-errors.js';
 import { recordDeliveryStart } from '../src/domain/delivery-start.js';
 import type { NewOrder, Order } from '../src/domain/order.js';
 import { recordPayment } from '../src/domain/payment.js';
 import { priceOrder } from '../src/domain/pricing.js';
+import { order as orderService } from '../src/main.js';
 
 const now = new Date('2026-12-01T10:00:00Z');
 const newOrder = (quantity: number): NewOrder => ({ customerId: 3, bookId: 7, quantity, deliveryAddress: 'Seoul', couponId: 5, requestId: undefined });
@@ -32,6 +34,21 @@ describe('the order\'s money', () => {
   it('caps the discount at the line total, so nothing is owed but never less than nothing', () => {
     expect(priceOrder(newOrder(1), 300, 1000, 'KRW')).to.include({ discount: 300, amount: 0 });
     expect(priceOrder(newOrder(3), 0, 100, 'KRW')).to.include({ discount: 0, amount: 0 });
+  });
+
+  it('takes the shop\'s currency from SHOP_CURRENCY, KRW by default, and refuses to start with an unknown code', () => {
+    expect(orderService.readConfig({}).shopCurrency).to.equal('KRW');
+    expect(orderService.readConfig({ SHOP_CURRENCY: 'JPY' }).shopCurrency).to.equal('JPY');
+    const error = (() => {
+      try {
+        orderService.readConfig({ SHOP_CURRENCY: 'XYZ' });
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    })();
+    expect(error).to.be.instanceOf(ConfigError);
+    expect((error as ConfigError).message).to.include('SHOP_CURRENCY must be one of');
   });
 
   it('refuses a line total beyond what adds up exactly, a negative price and a negative discount', () => {
