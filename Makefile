@@ -10,7 +10,7 @@ STAMP_DEPS := node_modules/.deps-stamp
 STAMP_PROTO := proto/gen/.stamp
 TEST_SPEC := 'services/*/test/**/*.test.ts' 'mesh/**/test/**/*.test.ts'
 
-.PHONY: help deps proto build lint dev test bench generate-mesh check-manifests clean check-invariants
+.PHONY: help deps proto build lint dev test bench generate-mesh check-manifests clean check-invariants new-context
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -22,14 +22,15 @@ $(STAMP_DEPS): package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-proto: $(STAMP_PROTO) ## Generate ts-proto code and the descriptor set from proto/
+proto: $(STAMP_PROTO) ## Generate ts-proto code, the descriptor set and the event registry from proto/
 
-$(STAMP_PROTO): $(STAMP_DEPS) $(PROTO_SRC) proto/buf.yaml proto/buf.gen.yaml
+$(STAMP_PROTO): $(STAMP_DEPS) $(PROTO_SRC) proto/buf.yaml proto/buf.gen.yaml $(wildcard proto/tools/*.ts)
 	@mkdir -p proto/gen/deps/google/api
 	cp $(GOOGLE_API)/annotations.proto $(GOOGLE_API)/http.proto proto/gen/deps/google/api/
 	cd proto && ../$(BIN)/buf lint
 	cd proto && ../$(BIN)/buf generate
 	cd proto && ../$(BIN)/buf build --as-file-descriptor-set -o gen/bookstore.binpb
+	node --import tsx proto/tools/generate-event-registry.ts
 	@touch $@
 
 build: proto ## Generate, then type-check every service (services run from TypeScript through tsx)
@@ -65,5 +66,8 @@ check-manifests: proto ## Regenerate Envoy, Istio and Kubernetes files into a te
 clean: ## Remove generated code and local data
 	rm -rf proto/gen .data
 
-check-invariants: ## Check DOMAIN.md's invariants against a running shop (EDGE_URL, default http://127.0.0.1:8080; PROCESSOR_URL, default http://127.0.0.1:8090)
+check-invariants: ## Check the invariants (docs/domain.md) against a running shop (EDGE_URL, default http://127.0.0.1:8080; PROCESSOR_URL, default http://127.0.0.1:8090)
 	node --import tsx mesh/invariants/main.ts --edge $${EDGE_URL:-http://127.0.0.1:8080} --processor $${PROCESSOR_URL:-http://127.0.0.1:8090} --wait $${WAIT:-30}
+
+new-context: ## Copy the customer context as a new one, every name changed (NAME=<name>; docs/adding-a-context.md)
+	@mesh/tools/new-context.sh "$(NAME)"

@@ -1,3 +1,4 @@
+import { peerAddressVariable } from '#kit/config/peer-address.js';
 import { clusterGrpcPort, externalSystem, type MeshService } from '../../mesh/policy/services.js';
 import { shutdownGraceMs } from './pod-defaults.js';
 
@@ -10,9 +11,6 @@ export const natsService = 'nats';
 export const natsClientPort = 4222;
 export const postgresService = 'postgres';
 export const postgresPort = 5432;
-
-/** Peers are found by DNS; the variable name is the one the local mesh sets (mesh/local). */
-export const peerAddressVariable = (service: string): string => `${service.toUpperCase()}_ADDR`;
 
 /** The env file behind the ConfigMap: KEY=value lines. */
 export function serviceEnvironment(services: readonly MeshService[]): Record<string, string> {

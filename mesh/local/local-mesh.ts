@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { peerAddressVariable } from '#kit/config/peer-address.js';
 import { NatsServer } from '#kit/process/nats-server.js';
 import { freePort } from '#kit/process/ports.js';
 import { edgePort, externalSystems, meshServices, type MeshService } from '../policy/services.js';
@@ -30,7 +31,6 @@ interface Replica {
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 const entryOf = (name: string): string => join(repoRoot, 'services', name, 'src', 'main.ts');
-const addressVariable = (name: string): string => `${name.toUpperCase()}_ADDR`;
 
 /**
  * The whole shop on one machine: a nats-server with JetStream, every service of
@@ -70,7 +70,7 @@ export class LocalMesh {
       ports.set(service.name, list);
     }
     const peers = Object.fromEntries(
-      meshServices.map((service) => [addressVariable(service.name), `127.0.0.1:${String(ports.get(service.name)?.[0]?.grpcPort)}`]),
+      meshServices.map((service) => [peerAddressVariable(service.name), `127.0.0.1:${String(ports.get(service.name)?.[0]?.grpcPort)}`]),
     );
     const externals = new Map<string, { process: ServiceProcess; url: string }>();
     for (const system of externalSystems) {

@@ -1,26 +1,40 @@
-import { readConfig } from '#kit/config/config.js';
+import { ConfigError, readConfig } from '#kit/config/config.js';
+import { databaseUrlSchemes } from '#kit/config/service-config.js';
+import { exitConfigError } from '#kit/host/lifecycle.js';
 import { externalSystems, meshServices } from '../policy/services.js';
 import { LocalMesh } from './local-mesh.js';
 import { formatLogLine } from './log-lines.js';
 
 /**
- * `make dev`: the whole shop on one machine. Environment:
+ * `make dev`: the whole shop on one machine. Environment, validated before anything starts (one
+ * line and exit 78 on a problem, as a service does):
  *   MESH_DATA_DIR      SQLite files and the nats-server store (.data)
  *   NATS_URL           use this broker instead of starting one
  *   MESH_NATS_PORT     port of the nats-server we start (a free one by default)
  *   <SERVICE>_DATABASE_URL, e.g. CATALOG_DATABASE_URL=postgres://…  switch one service to PostgreSQL
  */
-const config = readConfig((env) => ({
-  dataDir: env.string('MESH_DATA_DIR', '.data'),
-  natsUrl: env.optionalString('NATS_URL'),
-  natsPort: env.optionalString('MESH_NATS_PORT') === undefined ? undefined : env.port('MESH_NATS_PORT'),
-  databaseUrls: Object.fromEntries(
-    meshServices.flatMap((service) => {
-      const url = env.optionalString(`${service.name.toUpperCase()}_DATABASE_URL`);
-      return url === undefined ? [] : [[service.name, url]];
-    }),
-  ),
-}));
+function readMeshConfig() {
+  try {
+    return readConfig((env) => ({
+      dataDir: env.string('MESH_DATA_DIR', '.data'),
+      natsUrl: env.optionalString('NATS_URL'),
+      natsPort: env.optionalString('MESH_NATS_PORT') === undefined ? undefined : env.port('MESH_NATS_PORT'),
+      databaseUrls: Object.fromEntries(
+        meshServices.flatMap((service) => {
+          const name = `${service.name.toUpperCase()}_DATABASE_URL`;
+          const url = env.optionalString(name);
+          return url === undefined ? [] : [[service.name, env.url(name, url, databaseUrlSchemes)]];
+        }),
+      ),
+    }));
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`the local mesh did not start: ${error.message}`);
+    process.exit(exitConfigError);
+  }
+}
+
+const config = readMeshConfig();
 
 const labels = [...meshServices.map((service) => service.name), 'edge', ...externalSystems.map((system) => system.name)];
 const color = process.stdout.isTTY;

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { peerAddressVariable } from '#kit/config/peer-address.js';
 import { posix } from 'node:path';
 import type { IDeployment, IStatefulSet } from 'kubernetes-models/apps/v1';
 import { serviceImage } from '../../manifests/generator/cluster.js';
@@ -81,7 +82,7 @@ describe('the docker compose file (mesh/envoy/compose.yaml): REST through Envoy 
         // No sidecars: order -> catalog and order -> coupon have no proxy but the process itself.
         IN_PROCESS_RESILIENCE: 'true',
       });
-      for (const peer of meshServices) expect(service.environment?.[`${peer.name.toUpperCase()}_ADDR`]).to.equal(`${peer.name}:${String(clusterGrpcPort)}`);
+      for (const peer of meshServices) expect(service.environment?.[peerAddressVariable(peer.name)]).to.equal(`${peer.name}:${String(clusterGrpcPort)}`);
       expect(service.ports).to.deep.equal([
         { target: clusterGrpcPort, published: String(localGrpcPort), host_ip: '127.0.0.1' },
         { target: clusterAdminPort, published: String(localAdminPort), host_ip: '127.0.0.1' },

@@ -56,7 +56,7 @@ describe('a service added to services.ts reaches every generated file with no ha
   const manifest = (path: string): string => manifests.find((file) => file.path === `${baseDir}/${path}`)?.content ?? '';
 
   it('the edge transcodes, routes and clusters it', () => {
-    expect(envoy.plan.upstreams.map((upstream) => upstream.service.name)).to.deep.equal(['catalog', 'delivery', 'coupon', 'customer', 'payment', 'order', 'mypage']);
+    expect(envoy.plan.upstreams.map((upstream) => upstream.service.name)).to.deep.equal(services.map((service) => service.name));
     expect(envoy.file.content).to.include('prefix: /bookstore.order.v1.OrderService/').and.include('cluster_name: mypage');
   });
 

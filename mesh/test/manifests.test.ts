@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { peerAddressVariable } from '#kit/config/peer-address.js';
 import type { IDeployment } from 'kubernetes-models/apps/v1';
 import type { IConfigMap, IService } from 'kubernetes-models/v1';
 import { appLabel, clusterNamespace, imageWorkdir, serviceImageName } from '../../manifests/generator/cluster.js';
@@ -87,7 +88,7 @@ describe('the Kubernetes manifests', () => {
     it('configures the services for a cluster: Istio resilience, NATS and every peer by DNS name', () => {
       expect(serviceEnv).to.include({ IN_PROCESS_RESILIENCE: 'false', NATS_URL: 'nats://nats:4222' });
       expect(serviceEnv).to.have.property('LOG_LEVEL');
-      for (const service of meshServices) expect(serviceEnv[`${service.name.toUpperCase()}_ADDR`]).to.equal(`${service.name}:${String(clusterGrpcPort)}`);
+      for (const service of meshServices) expect(serviceEnv[peerAddressVariable(service.name)]).to.equal(`${service.name}:${String(clusterGrpcPort)}`);
     });
 
     it('creates a database for every service that keeps its state in PostgreSQL', () => {

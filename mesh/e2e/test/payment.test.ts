@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { OrderPlaced } from '#contracts/events/v1/order.js';
-import { orderEvents } from '#kit/contracts/events.js';
+import { orderEvents } from '#contracts/events.js';
 import { EventTraffic } from '#kit-testing/event-traffic.js';
 import { checkOnceQuiet } from '../../invariants/converge.js';
 import { CardProcessorClient } from '../../invariants/card-processor-client.js';

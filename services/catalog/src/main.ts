@@ -8,7 +8,7 @@ import { systemClock } from './app/ports.js';
 import { PreparationPolicies } from './app/preparation-policies.js';
 import { catalogMigrations } from './adapters/db/migrations.js';
 import { KnexCatalogStore } from './adapters/db/knex-catalog-store.js';
-import { catalogEventHandler, catalogSubscriptions } from './adapters/events/incoming.js';
+import { catalogEventHandlers } from './adapters/events/incoming.js';
 import { catalogService } from './adapters/grpc/catalog-service.js';
 
 /** Wiring only: config -> adapters -> use cases -> the kit's service host. */
@@ -22,8 +22,7 @@ function catalogBlueprint(): ServiceBlueprint<ServiceConfig> {
     consumers: ({ db }) => [
       {
         durable: 'catalog',
-        events: catalogSubscriptions,
-        handle: catalogEventHandler(new KnexCatalogStore(db), new PreparationPolicies(systemClock)),
+        ...catalogEventHandlers(new KnexCatalogStore(db), new PreparationPolicies(systemClock)),
       },
     ],
   };

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { DeliverableState } from '#contracts/catalog/v1/catalog.js';
 import { CancelReason } from '#contracts/events/v1/order.js';
-import { catalogEvents, orderEvents } from '#kit/contracts/events.js';
+import { catalogEvents, orderEvents } from '#contracts/events.js';
 import type { ReceivedEvent } from '#kit/events/event.js';
 import { EventTraffic } from '#kit-testing/event-traffic.js';
 import { NatsServer } from '#kit/process/nats-server.js';

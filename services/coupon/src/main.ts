@@ -8,7 +8,7 @@ import { CouponQueries } from './app/coupon-queries.js';
 import { systemClock } from './app/ports.js';
 import { couponMigrations } from './adapters/db/migrations.js';
 import { KnexCouponStore } from './adapters/db/knex-coupon-store.js';
-import { couponEventHandler, couponSubscriptions } from './adapters/events/incoming.js';
+import { couponEventHandlers } from './adapters/events/incoming.js';
 import { couponService } from './adapters/grpc/coupon-service.js';
 
 /** Wiring only: config -> adapters -> use cases -> the kit's service host. */
@@ -22,8 +22,7 @@ function couponBlueprint(): ServiceBlueprint<ServiceConfig> {
     consumers: ({ db }) => [
       {
         durable: 'coupon',
-        events: couponSubscriptions,
-        handle: couponEventHandler(new KnexCouponStore(db), new CouponPolicies(systemClock)),
+        ...couponEventHandlers(new KnexCouponStore(db), new CouponPolicies(systemClock)),
       },
     ],
   };

@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { CouponState } from '#contracts/coupon/v1/coupon.js';
-import { couponEvents } from '#kit/contracts/events.js';
+import { couponEvents } from '#contracts/events.js';
 import type { ReceivedEvent } from '#kit/events/event.js';
 import { EventTraffic } from '#kit-testing/event-traffic.js';
 import { callError, reflect } from '#kit-testing/grpc-probes.js';

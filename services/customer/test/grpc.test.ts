@@ -2,7 +2,7 @@ import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { CustomerServiceClient, type CustomerServiceService } from '#contracts/customer/v1/customer.js';
 import type { ServiceConfig } from '#kit/config/service-config.js';
-import { customerEvents } from '#kit/contracts/events.js';
+import { customerEvents } from '#contracts/events.js';
 import type { ReceivedEvent } from '#kit/events/event.js';
 import type { GrpcClient } from '#kit/grpc/client.js';
 import { EventTraffic } from '#kit-testing/event-traffic.js';

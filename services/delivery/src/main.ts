@@ -8,7 +8,7 @@ import { DeliveryQueries } from './app/delivery-queries.js';
 import { systemClock } from './app/ports.js';
 import { deliveryMigrations } from './adapters/db/migrations.js';
 import { KnexDeliveryStore } from './adapters/db/knex-delivery-store.js';
-import { deliveryEventHandler, deliverySubscriptions } from './adapters/events/incoming.js';
+import { deliveryEventHandlers } from './adapters/events/incoming.js';
 import { deliveryService } from './adapters/grpc/delivery-service.js';
 
 /** Wiring only: config -> adapters -> use cases -> the kit's service host. */
@@ -24,8 +24,7 @@ function deliveryBlueprint(): ServiceBlueprint<ServiceConfig> {
     consumers: ({ db }) => [
       {
         durable: 'delivery',
-        events: deliverySubscriptions,
-        handle: deliveryEventHandler(new KnexDeliveryStore(db), new DeliveryPolicies(systemClock)),
+        ...deliveryEventHandlers(new KnexDeliveryStore(db), new DeliveryPolicies(systemClock)),
       },
     ],
   };

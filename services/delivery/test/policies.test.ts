@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { DeliveryState } from '#contracts/delivery/v1/delivery.js';
 import type { DeliveryCancelled, DeliveryStarted, DeliveryStatusChanged } from '#contracts/events/v1/delivery.js';
-import { deliveryEvents } from '#kit/contracts/events.js';
+import { deliveryEvents } from '#contracts/events.js';
 import type { EventType, ReceivedEvent } from '#kit/events/event.js';
 import { EventTraffic } from '#kit-testing/event-traffic.js';
 import { NatsServer } from '#kit/process/nats-server.js';

@@ -3,7 +3,7 @@ import { connect } from '@nats-io/transport-node';
 import { expect } from 'chai';
 import { DeliveryState } from '#contracts/delivery/v1/delivery.js';
 import type { DeliveryStarted } from '#contracts/events/v1/delivery.js';
-import { deliveryEvents } from '#kit/contracts/events.js';
+import { deliveryEvents } from '#contracts/events.js';
 import type { NewEvent, ReceivedEvent } from '#kit/events/event.js';
 import { outboxTable, processedEventsTable } from '#kit/events/migrations.js';
 import { eventStream } from '#kit/events/streams.js';

@@ -5,7 +5,7 @@ import type { BookPrepared } from '#contracts/events/v1/catalog.js';
 import { CancelReason, type OrderCancelled, type OrderPlaced, type OrderStateChanged } from '#contracts/events/v1/order.js';
 import { OrderState } from '#contracts/order/v1/order.js';
 import type { ServiceConfig } from '#kit/config/service-config.js';
-import { catalogEvents, orderEvents } from '#kit/contracts/events.js';
+import { catalogEvents, orderEvents } from '#contracts/events.js';
 import type { EventType, NewEvent } from '#kit/events/event.js';
 import { hasGrpcCode } from '#kit/grpc/grpc-error.js';
 import { startServiceUnderTest, type ServiceUnderTest } from '#kit-testing/service-under-test.js';

@@ -1,21 +1,18 @@
 import { fileURLToPath } from 'node:url';
 import { readConfig, type Env } from '#kit/config/config.js';
+import { readPeerAddress } from '#kit/config/peer-address.js';
+import { readProcessSettings } from '#kit/config/process-settings.js';
 import { callPolicy } from '../../../mesh/policy/resilience.js';
-import { edgePort, meshServices, type MeshService } from '../../../mesh/policy/services.js';
+import { edgePort, meshServices } from '../../../mesh/policy/services.js';
 import type { EdgeConfig } from './start-edge.js';
 
 /** proto/gen/bookstore.binpb of this checkout, wherever the process was started from. */
 const defaultDescriptorSet = fileURLToPath(new URL('../../../proto/gen/bookstore.binpb', import.meta.url));
 
-/** The variable holding a service's gRPC address, e.g. CATALOG_ADDR=127.0.0.1:50051. */
-export function addressVariable(service: MeshService): string {
-  return `${service.name.toUpperCase()}_ADDR`;
-}
-
 /**
- * The edge's configuration from the environment. Every service of mesh/policy/services.ts is
- * transcoded: its address from <NAME>_ADDR (the local mesh port by default), its default deadline
- * from the edge -> service policy in mesh/policy/resilience.ts.
+ * The edge's configuration from the environment, through the kit's reader like every service's.
+ * Every service of mesh/policy/services.ts is transcoded: its address from <NAME>_ADDR (the local
+ * mesh port by default), its default deadline from the edge -> service policy in mesh/policy/resilience.ts.
  */
 export function readEdgeConfig(env: Env = process.env): EdgeConfig {
   return readConfig(
@@ -24,12 +21,11 @@ export function readEdgeConfig(env: Env = process.env): EdgeConfig {
       port: read.port('EDGE_PORT', edgePort),
       descriptorSetPath: read.string('DESCRIPTOR_SET', defaultDescriptorSet),
       backends: meshServices.flatMap((service) => {
-        const address = read.address(addressVariable(service), `127.0.0.1:${service.localGrpcPort}`);
+        const address = readPeerAddress(read, service.name);
         const { deadlineMs } = callPolicy('edge', service.name);
         return service.grpcServices.map((grpcService) => ({ grpcService, address, deadlineMs }));
       }),
-      logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
-      shutdownGraceMs: read.int('SHUTDOWN_GRACE_MS', 10_000, { min: 0 }),
+      ...readProcessSettings(read),
     }),
     env,
   );

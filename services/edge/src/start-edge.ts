@@ -1,6 +1,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { withCallContext } from '#kit/context/call-context.js';
+import type { ProcessSettings } from '#kit/config/process-settings.js';
 import { createLogger } from '#kit/log/log.js';
 import { GrpcBackends, type GrpcBackend } from './backend/grpc-backends.js';
 import { loadDescriptorSet } from './descriptors/load-descriptor-set.js';
@@ -10,7 +11,11 @@ import { transcode } from './http/transcoding-handler.js';
 import { RouteTable } from './routing/route-table.js';
 import { edgeDeadlines, grpcJsonTranscoderOptions, requestIdHeader } from './transcoding-options.js';
 
-export interface EdgeConfig {
+/**
+ * Where the edge listens and what it transcodes; LOG_LEVEL and the drain time as every process
+ * reads them (shutdownGraceMs: how long in-flight requests may take on close).
+ */
+export interface EdgeConfig extends ProcessSettings {
   /** Interface to listen on; 0.0.0.0 for every one. */
   host: string;
   /** 0 picks a free port (tests). */
@@ -19,9 +24,6 @@ export interface EdgeConfig {
   descriptorSetPath: string;
   /** Every gRPC service the edge transcodes, where it is served and its default deadline. */
   backends: readonly GrpcBackend[];
-  logLevel: string;
-  /** On close, how long in-flight requests may take before their connections are cut. */
-  shutdownGraceMs: number;
 }
 
 export interface RunningEdge {

@@ -7,7 +7,7 @@ import { MyPageProjection } from './app/my-page-projection.js';
 import { MyPageQueries } from './app/my-page-queries.js';
 import { KnexMyPageStore } from './adapters/db/knex-mypage-store.js';
 import { myPageMigrations } from './adapters/db/migrations.js';
-import { myPageEventHandler, myPageReader, myPageSubscriptions } from './adapters/events/incoming.js';
+import { myPageEventHandlers, myPageReader } from './adapters/events/incoming.js';
 import { myPageService } from './adapters/grpc/mypage-service.js';
 
 export interface MyPageConfig extends ServiceConfig {
@@ -24,13 +24,10 @@ function myPageBlueprint(): ServiceBlueprint<MyPageConfig> {
       await new KnexMyPageStore(db).forget(myPageReader);
       log.info('my page emptied; rebuilding it from the start of the stream');
     },
-    replays: ({ db, log }) => [
-      {
-        name: myPageReader,
-        events: myPageSubscriptions,
-        apply: myPageEventHandler(new KnexMyPageStore(db), new MyPageProjection(), log),
-      },
-    ],
+    replays: ({ db, log }) => {
+      const { events, handle } = myPageEventHandlers(new KnexMyPageStore(db), new MyPageProjection(), log);
+      return [{ name: myPageReader, events, apply: handle }];
+    },
     grpcServices: ({ db }) => [
       { definition: MyPageServiceService, implementation: myPageService(new MyPageQueries(new KnexMyPageStore(db))) },
     ],

@@ -11,7 +11,9 @@ import { waitFor } from '#kit/process/ports.js';
 import type { TestDatabase } from '#kit-testing/postgres.js';
 import { createTestStore } from '#kit-testing/stores.js';
 import { myPageMigrations } from '../src/adapters/db/migrations.js';
-import { myPageReader, myPageSubscriptions } from '../src/adapters/events/incoming.js';
+import { KnexMyPageStore } from '../src/adapters/db/knex-mypage-store.js';
+import { myPageEventHandlers, myPageReader } from '../src/adapters/events/incoming.js';
+import { MyPageProjection } from '../src/app/my-page-projection.js';
 import { cancelledWithCouponStory, deliveredStory, shop, startReplica, viewSnapshot, waitForMarker, type MyPageReplica } from './support.js';
 
 /** Events my page applies, summed over both replicas in this process. */
@@ -21,8 +23,6 @@ async function appliedByMyPage(): Promise<number> {
   const { values } = await metric.get();
   return values.filter((value) => value.labels['consumer'] === myPageReader).reduce((sum, value) => sum + value.value, 0);
 }
-
-const subscribed = new Set(myPageSubscriptions.map((type) => type.subject));
 
 describe('my page replicas: each builds the whole view from the stream', function () {
   this.timeout(120_000);
@@ -34,6 +34,8 @@ describe('my page replicas: each builds the whole view from the stream', functio
   let second: MyPageReplica | undefined;
   /** How many of the events published so far my page applies. */
   let forMyPage = 0;
+  /** The subjects of my page's event table. */
+  let subscribed = new Set<string>();
 
   const publish = async (...events: NewEvent[]): Promise<void> => {
     await traffic.publish(...events);
@@ -51,6 +53,8 @@ describe('my page replicas: each builds the whole view from the stream', functio
     firstStore = await createTestStore('sqlite', 'mypage-1');
     secondStore = await createTestStore('sqlite', 'mypage-2');
     first = await startReplica(nats.url, firstStore.url);
+    const { db, log } = first.service.parts;
+    subscribed = new Set(myPageEventHandlers(new KnexMyPageStore(db), new MyPageProjection(), log).events.map((type) => type.subject));
   });
 
   after(async () => {

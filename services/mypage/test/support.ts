@@ -2,7 +2,7 @@ import { DeliveryState } from '#contracts/delivery/v1/delivery.js';
 import { CancelReason } from '#contracts/events/v1/order.js';
 import { MyPageServiceClient, type MyPageServiceService } from '#contracts/mypage/v1/mypage.js';
 import { OrderState } from '#contracts/order/v1/order.js';
-import { catalogEvents, couponEvents, customerEvents, deliveryEvents, orderEvents } from '#kit/contracts/events.js';
+import { catalogEvents, couponEvents, customerEvents, deliveryEvents, orderEvents } from '#contracts/events.js';
 import type { Knex } from '#kit/db/database.js';
 import type { NewEvent } from '#kit/events/event.js';
 import { replayPositionsTable } from '#kit/events/replay.js';

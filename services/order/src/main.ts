@@ -3,18 +3,18 @@ import { CouponServiceClient } from '#contracts/coupon/v1/coupon.js';
 import { OrderServiceService } from '#contracts/order/v1/order.js';
 import { PaymentServiceClient } from '#contracts/payment/v1/payment.js';
 import { currencyCodes } from '#kit/domain/money.js';
+import { readPeerAddress } from '#kit/config/peer-address.js';
 import type { ServiceConfig } from '#kit/config/service-config.js';
 import { createGrpcClient } from '#kit/grpc/client.js';
 import { defineService } from '#kit/host/define-service.js';
 import type { ServiceBlueprint } from '#kit/host/service-host.js';
-import { meshService } from '#mesh/policy/services.js';
 import { OrderCommands } from './app/order-commands.js';
 import { OrderPolicies } from './app/order-policies.js';
 import { OrderQueries } from './app/order-queries.js';
 import { systemClock } from './app/ports.js';
 import { orderMigrations } from './adapters/db/migrations.js';
 import { KnexOrderStore } from './adapters/db/knex-order-store.js';
-import { orderEventHandler, orderSubscriptions } from './adapters/events/incoming.js';
+import { orderEventHandlers } from './adapters/events/incoming.js';
 import { CatalogBooks } from './adapters/grpc-clients/catalog-books.js';
 import { CouponServiceLookup } from './adapters/grpc-clients/coupon-lookup.js';
 import { PaymentServicePayments } from './adapters/grpc-clients/payment-client.js';
@@ -48,7 +48,7 @@ function orderBlueprint(): ServiceBlueprint<OrderConfig> {
       return [{ definition: OrderServiceService, implementation: orderService(commands, new OrderQueries(store)) }];
     },
     consumers: ({ db }) => [
-      { durable: 'order', events: orderSubscriptions, handle: orderEventHandler(new KnexOrderStore(db), new OrderPolicies(systemClock)) },
+      { durable: 'order', ...orderEventHandlers(new KnexOrderStore(db), new OrderPolicies(systemClock)) },
     ],
     onShutdown: [
       {
@@ -61,12 +61,10 @@ function orderBlueprint(): ServiceBlueprint<OrderConfig> {
   };
 }
 
-const localAddress = (service: string): string => `127.0.0.1:${meshService(service).localGrpcPort}`;
-
 export const order = defineService('order', orderBlueprint, (read) => ({
-  catalogAddress: read.address('CATALOG_ADDR', localAddress('catalog')),
-  couponAddress: read.address('COUPON_ADDR', localAddress('coupon')),
-  paymentAddress: read.address('PAYMENT_ADDR', localAddress('payment')),
+  catalogAddress: readPeerAddress(read, 'catalog'),
+  couponAddress: readPeerAddress(read, 'coupon'),
+  paymentAddress: readPeerAddress(read, 'payment'),
   shopCurrency: read.oneOf('SHOP_CURRENCY', currencyCodes, 'KRW'),
 }));
 

@@ -3,7 +3,7 @@ import { CouponState } from '#contracts/coupon/v1/coupon.js';
 import { DeliveryState } from '#contracts/delivery/v1/delivery.js';
 import { CancelReason as EventCancelReason } from '#contracts/events/v1/order.js';
 import { CancelReason, OrderState } from '#contracts/order/v1/order.js';
-import { deliveryEvents, orderEvents } from '#kit/contracts/events.js';
+import { deliveryEvents, orderEvents } from '#contracts/events.js';
 import type { NewEvent, ReceivedEvent } from '#kit/events/event.js';
 import { EventTraffic } from '#kit-testing/event-traffic.js';
 import { NatsServer } from '#kit/process/nats-server.js';

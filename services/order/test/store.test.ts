@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { CancelReason as EventCancelReason } from '#contracts/events/v1/order.js';
 import { OrderState } from '#contracts/order/v1/order.js';
-import { orderEvents } from '#kit/contracts/events.js';
+import { orderEvents } from '#contracts/events.js';
 import { openDatabase, type Database } from '#kit/db/database.js';
 import { DomainError, type DomainErrorKind } from '#kit/domain/errors.js';
 import { NotYet } from '#kit/events/event.js';

@@ -13,7 +13,7 @@ import { catalog } from '../../catalog/src/main.js';
 import { coupon } from '../../coupon/src/main.js';
 import { order, type OrderConfig } from '../src/main.js';
 import type { CouponUsed, CouponUseRejected } from '#contracts/events/v1/coupon.js';
-import { couponEvents } from '#kit/contracts/events.js';
+import { couponEvents } from '#contracts/events.js';
 import type { NewEvent } from '#kit/events/event.js';
 
 /** A real catalog in-process that can be paused and resumed on the same port and store. */

@@ -12,7 +12,7 @@ import { Settler } from './app/settler.js';
 import { HttpCardProcessor } from './adapters/card-processor/http-card-processor.js';
 import { paymentMigrations } from './adapters/db/migrations.js';
 import { KnexPaymentStore } from './adapters/db/knex-payment-store.js';
-import { paymentEventHandler, paymentSubscriptions } from './adapters/events/incoming.js';
+import { paymentEventHandlers } from './adapters/events/incoming.js';
 import { paymentService } from './adapters/grpc/payment-service.js';
 
 export interface PaymentConfig extends ServiceConfig {
@@ -41,7 +41,7 @@ function paymentBlueprint(): ServiceBlueprint<PaymentConfig> {
       return [{ definition: PaymentServiceService, implementation: paymentService(settlement, new PaymentQueries(store)) }];
     },
     consumers: ({ db }) => [
-      { durable: 'payment', events: paymentSubscriptions, handle: paymentEventHandler(new KnexPaymentStore(db), new PaymentPolicies(systemClock)) },
+      { durable: 'payment', ...paymentEventHandlers(new KnexPaymentStore(db), new PaymentPolicies(systemClock)) },
     ],
     onShutdown: [{ name: 'stop the settler', run: () => settler?.stop() }],
   };

@@ -2,7 +2,7 @@ import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { CancelReason } from '#contracts/events/v1/order.js';
 import { PaymentServiceClient, PaymentState, type PaymentServiceService } from '#contracts/payment/v1/payment.js';
-import { orderEvents, paymentEvents } from '#kit/contracts/events.js';
+import { orderEvents, paymentEvents } from '#contracts/events.js';
 import type { ReceivedEvent } from '#kit/events/event.js';
 import { NatsServer } from '#kit/process/nats-server.js';
 import { waitFor } from '#kit/process/ports.js';

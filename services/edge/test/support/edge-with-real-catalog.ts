@@ -1,5 +1,5 @@
 import { CancelReason } from '#contracts/events/v1/order.js';
-import { orderEvents } from '#kit/contracts/events.js';
+import { orderEvents } from '#contracts/events.js';
 import { EventTraffic } from '#kit-testing/event-traffic.js';
 import { NatsServer } from '#kit/process/nats-server.js';
 import { startCatalogUnderTest, type CatalogUnderTest } from '../../../catalog/test/support.js';

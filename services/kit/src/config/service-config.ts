@@ -1,18 +1,19 @@
 import { readConfig, type ConfigReader, type Env } from './config.js';
+import { readProcessSettings, type ProcessSettings } from './process-settings.js';
 
 /** What every service process needs: where it listens, where its store and the broker are. */
-export interface ServiceConfig {
+export interface ServiceConfig extends ProcessSettings {
   service: string;
   grpcPort: number;
   adminPort: number;
   databaseUrl: string;
   natsUrl: string;
-  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  /** Drain time on SIGTERM before in-flight calls are cut (Kubernetes grace period minus margin). */
-  shutdownGraceMs: number;
   /** In a cluster Istio retries and breaks circuits; in-process policy would stack on it. */
   inProcessResilience: boolean;
 }
+
+/** What DATABASE_URL may start with: PostgreSQL, or SQLite (a file or :memory:). */
+export const databaseUrlSchemes = ['postgres://', 'postgresql://', 'sqlite:'] as const;
 
 export function readServiceConfig<T>(
   service: string,
@@ -25,10 +26,9 @@ export function readServiceConfig<T>(
       service,
       grpcPort: read.port('GRPC_PORT', defaults.grpcPort),
       adminPort: read.port('ADMIN_PORT', defaults.adminPort),
-      databaseUrl: read.url('DATABASE_URL', `sqlite://.data/${service}.sqlite`, ['postgres://', 'postgresql://', 'sqlite:']),
+      databaseUrl: read.url('DATABASE_URL', `sqlite://.data/${service}.sqlite`, databaseUrlSchemes),
       natsUrl: read.url('NATS_URL', 'nats://127.0.0.1:4222', ['nats://', 'tls://']),
-      logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
-      shutdownGraceMs: read.int('SHUTDOWN_GRACE_MS', 10_000, { min: 0 }),
+      ...readProcessSettings(read),
       inProcessResilience: read.bool('IN_PROCESS_RESILIENCE', true),
       ...extra(read),
     }),

@@ -5,7 +5,8 @@ import { startService, type ServiceBlueprint } from './service-host.js';
 
 /** A service's process entry: read config, start, serve until SIGTERM/SIGINT, shut down gracefully. */
 export async function runService<C extends ServiceConfig>(service: string, readConfig: () => C, blueprint: (config: C) => ServiceBlueprint<C>): Promise<void> {
-  const log = createLogger(service);
+  // Until the configuration is read and valid, its LOG_LEVEL is not to be trusted.
+  const log = createLogger(service, 'info');
   try {
     const config = readConfig();
     const running = await startService(config, blueprint(config));

@@ -3,8 +3,12 @@ import { currentCallContext } from '../context/call-context.js';
 
 export type { Logger };
 
+/** pino's levels; LOG_LEVEL must name one (services/kit/src/config/process-settings.ts reads it). */
+export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof logLevels)[number];
+
 /** JSON lines with the service's name and the current call context (correlation, trace, event) on each. */
-export function createLogger(service: string, level: string = process.env.LOG_LEVEL ?? 'info'): Logger {
+export function createLogger(service: string, level: LogLevel): Logger {
   return pino({
     level,
     base: { service },

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { ConfigError } from '#kit/config/config.js';
+import { ConfigError, readConfig } from '#kit/config/config.js';
+import { readPeerAddress, peerAddressVariable } from '#kit/config/peer-address.js';
 import { readServiceConfig } from '#kit/config/service-config.js';
 
 const read = (env: Record<string, string>) => readServiceConfig('catalog', { grpcPort: 50051, adminPort: 9101 }, () => ({}), env);
@@ -31,5 +32,13 @@ describe('service configuration', () => {
       'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"',
       'IN_PROCESS_RESILIENCE must be true or false, got "maybe"',
     ]);
+  });
+});
+
+describe('peer addresses', () => {
+  it('come from <NAME>_ADDR, with the local mesh port by default', () => {
+    expect(peerAddressVariable('catalog')).to.equal('CATALOG_ADDR');
+    const addresses = readConfig((reader) => [readPeerAddress(reader, 'catalog'), readPeerAddress(reader, 'coupon')], { CATALOG_ADDR: 'catalog:50051' });
+    expect(addresses).to.deep.equal(['catalog:50051', '127.0.0.1:50054']);
   });
 });

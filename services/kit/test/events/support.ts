@@ -3,13 +3,14 @@ import type { MsgHdrs } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { register } from 'prom-client';
 import { OrderCancelled, OrderPlaced } from '#contracts/events/v1/order.js';
+import { readConfig } from '#kit/config/config.js';
 import { openDatabase, type Database, type Knex, type Migration } from '#kit/db/database.js';
 import { connectEventBus, type EventBus } from '#kit/events/bus.js';
 import { defineEvent, type NewEvent } from '#kit/events/event.js';
 import { eventMigrations } from '#kit/events/migrations.js';
 import { recordEvents } from '#kit/events/outbox.js';
 import { eventStream } from '#kit/events/streams.js';
-import { createLogger, type Logger } from '#kit/log/log.js';
+import { createLogger, logLevels, type Logger } from '#kit/log/log.js';
 import { NatsServer } from '#kit/process/nats-server.js';
 import { waitFor } from '#kit/process/ports.js';
 import { createTestStore, type StoreKind } from '#kit-testing/stores.js';
@@ -18,7 +19,7 @@ import type { TestDatabase } from '#kit-testing/postgres.js';
 export const orderPlaced = defineEvent('order', 'OrderPlaced', OrderPlaced);
 export const orderCancelled = defineEvent('order', 'OrderCancelled', OrderCancelled);
 
-export const log: Logger = createLogger('events-test', process.env.LOG_LEVEL ?? 'silent');
+export const log: Logger = createLogger('events-test', readConfig((read) => read.oneOf('LOG_LEVEL', logLevels, 'silent')));
 
 export function placed(orderId: number): NewEvent {
   return {

@@ -1,26 +1,16 @@
-import { catalogEvents, orderEvents } from '#kit/contracts/events.js';
-import type { Knex } from '#kit/db/database.js';
-import { isEvent, type EventType, type ReceivedEvent } from '#kit/events/event.js';
+import { catalogEvents, orderEvents } from '#contracts/events.js';
+import { eventHandlers, on, type EventHandlers } from '#kit/events/handlers.js';
 import type { PreparationPolicies } from '../../app/preparation-policies.js';
 import type { KnexCatalogStore } from '../db/knex-catalog-store.js';
 
-/** The events the catalog reacts to, and which policy each one drives. */
-export const catalogSubscriptions: EventType<unknown>[] = [
-  orderEvents.OrderPlaced,
-  orderEvents.OrderCancelled,
-  catalogEvents.StockInputted,
-] as EventType<unknown>[];
-
-export function catalogEventHandler(store: KnexCatalogStore, policies: PreparationPolicies) {
-  return async (event: ReceivedEvent, trx: Knex.Transaction): Promise<void> => {
-    const tx = store.within(trx, event);
-    if (isEvent(event, orderEvents.OrderPlaced)) {
+/** The events the catalog reacts to, and which policy each one drives; its subscriptions follow from it. */
+export function catalogEventHandlers(store: KnexCatalogStore, policies: PreparationPolicies): EventHandlers {
+  return eventHandlers('catalog', [
+    on(orderEvents.OrderPlaced, (event, trx) => {
       const { orderId, bookId, quantity } = event.payload;
-      await policies.whenOrderPlaced(tx, { orderId, bookId, quantity });
-    } else if (isEvent(event, orderEvents.OrderCancelled)) {
-      await policies.whenOrderCancelled(tx, event.payload.orderId);
-    } else if (isEvent(event, catalogEvents.StockInputted)) {
-      await policies.whenStockInputted(tx, event.payload.bookId);
-    }
-  };
+      return policies.whenOrderPlaced(store.within(trx, event), { orderId, bookId, quantity });
+    }),
+    on(orderEvents.OrderCancelled, (event, trx) => policies.whenOrderCancelled(store.within(trx, event), event.payload.orderId)),
+    on(catalogEvents.StockInputted, (event, trx) => policies.whenStockInputted(store.within(trx, event), event.payload.bookId)),
+  ]);
 }

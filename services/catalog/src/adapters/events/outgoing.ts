@@ -1,4 +1,4 @@
-import { catalogEvents } from '#kit/contracts/events.js';
+import { catalogEvents } from '#contracts/events.js';
 import type { NewEvent } from '#kit/events/event.js';
 import type { CatalogEvent } from '../../domain/events.js';
 

@@ -1,22 +1,21 @@
-import { orderEvents } from '#kit/contracts/events.js';
-import type { Knex } from '#kit/db/database.js';
-import { isEvent, type EventType, type ReceivedEvent } from '#kit/events/event.js';
+import { orderEvents } from '#contracts/events.js';
+import { eventHandlers, on, type EventHandlers } from '#kit/events/handlers.js';
 import type { CouponPolicies } from '../../app/coupon-policies.js';
 import type { KnexCouponStore } from '../db/knex-coupon-store.js';
 
-/** The events the coupon context reacts to, and which policy each one drives. */
-export const couponSubscriptions: EventType<unknown>[] = [orderEvents.OrderPlaced, orderEvents.OrderCancelled] as EventType<unknown>[];
-
-/** Orders without a coupon (couponId 0) are none of the coupon's business. */
-export function couponEventHandler(store: KnexCouponStore, policies: CouponPolicies) {
-  return async (event: ReceivedEvent, trx: Knex.Transaction): Promise<void> => {
-    const tx = store.within(trx, event);
-    if (isEvent(event, orderEvents.OrderPlaced)) {
+/**
+ * The events the coupon context reacts to, and which policy each one drives; its subscriptions
+ * follow from it. Orders without a coupon (couponId 0) are none of the coupon's business.
+ */
+export function couponEventHandlers(store: KnexCouponStore, policies: CouponPolicies): EventHandlers {
+  return eventHandlers('coupon', [
+    on(orderEvents.OrderPlaced, async (event, trx) => {
       const { orderId, customerId, couponId } = event.payload;
-      if (couponId !== 0) await policies.whenOrderPlaced(tx, { orderId, customerId, couponId });
-    } else if (isEvent(event, orderEvents.OrderCancelled)) {
+      if (couponId !== 0) await policies.whenOrderPlaced(store.within(trx, event), { orderId, customerId, couponId });
+    }),
+    on(orderEvents.OrderCancelled, async (event, trx) => {
       const { orderId, couponId } = event.payload;
-      if (couponId !== 0) await policies.whenOrderCancelled(tx, { orderId, couponId });
-    }
-  };
+      if (couponId !== 0) await policies.whenOrderCancelled(store.within(trx, event), { orderId, couponId });
+    }),
+  ]);
 }

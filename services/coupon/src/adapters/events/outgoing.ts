@@ -1,4 +1,4 @@
-import { couponEvents } from '#kit/contracts/events.js';
+import { couponEvents } from '#contracts/events.js';
 import type { NewEvent } from '#kit/events/event.js';
 import type { CouponEvent } from '../../domain/events.js';
 

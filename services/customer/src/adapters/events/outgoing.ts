@@ -1,4 +1,4 @@
-import { customerEvents } from '#kit/contracts/events.js';
+import { customerEvents } from '#contracts/events.js';
 import type { NewEvent } from '#kit/events/event.js';
 import type { CustomerEvent } from '../../domain/events.js';
 

@@ -1,5 +1,5 @@
 import { DeliveryState } from '#contracts/delivery/v1/delivery.js';
-import { deliveryEvents } from '#kit/contracts/events.js';
+import { deliveryEvents } from '#contracts/events.js';
 import type { NewEvent } from '#kit/events/event.js';
 import type { DeliveryEvent } from '../../domain/events.js';
 

@@ -1,6 +1,6 @@
-import { catalogEvents, couponEvents, customerEvents, deliveryEvents, orderEvents, paymentEvents } from '#kit/contracts/events.js';
-import type { Knex } from '#kit/db/database.js';
-import { isEvent, type EventType, type ReceivedEvent } from '#kit/events/event.js';
+import { catalogEvents, couponEvents, customerEvents, deliveryEvents, orderEvents, paymentEvents } from '#contracts/events.js';
+import type { ReceivedEvent } from '#kit/events/event.js';
+import { eventHandlers, on, type EventHandler, type EventHandlers } from '#kit/events/handlers.js';
 import type { Logger } from '#kit/log/log.js';
 import type { MyPageProjection } from '../../app/my-page-projection.js';
 import type { OrderNews } from '../../domain/events.js';
@@ -11,111 +11,107 @@ import { cancelReasonOf, deliveryStateOf, optionalId, orderStateOf } from './new
 /** The replay's name: the key of this read model's stream position in its store. */
 export const myPageReader = 'mypage';
 
-/**
- * The events the view is built from. BookPrepared and StockInputted are not among them: no field of
- * a row shows them (README.md, "What the view is built from").
- */
-export const myPageSubscriptions: EventType<unknown>[] = [
-  catalogEvents.BookRegistered,
-  catalogEvents.BookUpdated,
-  orderEvents.OrderPlaced,
-  orderEvents.OrderStateChanged,
-  orderEvents.OrderCancelled,
-  deliveryEvents.DeliveryStarted,
-  deliveryEvents.DeliveryStatusChanged,
-  deliveryEvents.DeliveryCancelled,
-  couponEvents.CouponIssued,
-  couponEvents.CouponUsed,
-  couponEvents.CouponRefunded,
-  couponEvents.CouponUseRejected,
-  customerEvents.CustomerRegistered,
-  paymentEvents.PaymentCompleted,
-  paymentEvents.PaymentDeclined,
-  paymentEvents.PaymentRefunded,
-  paymentEvents.PaymentVoided,
-] as EventType<unknown>[];
+interface CouponPayload {
+  couponId: number;
+  customerId: number;
+  discount: number;
+}
 
-/** Applies one event to the view in the replay's transaction. */
-export function myPageEventHandler(store: KnexMyPageStore, projection: MyPageProjection, log: Logger) {
-  return async (event: ReceivedEvent, trx: Knex.Transaction): Promise<void> => {
-    const tx = store.within(trx);
-    if (isEvent(event, catalogEvents.BookRegistered) || isEvent(event, catalogEvents.BookUpdated)) {
-      const { bookId, bookName, revision } = event.payload;
-      await projection.whenBookNamed(tx, { bookId, bookName, revision, occurredAt: event.occurredAt });
-      return;
-    }
-    if (isEvent(event, customerEvents.CustomerRegistered)) {
-      await projection.whenCustomerRegistered(tx, { customerId: event.payload.customerId, customerName: event.payload.name });
-      return;
-    }
-    const entry = couponEntry(event);
-    if (entry !== undefined) {
-      await projection.whenCouponEvent(tx, entry);
-      return;
-    }
-    const news = orderNews(event);
-    if (news !== undefined) await projection.whenOrderNews(tx, news);
-    else log.warn({ subject: event.subject }, 'event with a state the view does not know; passed over');
+/**
+ * The events the view is built from, and what each one changes; the replay's subscriptions follow
+ * from it. BookPrepared and StockInputted are not among them: no field of a row shows them
+ * (README.md, "What the view is built from").
+ */
+export function myPageEventHandlers(store: KnexMyPageStore, projection: MyPageProjection, log: Logger): EventHandlers {
+  const bookNamed: EventHandler<{ bookId: number; bookName: string; revision: number }> = (event, trx) => {
+    const { bookId, bookName, revision } = event.payload;
+    return projection.whenBookNamed(store.within(trx), { bookId, bookName, revision, occurredAt: event.occurredAt });
   };
+  const couponEntry =
+    <T extends CouponPayload>(action: MyCouponAction, orderIdOf: (payload: T) => number | undefined): EventHandler<T> =>
+    (event, trx) =>
+      projection.whenCouponEvent(store.within(trx), entryOf(event, action, orderIdOf(event.payload)));
+  /** Order and delivery events are news for the order's row; one with a state the view does not know is passed over. */
+  const orderNews =
+    <T>(news: (event: ReceivedEvent<T>) => OrderNews | undefined): EventHandler<T> =>
+    async (event, trx) => {
+      const known = news(event);
+      if (known === undefined) log.warn({ subject: event.subject }, 'event with a state the view does not know; passed over');
+      else await projection.whenOrderNews(store.within(trx), known);
+    };
+  return eventHandlers('mypage', [
+    on(catalogEvents.BookRegistered, bookNamed),
+    on(catalogEvents.BookUpdated, bookNamed),
+    on(customerEvents.CustomerRegistered, (event, trx) =>
+      projection.whenCustomerRegistered(store.within(trx), { customerId: event.payload.customerId, customerName: event.payload.name }),
+    ),
+    on(couponEvents.CouponIssued, couponEntry('ISSUED', () => undefined)),
+    on(couponEvents.CouponUsed, couponEntry('USED', (payload) => payload.orderId)),
+    on(couponEvents.CouponRefunded, couponEntry('REFUNDED', (payload) => payload.orderId)),
+    on(couponEvents.CouponUseRejected, couponEntry('USE_REJECTED', (payload) => payload.orderId)),
+    on(
+      orderEvents.OrderPlaced,
+      orderNews(({ payload: { orderId, customerId, bookId, quantity, couponId, amount, currency }, occurredAt }) => ({
+        kind: 'OrderPlaced',
+        orderId,
+        customerId,
+        bookId,
+        quantity,
+        couponId: optionalId(couponId),
+        amount,
+        currency,
+        occurredAt,
+      })),
+    ),
+    on(
+      orderEvents.OrderStateChanged,
+      orderNews(({ payload: { orderId, state }, occurredAt }) => {
+        const known = orderStateOf(state);
+        return known === undefined ? undefined : { kind: 'OrderStateChanged', orderId, state: known, occurredAt };
+      }),
+    ),
+    on(
+      orderEvents.OrderCancelled,
+      orderNews(({ payload: { orderId, couponId, reason }, occurredAt }) => ({
+        kind: 'OrderCancelled',
+        orderId,
+        couponId: optionalId(couponId),
+        reason: cancelReasonOf(reason),
+        occurredAt,
+      })),
+    ),
+    on(deliveryEvents.DeliveryStarted, orderNews(({ payload: { orderId }, occurredAt }) => ({ kind: 'DeliveryStateChanged', orderId, state: 'STARTED', occurredAt }))),
+    on(
+      deliveryEvents.DeliveryStatusChanged,
+      orderNews(({ payload: { orderId, state }, occurredAt }) => {
+        const known = deliveryStateOf(state);
+        return known === undefined ? undefined : { kind: 'DeliveryStateChanged', orderId, state: known, occurredAt };
+      }),
+    ),
+    on(deliveryEvents.DeliveryCancelled, orderNews(({ payload: { orderId }, occurredAt }) => ({ kind: 'DeliveryStateChanged', orderId, state: 'CANCELLED', occurredAt }))),
+    on(
+      paymentEvents.PaymentCompleted,
+      orderNews(({ payload: { orderId, paidTime }, occurredAt }) => ({ kind: 'PaymentChanged', orderId, state: 'PAID', paidAt: paidTime ?? occurredAt, occurredAt })),
+    ),
+    on(paymentEvents.PaymentDeclined, orderNews(({ payload: { orderId }, occurredAt }) => ({ kind: 'PaymentChanged', orderId, state: 'DECLINED', occurredAt }))),
+    on(
+      paymentEvents.PaymentRefunded,
+      orderNews(({ payload: { orderId, refundedTime }, occurredAt }) => ({ kind: 'PaymentChanged', orderId, state: 'REFUNDED', refundedAt: refundedTime ?? occurredAt, occurredAt })),
+    ),
+    on(paymentEvents.PaymentVoided, orderNews(({ payload: { orderId }, occurredAt }) => ({ kind: 'PaymentChanged', orderId, state: 'VOIDED', occurredAt }))),
+  ]);
 }
 
 /** A coupon event as its customer's history entry; every coupon event carries what the entry needs. */
-function couponEntry(event: ReceivedEvent): MyCouponEntry | undefined {
-  const entry = (action: MyCouponAction, payload: { couponId: number; customerId: number; discount: number }, orderId: number | undefined): MyCouponEntry => ({
+function entryOf(event: ReceivedEvent<CouponPayload>, action: MyCouponAction, orderId: number | undefined): MyCouponEntry {
+  return {
     eventId: event.id,
     streamSequence: event.streamSequence,
-    couponId: payload.couponId,
-    customerId: payload.customerId,
+    couponId: event.payload.couponId,
+    customerId: event.payload.customerId,
     action,
     orderId,
-    discount: payload.discount,
+    discount: event.payload.discount,
     eventTime: event.occurredAt,
-  });
-  if (isEvent(event, couponEvents.CouponIssued)) return entry('ISSUED', event.payload, undefined);
-  if (isEvent(event, couponEvents.CouponUsed)) return entry('USED', event.payload, event.payload.orderId);
-  if (isEvent(event, couponEvents.CouponRefunded)) return entry('REFUNDED', event.payload, event.payload.orderId);
-  if (isEvent(event, couponEvents.CouponUseRejected)) return entry('USE_REJECTED', event.payload, event.payload.orderId);
-  return undefined;
-}
-
-/** An order's or its delivery's event as news for its row; undefined when it carries a state the view does not know. */
-function orderNews(event: ReceivedEvent): OrderNews | undefined {
-  const occurredAt = event.occurredAt;
-  if (isEvent(event, orderEvents.OrderPlaced)) {
-    const { orderId, customerId, bookId, quantity, couponId, amount, currency } = event.payload;
-    return { kind: 'OrderPlaced', orderId, customerId, bookId, quantity, couponId: optionalId(couponId), amount, currency, occurredAt };
-  }
-  if (isEvent(event, orderEvents.OrderStateChanged)) {
-    const state = orderStateOf(event.payload.state);
-    return state === undefined ? undefined : { kind: 'OrderStateChanged', orderId: event.payload.orderId, state, occurredAt };
-  }
-  if (isEvent(event, orderEvents.OrderCancelled)) {
-    const { orderId, couponId, reason } = event.payload;
-    return { kind: 'OrderCancelled', orderId, couponId: optionalId(couponId), reason: cancelReasonOf(reason), occurredAt };
-  }
-  if (isEvent(event, deliveryEvents.DeliveryStarted)) {
-    return { kind: 'DeliveryStateChanged', orderId: event.payload.orderId, state: 'STARTED', occurredAt };
-  }
-  if (isEvent(event, deliveryEvents.DeliveryCancelled)) {
-    return { kind: 'DeliveryStateChanged', orderId: event.payload.orderId, state: 'CANCELLED', occurredAt };
-  }
-  if (isEvent(event, deliveryEvents.DeliveryStatusChanged)) {
-    const state = deliveryStateOf(event.payload.state);
-    return state === undefined ? undefined : { kind: 'DeliveryStateChanged', orderId: event.payload.orderId, state, occurredAt };
-  }
-  return paymentNews(event);
-}
-
-/** A payment event as news for its order's row. */
-function paymentNews(event: ReceivedEvent): OrderNews | undefined {
-  const occurredAt = event.occurredAt;
-  if (isEvent(event, paymentEvents.PaymentCompleted)) {
-    return { kind: 'PaymentChanged', orderId: event.payload.orderId, state: 'PAID', paidAt: event.payload.paidTime ?? occurredAt, occurredAt };
-  }
-  if (isEvent(event, paymentEvents.PaymentRefunded)) {
-    return { kind: 'PaymentChanged', orderId: event.payload.orderId, state: 'REFUNDED', refundedAt: event.payload.refundedTime ?? occurredAt, occurredAt };
-  }
-  if (isEvent(event, paymentEvents.PaymentDeclined)) return { kind: 'PaymentChanged', orderId: event.payload.orderId, state: 'DECLINED', occurredAt };
-  if (isEvent(event, paymentEvents.PaymentVoided)) return { kind: 'PaymentChanged', orderId: event.payload.orderId, state: 'VOIDED', occurredAt };
-  return undefined;
+  };
 }

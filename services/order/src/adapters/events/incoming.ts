@@ -1,38 +1,23 @@
+import { couponEvents, deliveryEvents } from '#contracts/events.js';
 import { DeliveryState } from '#contracts/delivery/v1/delivery.js';
-import { couponEvents, deliveryEvents } from '#kit/contracts/events.js';
-import type { Knex } from '#kit/db/database.js';
-import { isEvent, type EventType, type ReceivedEvent } from '#kit/events/event.js';
+import { eventHandlers, on, type EventHandlers } from '#kit/events/handlers.js';
 import type { OrderPolicies } from '../../app/order-policies.js';
 import type { CourierProgress } from '../../domain/order.js';
 import type { KnexOrderStore } from '../db/knex-order-store.js';
-import { paymentNews, paymentSubscriptions } from './payment-events.js';
+import { paymentEventRows } from './payment-events.js';
 
-/** The events the order context reacts to, and which policy each one drives. */
-export const orderSubscriptions: EventType<unknown>[] = [
-  deliveryEvents.DeliveryStarted,
-  deliveryEvents.DeliveryStatusChanged,
-  couponEvents.CouponUsed,
-  couponEvents.CouponUseRejected,
-  ...paymentSubscriptions,
-] as EventType<unknown>[];
-
-export function orderEventHandler(store: KnexOrderStore, policies: OrderPolicies) {
-  return async (event: ReceivedEvent, trx: Knex.Transaction): Promise<void> => {
-    const tx = store.within(trx, event);
-    if (isEvent(event, deliveryEvents.DeliveryStarted)) {
-      await policies.whenDeliveryStarted(tx, event.payload.orderId);
-    } else if (isEvent(event, deliveryEvents.DeliveryStatusChanged)) {
+/** The events the order context reacts to, and which policy each one drives; its subscriptions follow from it. */
+export function orderEventHandlers(store: KnexOrderStore, policies: OrderPolicies): EventHandlers {
+  return eventHandlers('order', [
+    on(deliveryEvents.DeliveryStarted, (event, trx) => policies.whenDeliveryStarted(store.within(trx, event), event.payload.orderId)),
+    on(deliveryEvents.DeliveryStatusChanged, (event, trx) => {
       const { orderId, state } = event.payload;
-      await policies.whenDeliveryProgressed(tx, orderId, progressOf(state, orderId));
-    } else if (isEvent(event, couponEvents.CouponUsed)) {
-      await policies.whenCouponUsed(tx, event.payload.orderId, event.payload.couponId);
-    } else if (isEvent(event, couponEvents.CouponUseRejected)) {
-      await policies.whenCouponUseRejected(tx, event.payload.orderId, event.payload.couponId);
-    } else {
-      const payment = paymentNews(event);
-      if (payment !== undefined) await policies.whenPaymentSettled(tx, payment.orderId, payment.state);
-    }
-  };
+      return policies.whenDeliveryProgressed(store.within(trx, event), orderId, progressOf(state, orderId));
+    }),
+    on(couponEvents.CouponUsed, (event, trx) => policies.whenCouponUsed(store.within(trx, event), event.payload.orderId, event.payload.couponId)),
+    on(couponEvents.CouponUseRejected, (event, trx) => policies.whenCouponUseRejected(store.within(trx, event), event.payload.orderId, event.payload.couponId)),
+    ...paymentEventRows(store, policies),
+  ]);
 }
 
 const progressByDeliveryState: Partial<Record<DeliveryState, CourierProgress>> = {

@@ -1,6 +1,6 @@
 import { CancelReason as EventCancelReason } from '#contracts/events/v1/order.js';
 import { OrderState } from '#contracts/order/v1/order.js';
-import { orderEvents } from '#kit/contracts/events.js';
+import { orderEvents } from '#contracts/events.js';
 import type { NewEvent } from '#kit/events/event.js';
 import type { OrderEvent } from '../../domain/events.js';
 

@@ -1,21 +1,14 @@
-import { paymentEvents } from '#kit/contracts/events.js';
-import { isEvent, type EventType, type ReceivedEvent } from '#kit/events/event.js';
-import type { PaymentState } from '../../domain/payment.js';
+import { paymentEvents } from '#contracts/events.js';
+import { on, type EventHandling } from '#kit/events/handlers.js';
+import type { OrderPolicies } from '../../app/order-policies.js';
+import type { KnexOrderStore } from '../db/knex-order-store.js';
 
-/** The payment context's events the order follows; each one names the state the payment reached. */
-export const paymentSubscriptions = Object.values(paymentEvents) as EventType<unknown>[];
-
-const stateOf: Record<keyof typeof paymentEvents, PaymentState> = {
-  PaymentCompleted: 'PAID',
-  PaymentDeclined: 'DECLINED',
-  PaymentRefunded: 'REFUNDED',
-  PaymentVoided: 'VOIDED',
-};
-
-/** The order and the payment state a payment event reports; undefined for any other event. */
-export function paymentNews(event: ReceivedEvent): { orderId: number; state: PaymentState } | undefined {
-  for (const [name, type] of Object.entries(paymentEvents) as [keyof typeof paymentEvents, EventType<{ orderId: number }>][]) {
-    if (isEvent(event, type)) return { orderId: event.payload.orderId, state: stateOf[name] };
-  }
-  return undefined;
+/** The payment context's events the order follows: each one names the state the payment reached. */
+export function paymentEventRows(store: KnexOrderStore, policies: OrderPolicies): EventHandling[] {
+  return [
+    on(paymentEvents.PaymentCompleted, (event, trx) => policies.whenPaymentSettled(store.within(trx, event), event.payload.orderId, 'PAID')),
+    on(paymentEvents.PaymentDeclined, (event, trx) => policies.whenPaymentSettled(store.within(trx, event), event.payload.orderId, 'DECLINED')),
+    on(paymentEvents.PaymentRefunded, (event, trx) => policies.whenPaymentSettled(store.within(trx, event), event.payload.orderId, 'REFUNDED')),
+    on(paymentEvents.PaymentVoided, (event, trx) => policies.whenPaymentSettled(store.within(trx, event), event.payload.orderId, 'VOIDED')),
+  ];
 }

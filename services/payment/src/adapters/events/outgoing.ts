@@ -1,4 +1,4 @@
-import { paymentEvents } from '#kit/contracts/events.js';
+import { paymentEvents } from '#contracts/events.js';
 import type { NewEvent } from '#kit/events/event.js';
 import type { PaymentEvent } from '../../domain/events.js';
 
