@@ -1,6 +1,7 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '#kit/log/log.js';
+import { listen } from '#kit/process/ports.js';
 import { parseFaults, type Faults } from './faults.js';
 import type { Charge, Ledger } from './ledger.js';
 
@@ -169,12 +170,3 @@ function send(response: ServerResponse, reply: Reply): void {
   response.end(`${JSON.stringify(reply.body)}\n`);
 }
 
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}
