@@ -6,14 +6,15 @@ SHELL := /bin/bash
 BIN := node_modules/.bin
 PROTO_SRC := $(shell find proto/bookstore -name '*.proto')
 GOOGLE_API := node_modules/google-proto-files/google/api
+GOOGLE_RPC := node_modules/google-proto-files/google/rpc
 STAMP_DEPS := node_modules/.deps-stamp
 STAMP_PROTO := proto/gen/.stamp
 TEST_SPEC := 'services/*/test/**/*.test.ts' 'mesh/**/test/**/*.test.ts'
 
-.PHONY: help deps proto build lint dev test bench generate-mesh check-manifests clean check-invariants new-context
+.PHONY: help deps proto build lint breaking release-contracts dev test bench generate-mesh check-manifests clean check-invariants new-context
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
 deps: $(STAMP_DEPS) ## Install npm packages (npm ci), nats-server and, for tests, PostgreSQL (Debian packages) when missing
 	@mesh/tools/ensure-system-deps.sh
@@ -25,8 +26,9 @@ $(STAMP_DEPS): package-lock.json
 proto: $(STAMP_PROTO) ## Generate ts-proto code, the descriptor set and the event registry from proto/
 
 $(STAMP_PROTO): $(STAMP_DEPS) $(PROTO_SRC) proto/buf.yaml proto/buf.gen.yaml $(wildcard proto/tools/*.ts)
-	@mkdir -p proto/gen/deps/google/api
+	@mkdir -p proto/gen/deps/google/api proto/gen/deps/google/rpc
 	cp $(GOOGLE_API)/annotations.proto $(GOOGLE_API)/http.proto proto/gen/deps/google/api/
+	cp $(GOOGLE_RPC)/status.proto $(GOOGLE_RPC)/error_details.proto proto/gen/deps/google/rpc/
 	cd proto && ../$(BIN)/buf lint
 	cd proto && ../$(BIN)/buf generate
 	cd proto && ../$(BIN)/buf build --as-file-descriptor-set -o gen/bookstore.binpb
@@ -36,9 +38,16 @@ $(STAMP_PROTO): $(STAMP_DEPS) $(PROTO_SRC) proto/buf.yaml proto/buf.gen.yaml $(w
 build: proto ## Generate, then type-check every service (services run from TypeScript through tsx)
 	$(BIN)/tsc -p tsconfig.json
 
-lint: proto ## ESLint, buf lint and the TypeScript compiler in strict mode
+lint: proto breaking ## ESLint, buf lint, buf breaking and the TypeScript compiler in strict mode
 	$(BIN)/eslint --max-warnings 0 .
 	$(BIN)/tsc -p tsconfig.json
+
+breaking: proto ## buf breaking: today's contracts against the last released ones (proto/released/)
+	cd proto && ../$(BIN)/buf build -o - | ../$(BIN)/buf breaking -#format=binpb --against released/bookstore.binpb --config buf.breaking.yaml
+
+release-contracts: proto ## Record today's contracts and their event payloads as released (a release does this, see proto/released/README.md)
+	cd proto && ../$(BIN)/buf build --exclude-source-info -o released/bookstore.binpb
+	node --import tsx mesh/contracts/record-event-payloads.ts
 
 dev: proto ## Run the local mesh: nats-server, every service, the edge on :8080
 	MESH_DEPS=dev mesh/tools/ensure-system-deps.sh

@@ -28,7 +28,7 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@grpc/*', '@nats-io/*', 'knex', 'pg', 'better-sqlite3', '#contracts/*', '**/adapters/**'], message: 'the domain imports no gRPC, NATS, knex or generated contracts' },
+            { group: ['@grpc/*', '@nats-io/*', 'knex', 'pg', 'better-sqlite3', '#contracts/*', '#google/*', '**/adapters/**'], message: 'the domain imports no gRPC, NATS, knex or generated contracts' },
           ],
         },
       ],

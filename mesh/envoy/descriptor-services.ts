@@ -19,10 +19,18 @@ export function readDescriptorSet(path = descriptorSetFile): Uint8Array {
   return readFileSync(path);
 }
 
+/**
+ * The error details services send (grpc-status-details-bin): Envoy's convert_grpc_status prints a
+ * detail as JSON only when its type is in the descriptor set, and leaves it out otherwise.
+ */
+export const errorDetailTypes = ['google.rpc.Status', 'google.rpc.ErrorInfo', 'google.rpc.BadRequest'];
+
 export function descriptorServices(descriptorSet: Uint8Array): DescriptorServices {
   const registry = createFileRegistry(fromBinary(FileDescriptorSetSchema, descriptorSet));
   const httpRule = registry.getExtension('google.api.http');
   if (httpRule === undefined) throw new Error('the descriptor set lacks google/api/annotations.proto (built without --include-imports?)');
+  const missing = errorDetailTypes.filter((typeName) => registry.getMessage(typeName) === undefined);
+  if (missing.length > 0) throw new Error(`the descriptor set lacks ${missing.join(', ')} (google/rpc, copied by make proto): REST errors would lose their details`);
   const all: string[] = [];
   const withHttpRules: string[] = [];
   for (const file of registry.files) {

@@ -1,3 +1,5 @@
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
 import { expect } from 'chai';
 import { edgeCaller } from '../envoy/edge-plan.js';
 import { durationFromMs, retryOn } from '../envoy/policy-units.js';
@@ -30,6 +32,13 @@ describe('the Envoy edge bootstrap follows the protos, services.ts and resilienc
       { name: 'GetBook', input: 'GetBookRequest', output: 'GetBookResponse', http: { get: '/a/{id}', additional_bindings: [{ get: '/b/{id}', response_body: 'book' }] } },
     ]);
     expect(responseBodyRules(set)).to.deep.equal([{ method: 'edge.test.v1.ShelfService.GetBook', responseBody: 'book', fieldType: 'edge.test.v1.Book' }]);
+  });
+
+  it('the descriptor set Envoy transcodes with has the google.rpc error detail types; one without them is refused', () => {
+    expect(() => descriptorServices(readDescriptorSet())).not.to.throw();
+    const { file } = fromBinary(FileDescriptorSetSchema, readDescriptorSet());
+    const withoutGoogleRpc = toBinary(FileDescriptorSetSchema, create(FileDescriptorSetSchema, { file: file.filter((proto) => !proto.name.startsWith('google/rpc/')) }));
+    expect(() => descriptorServices(withoutGoogleRpc)).to.throw(/google\.rpc\.Status, google\.rpc\.ErrorInfo, google\.rpc\.BadRequest/);
   });
 
   it('every gRPC service of services.ts exists in the descriptor set', () => {

@@ -72,12 +72,17 @@ describe('the shop end to end, through the REST edge', function () {
 
     it('answers bad input with 400 naming the field, and a missing book with 404', async () => {
       const empty = await Shop.refusal(rest().post('/books', { bookName: '', stock: 1 }));
-      expect(empty).to.include({ status: 400, code: 3 });
+      expect(empty).to.deep.include({ status: 400, code: 3, reason: 'INVALID_FIELD', fields: ['bookName'] });
       expect(empty.message).to.match(/^bookName: /);
       const zero = await Shop.refusal(rest().post('/stockInputs', { bookId: 1, quantity: 0, inCharger: 'kim' }));
       expect(zero.message).to.match(/^quantity: /);
+      expect(zero.fields).to.deep.equal(['quantity']);
       const missing = await Shop.refusal(rest().get('/books/987654'));
-      expect(missing).to.include({ status: 404, code: 5 });
+      expect(missing).to.include({ status: 404, code: 5, reason: 'BOOK_NOT_FOUND' });
+      const hex = await Shop.refusal(rest().get('/books/0x10'));
+      expect(hex).to.deep.include({ status: 400, fields: ['id'] });
+      const past53Bits = await Shop.refusal(rest().get('/books/9007199254740992'));
+      expect(past53Bits).to.deep.include({ status: 400, message: 'id: must be at most 9007199254740991', fields: ['id'] });
     });
   });
 
@@ -195,8 +200,10 @@ describe('the shop end to end, through the REST edge', function () {
     const orderId = id(await placeOrder({ customerId: await newCustomer('Ed'), bookId }));
     await becomes('the order to start delivery', () => orderState(orderId), 'DELIVERY_STARTED');
     const refused = await Shop.refusal(rest().delete(`/orders/${orderId}`));
-    expect(refused).to.include({ status: 400, code: 9 });
+    expect(refused).to.include({ status: 400, code: 9, reason: 'ORDER_NOT_CANCELLABLE' });
     expect(refused.message).to.contain('DELIVERY_STARTED');
+    const withoutCoupon = (await rest().get(`/orders/${orderId}`)) as Json;
+    expect(withoutCoupon).to.not.have.any.keys('couponId', 'cancelReason');
     expect(await orderState(orderId)).to.equal('DELIVERY_STARTED');
   });
 
@@ -207,13 +214,13 @@ describe('the shop end to end, through the REST edge', function () {
     const couponId = await newCoupon(owner);
 
     const unknownBook = await Shop.refusal(placeOrder({ customerId: owner, bookId: '999999' }));
-    expect(unknownBook).to.include({ status: 404 });
+    expect(unknownBook).to.include({ status: 404, reason: 'BOOK_NOT_FOUND' });
     expect(unknownBook.message).to.contain('book 999999');
     const unknownCoupon = await Shop.refusal(placeOrder({ customerId: owner, bookId, couponId: '999999' }));
-    expect(unknownCoupon).to.include({ status: 404 });
+    expect(unknownCoupon).to.include({ status: 404, reason: 'COUPON_NOT_FOUND' });
     expect(unknownCoupon.message).to.contain('coupon 999999');
     const foreign = await Shop.refusal(placeOrder({ customerId: other, bookId, couponId }));
-    expect(foreign.status).to.equal(400);
+    expect(foreign).to.include({ status: 400, reason: 'COUPON_NOT_OWNED' });
     expect(foreign.message).to.contain(`customer ${other}`);
     const badQuantity = await Shop.refusal(placeOrder({ customerId: owner, bookId, quantity: 0 }));
     expect(badQuantity.message).to.match(/^quantity: /);
@@ -221,7 +228,7 @@ describe('the shop end to end, through the REST edge', function () {
     await placeOrder({ customerId: owner, bookId, couponId });
     await becomes('the coupon to be used', () => couponState(couponId), 'USED');
     const used = await Shop.refusal(placeOrder({ customerId: owner, bookId, couponId }));
-    expect(used.status).to.equal(400);
+    expect(used).to.include({ status: 400, reason: 'COUPON_ALREADY_USED' });
     expect(used.message).to.contain('already used');
   });
 

@@ -55,19 +55,32 @@ export class Shop {
     return last as T;
   }
 
-  /** The HTTP error a request fails with; fails the test if it succeeds. */
-  static async refusal(request: Promise<unknown>): Promise<{ status: number; code: number; message: string }> {
+  /** The HTTP error a request fails with, with its ErrorInfo reason and BadRequest fields; fails the test if it succeeds. */
+  static async refusal(request: Promise<unknown>): Promise<Refusal> {
     try {
       await request;
     } catch (error) {
       if (error instanceof RestError) {
-        const body = error.body as { code?: number; message?: string };
-        return { status: error.status, code: body.code ?? -1, message: body.message ?? '' };
+        const body = error.body as { code?: number; message?: string; details?: { '@type'?: string; reason?: string; fieldViolations?: { field: string }[] }[] };
+        const details = body.details ?? [];
+        const reason = details.find((detail) => detail['@type'] === 'type.googleapis.com/google.rpc.ErrorInfo')?.reason;
+        const fields = details.flatMap((detail) => detail.fieldViolations ?? []).map((violation) => violation.field);
+        return { status: error.status, code: body.code ?? -1, message: body.message ?? '', reason, fields };
       }
       throw error;
     }
     throw new Error('the request succeeded but was expected to be refused');
   }
+}
+
+export interface Refusal {
+  status: number;
+  code: number;
+  message: string;
+  /** google.rpc.ErrorInfo's reason, when the body has one. */
+  reason: string | undefined;
+  /** The fields google.rpc.BadRequest names. */
+  fields: string[];
 }
 
 /** JSON of a resource as the edge renders it (int64 as strings, enums by name). */

@@ -10,12 +10,12 @@ import { startCatalogUnderTest, type CatalogUnderTest } from './support.js';
 
 const orderPlaced = (orderId: number, bookId: number, quantity: number) => ({
   type: orderEvents.OrderPlaced,
-  payload: { orderId, customerId: 1, bookId, quantity, deliveryAddress: 'Seoul', couponId: 0, amount: 1500, currency: 'KRW' },
+  payload: { orderId, customerId: 1, bookId, quantity, deliveryAddress: 'Seoul', amount: 1500, currency: 'KRW' },
   correlationId: String(orderId),
 });
 const orderCancelled = (orderId: number) => ({
   type: orderEvents.OrderCancelled,
-  payload: { orderId, couponId: 0, reason: CancelReason.CUSTOMER_REQUEST },
+  payload: { orderId, reason: CancelReason.CUSTOMER_REQUEST },
   correlationId: String(orderId),
 });
 

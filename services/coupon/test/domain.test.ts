@@ -64,7 +64,7 @@ describe('coupon domain', () => {
 
     it('is rejected for an unknown coupon or another customer\'s', () => {
       expect(decidePlacement(undefined, undefined, placement(42, 7), now).events).to.deep.equal([
-        { kind: 'CouponUseRejected', couponId: 5, customerId: 7, orderId: 42, discount: 0, usedByOrderId: 0 },
+        { kind: 'CouponUseRejected', couponId: 5, customerId: 7, orderId: 42, discount: 0, usedByOrderId: undefined },
       ]);
       const foreign = decidePlacement(coupon(), undefined, placement(42, 8), now);
       expect(foreign.coupon).to.equal(undefined);

@@ -8,7 +8,7 @@ import { NatsServer } from '#kit/process/nats-server.js';
 import { storeKinds } from '#kit-testing/stores.js';
 import { startCouponReplica, startCouponUnderTest, type CouponUnderTest } from './support.js';
 
-const orderPlaced = (orderId: number, customerId: number, couponId: number) => ({
+const orderPlaced = (orderId: number, customerId: number, couponId: number | undefined) => ({
   type: orderEvents.OrderPlaced,
   payload: { orderId, customerId, bookId: 1, quantity: 1, deliveryAddress: 'Seoul', couponId, amount: 1500, currency: 'KRW' },
   correlationId: String(orderId),
@@ -106,9 +106,9 @@ for (const kind of storeKinds) {
 
     it('rejects an order naming an unknown coupon or another customer\'s, and ignores orders without one', async () => {
       const id = await issue(17);
-      await traffic.publish(orderPlaced(1700, 17, 0), orderPlaced(1701, 17, 987_654), orderPlaced(1702, 99, id));
-      expect((await rejected(1701)).payload).to.deep.equal({ couponId: 987_654, customerId: 17, orderId: 1701, discount: 0, usedByOrderId: 0 });
-      expect((await rejected(1702)).payload).to.include({ couponId: id, customerId: 17, usedByOrderId: 0 });
+      await traffic.publish(orderPlaced(1700, 17, undefined), orderPlaced(1701, 17, 987_654), orderPlaced(1702, 99, id));
+      expect((await rejected(1701)).payload).to.deep.equal({ couponId: 987_654, customerId: 17, orderId: 1701, discount: 0, usedByOrderId: undefined });
+      expect((await rejected(1702)).payload).to.include({ couponId: id, customerId: 17, usedByOrderId: undefined });
       await traffic.publish(orderPlaced(1703, 17, id));
       await used(1703);
       expect(eventsOfOrder(1700)).to.deep.equal([]);

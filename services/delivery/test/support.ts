@@ -31,7 +31,7 @@ export async function startDeliveryUnderTest(natsUrl: string, databaseUrl: strin
 const shopEvent = <T>(type: EventType<T>, payload: T, orderId: number): NewEvent<T> => ({ type, payload, correlationId: String(orderId) });
 
 export const orderPlaced = (orderId: number, customerId = 7): NewEvent<OrderPlaced> =>
-  shopEvent(orderEvents.OrderPlaced, { orderId, customerId, bookId: 3, quantity: 2, deliveryAddress: '1 Tower Hill, London', couponId: 0, amount: 3000, currency: 'KRW' }, orderId);
+  shopEvent(orderEvents.OrderPlaced, { orderId, customerId, bookId: 3, quantity: 2, deliveryAddress: '1 Tower Hill, London', amount: 3000, currency: 'KRW' }, orderId);
 
 export const bookPrepared = (orderId: number): NewEvent<BookPrepared> =>
   shopEvent(catalogEvents.BookPrepared, { orderId, bookId: 3, quantity: 2, deliverableId: orderId + 10_000 }, orderId);
@@ -41,7 +41,7 @@ export const orderStateChanged = (orderId: number, state = OrderState.DELIVERY_S
   shopEvent(orderEvents.OrderStateChanged, { orderId, state }, orderId);
 
 export const orderCancelled = (orderId: number): NewEvent<OrderCancelled> =>
-  shopEvent(orderEvents.OrderCancelled, { orderId, couponId: 0, reason: CancelReason.CUSTOMER_REQUEST }, orderId);
+  shopEvent(orderEvents.OrderCancelled, { orderId, reason: CancelReason.CUSTOMER_REQUEST }, orderId);
 
 export const stateOf = (delivery: Delivery | undefined): string => (delivery === undefined ? 'none' : DeliveryState[delivery.state]);
 

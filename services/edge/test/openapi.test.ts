@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { parse } from 'yaml';
 import { edgePort, meshServices } from '../../../mesh/policy/services.js';
 import { apiReferencePath, apiReferenceYaml } from '../src/openapi/api-reference.js';
+import { errorModelOf } from '../src/openapi/error-model.js';
 import { openApiDocument } from '../src/openapi/openapi-document.js';
 import { RouteTable } from '../src/routing/route-table.js';
 import { edgeDeadlines, grpcJsonTranscoderOptions } from '../src/transcoding-options.js';
@@ -69,6 +70,15 @@ describe('edge: the API reference (OpenAPI, generated from the protos)', () => {
     expect(child(document, 'components', 'schemas', 'bookstore.catalog.v1.DeliverableState', 'description')).to.contain('- WAITING: Waiting for stock.');
   });
 
+  it('documents the error details: ErrorInfo with every stable reason, and BadRequest', () => {
+    const details = child(document, 'components', 'schemas', 'google.rpc.Status', 'properties', 'details', 'items', 'oneOf');
+    expect(refsIn(details)).to.include.members(['#/components/schemas/google.rpc.ErrorInfo', '#/components/schemas/google.rpc.BadRequest', '#/components/schemas/bookstore.errors.v1.ErrorReason']);
+    const reasons = child(document, 'components', 'schemas', 'bookstore.errors.v1.ErrorReason');
+    expect(child(reasons, 'enum')).to.include.members(['INVALID_FIELD', 'BOOK_NOT_FOUND', 'COUPON_ALREADY_USED', 'ORDER_NOT_CANCELLABLE']);
+    expect(child(reasons, 'description')).to.contain('- ORDER_NOT_CANCELLABLE: FAILED_PRECONDITION: only an ORDERED order can be cancelled');
+    expect(child(document, 'components', 'schemas', 'bookstore.order.v1.Order', 'properties', 'couponId', 'description')).to.equal('Absent when the order uses no coupon.');
+  });
+
   it('documents the returned resource as the body: GET /books/{id} answers a Book', () => {
     expect(child(document, 'paths', '/books/{id}', 'get', 'responses', '200', 'content', 'application/json', 'schema')).to.deep.equal({
       $ref: '#/components/schemas/bookstore.catalog.v1.Book',
@@ -80,6 +90,7 @@ describe('edge: the API reference (OpenAPI, generated from the protos)', () => {
       options: { ...grpcJsonTranscoderOptions, print_options: { ...grpcJsonTranscoderOptions.print_options, preserve_proto_field_names: true } },
       serverUrl: `http://localhost:${edgePort}`,
       grpcTimeoutHeaderMaxMs: edgeDeadlines.grpcTimeoutHeaderMaxMs,
+      errorModel: errorModelOf(registry),
     });
     expect(child(protoNames, 'components', 'schemas', 'bookstore.catalog.v1.Book', 'properties')).to.have.property('book_name');
     const parameters = child(protoNames, 'paths', '/books', 'get', 'parameters');

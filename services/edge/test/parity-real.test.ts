@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { status } from '@grpc/grpc-js';
 import { waitFor } from '#kit/process/ports.js';
+import { errorInfoJson, invalidFieldDetails } from './support/error-details-json.js';
 import type { HttpAnswer } from './support/http-client.js';
 import { startEdgeWithRealCatalog, type EdgeWithRealCatalog } from './support/edge-with-real-catalog.js';
 
@@ -70,7 +71,7 @@ describe('edge: parity with Envoy grpc_json_transcoder, the real catalog behind 
     it('answers 400 naming the field for a query value of the wrong type, before the service', async () => {
       const answer = await under.call('GET', '/deliverables?bookId=abc');
       expect(answer.status).to.equal(400);
-      expect(body(answer)).to.deep.equal({ code: status.INVALID_ARGUMENT, message: 'bookId: "abc" is not a valid int64', details: [] });
+      expect(body(answer)).to.deep.equal({ code: status.INVALID_ARGUMENT, message: 'bookId: "abc" is not a valid int64', details: invalidFieldDetails('bookId', '"abc" is not a valid int64') });
       expect(String(body(await under.call('GET', '/deliverables?states=LOST'))['message'])).to.match(/^states: "LOST" is not a valid bookstore\.catalog\.v1\.DeliverableState/);
     });
   });
@@ -134,13 +135,33 @@ describe('edge: parity with Envoy grpc_json_transcoder, the real catalog behind 
   describe("the catalog's own refusals as google.rpc.Status JSON", () => {
     // The expected bodies are built when each case runs, after before() made the book.
     const refusals: [string, () => Promise<HttpAnswer>, number, () => Json][] = [
-      ['INVALID_ARGUMENT is 400', () => under.call('POST', '/books', { bookName: '', stock: 1 }), 400, () => ({ code: status.INVALID_ARGUMENT, message: 'bookName: must not be empty' })],
-      ['NOT_FOUND is 404', () => under.call('GET', '/books/424242'), 404, () => ({ code: status.NOT_FOUND, message: 'book 424242 not found' })],
       [
-        'FAILED_PRECONDITION is 400',
+        'INVALID_ARGUMENT is 400, with a BadRequest naming the field',
+        () => under.call('POST', '/books', { bookName: '', stock: 1 }),
+        400,
+        () => ({ code: status.INVALID_ARGUMENT, message: 'bookName: must not be empty', details: invalidFieldDetails('bookName', 'must not be empty') }),
+      ],
+      [
+        'NOT_FOUND is 404, with reason BOOK_NOT_FOUND',
+        () => under.call('GET', '/books/424242'),
+        404,
+        () => ({ code: status.NOT_FOUND, message: 'book 424242 not found', details: [errorInfoJson('BOOK_NOT_FOUND', { bookId: '424242' })] }),
+      ],
+      [
+        'FAILED_PRECONDITION is 400, with reason STOCK_WOULD_GO_NEGATIVE',
         () => under.call('POST', '/stockInputs', { bookId, quantity: -5, inCharger: 'kim' }),
         400,
-        () => ({ code: status.FAILED_PRECONDITION, message: `stock of book ${bookId} is 0; a correction of -5 would make it negative` }),
+        () => ({
+          code: status.FAILED_PRECONDITION,
+          message: `stock of book ${bookId} is 0; a correction of -5 would make it negative`,
+          details: [errorInfoJson('STOCK_WOULD_GO_NEGATIVE', { bookId, stock: '0' })],
+        }),
+      ],
+      [
+        'a control character in a text field is 400 naming it',
+        () => under.call('POST', '/books', { bookName: 'London\u0000Tour', stock: 1 }),
+        400,
+        () => ({ code: status.INVALID_ARGUMENT, message: 'bookName: must not contain control characters', details: invalidFieldDetails('bookName', 'must not contain control characters') }),
       ],
     ];
     for (const [what, call, httpStatus, expected] of refusals) {
@@ -148,8 +169,56 @@ describe('edge: parity with Envoy grpc_json_transcoder, the real catalog behind 
         const answer = await call();
         expect(answer.status).to.equal(httpStatus);
         expect(answer.headers['content-type']).to.equal('application/json');
-        expect(body(answer)).to.deep.equal({ ...expected(), details: [] });
+        expect(body(answer)).to.deep.equal(expected());
       });
     }
+  });
+
+  describe('int64 values', () => {
+    const rule = 'must be an int64: a whole number in decimal digits from -9223372036854775808 to 9223372036854775807';
+
+    it('accepts every int64 the catalog can hold, as a string or an exact JSON number', async () => {
+      const answer = await under.call('GET', '/books/9007199254740991');
+      expect(answer.status).to.equal(404);
+      expect(body(answer)['details']).to.deep.equal([errorInfoJson('BOOK_NOT_FOUND', { bookId: '9007199254740991' })]);
+      expect(await createBook({ bookName: 'Exact', stock: '9007199254740991', price: 1 })).to.include({ stock: '9007199254740991' });
+    });
+
+    it('passes an int64 past 2^53 - 1 to the service, which refuses it naming the field (not a 500)', async () => {
+      for (const id of ['9007199254740992', '9223372036854775807']) {
+        const answer = await under.call('GET', `/books/${id}`);
+        expect(answer.status, id).to.equal(400);
+        expect(body(answer), id).to.deep.equal({ code: status.INVALID_ARGUMENT, message: 'id: must be at most 9007199254740991', details: invalidFieldDetails('id', 'must be at most 9007199254740991') });
+      }
+    });
+
+    const refused: [string, string][] = [
+      ['0x10', 'hexadecimal'],
+      ['%201', 'padded'],
+      ['1%20', 'padded at the end'],
+      ['%2B1', 'signed'],
+      ['01', 'zero-padded'],
+      ['1.5', 'a fraction'],
+      ['1e2', 'an exponent'],
+      ['9223372036854775808', 'past the int64 range'],
+    ];
+    for (const [value, what] of refused) {
+      it(`refuses ${what} (${value}) in the path with a 400 naming the field`, async () => {
+        const answer = await under.call('GET', `/books/${value}`);
+        expect(answer.status).to.equal(400);
+        expect(body(answer)['message']).to.match(new RegExp(`^id: ${rule}|^id: ".*" is not a valid int64$`));
+        expect((body(answer)['details'] as Json[])[1]).to.deep.include({ '@type': 'type.googleapis.com/google.rpc.BadRequest' });
+      });
+    }
+
+    it('refuses the same in a JSON body, and a JSON number that lost digits, naming the field', async () => {
+      for (const stock of ['0x10', ' 1', '1.0', 1.5, 2 ** 53 + 2, '-9223372036854775809']) {
+        const answer = await under.call('POST', '/books', { bookName: 'Odd', stock, price: 1 });
+        expect(answer.status, String(stock)).to.equal(400);
+        expect(body(answer)['message'], String(stock)).to.match(/^stock: /);
+        const violations = ((body(answer)['details'] as Json[])[1]?.['fieldViolations'] ?? []) as Json[];
+        expect(violations.map((violation) => violation['field']), String(stock)).to.deep.equal(['stock']);
+      }
+    });
   });
 });

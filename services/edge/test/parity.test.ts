@@ -3,6 +3,7 @@ import { create } from '@bufbuild/protobuf';
 import { anyPack, TimestampSchema } from '@bufbuild/protobuf/wkt';
 import { status } from '@grpc/grpc-js';
 import { startEdgeWithFakeCatalog, type EdgeUnderTest } from './support/edge-with-fake-catalog.js';
+import { invalidFieldDetails } from './support/error-details-json.js';
 import { rpcStatusBytes } from './support/rpc-status-bytes.js';
 
 /**
@@ -102,7 +103,7 @@ describe('edge: parity with Envoy grpc_json_transcoder (REST through the local e
     it('answers 400 naming the field for a value of the wrong type', async () => {
       const answer = await under.call('GET', '/books/abc');
       expect(answer.status).to.equal(400);
-      expect(answer.json).to.deep.equal({ code: 3, message: 'id: "abc" is not a valid int64', details: [] });
+      expect(answer.json).to.deep.equal({ code: 3, message: 'id: "abc" is not a valid int64', details: invalidFieldDetails('id', '"abc" is not a valid int64') });
     });
 
     it('ignores a trailing slash', async () => {

@@ -20,6 +20,17 @@ export function rawGetBook(client: CatalogServiceClient, request: GetBookRequest
   });
 }
 
+/** GetBook with request bytes of the test's making, such as an int64 no generated encoder writes. */
+export function rawGetBookBytes(client: Client, request: Uint8Array): Promise<Book> {
+  return new Promise((resolve, reject) => {
+    const method = CatalogServiceClient.service.getBook;
+    client.makeUnaryRequest(method.path, (bytes: Uint8Array) => Buffer.from(bytes), method.responseDeserialize, request, new Metadata(), { deadline: Date.now() + 10_000 }, (error, response) => {
+      if (error === null && response !== undefined) resolve(response);
+      else reject(error ?? new Error('no response'));
+    });
+  });
+}
+
 export async function callError(call: Promise<unknown>): Promise<ServiceError> {
   try {
     await call;

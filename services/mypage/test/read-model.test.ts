@@ -41,7 +41,7 @@ describe('my page built from real events', function () {
   const states = (row: MyPageRow | undefined): string => (row === undefined ? 'none' : `${OrderState[row.orderState]}/${DeliveryState[row.deliveryState]}`);
   const historyOf = async (customerId: number): Promise<string[]> =>
     (await mypage.client.call('listMyCoupons', { customerId, pageSize: 100, pageToken: '' })).entries.map(
-      (entry) => `${MyCouponAction[entry.action]} ${entry.couponId}${entry.orderId === 0 ? '' : ` by ${entry.orderId}`}`,
+      (entry) => `${MyCouponAction[entry.action]} ${entry.couponId}${entry.orderId === undefined ? '' : ` by ${entry.orderId}`}`,
     );
 
   it('follows an order from placed to delivered, step by step', async () => {
@@ -64,8 +64,8 @@ describe('my page built from real events', function () {
       quantity: 1,
       orderState: OrderState.DELIVERED,
       deliveryState: DeliveryState.DELIVERED,
-      couponId: 0,
-      cancelReason: CancelReason.CANCEL_REASON_UNSPECIFIED,
+      couponId: undefined,
+      cancelReason: undefined,
     });
     expect(myPage.rows[0]?.updateTime).to.be.instanceOf(Date);
   });
@@ -89,7 +89,7 @@ describe('my page built from real events', function () {
       cancelReason: CancelReason.CUSTOMER_REQUEST,
     });
     const [entry] = (await mypage.client.call('listMyCoupons', { customerId: 8, pageSize: 1, pageToken: '' })).entries;
-    expect(entry).to.deep.include({ couponId: 51, customerId: 8, action: MyCouponAction.ISSUED, orderId: 0, discount: 500 });
+    expect(entry).to.deep.include({ couponId: 51, customerId: 8, action: MyCouponAction.ISSUED, orderId: undefined, discount: 500 });
   });
 
   it('shows a coupon use rejected because another order used it first, and that order cancelled', async () => {
@@ -105,7 +105,7 @@ describe('my page built from real events', function () {
 
     await until('the rejected order cancelled', async () => (await rowOf(9, 1004))?.deliveryState === DeliveryState.CANCELLED);
     expect(await historyOf(9)).to.deep.equal(['ISSUED 52', 'USED 52 by 1003', 'USE_REJECTED 52 by 1004']);
-    expect(await rowOf(9, 1003)).to.deep.include({ orderState: OrderState.ORDERED, couponId: 52, cancelReason: CancelReason.CANCEL_REASON_UNSPECIFIED });
+    expect(await rowOf(9, 1003)).to.deep.include({ orderState: OrderState.ORDERED, couponId: 52, cancelReason: undefined });
     expect(await rowOf(9, 1004)).to.deep.include({ orderState: OrderState.CANCELLED, couponId: 52, cancelReason: CancelReason.COUPON_ALREADY_USED });
   });
 

@@ -67,7 +67,7 @@ export const shop = {
     correlationId: `customer-${customerId}`,
   }),
   marker: (marker: number): NewEvent => shop.customerRegistered(marker, `marker ${marker}`),
-  orderPlaced: (orderId: number, customerId: number, bookId: number, quantity: number, couponId = 0): NewEvent => ({
+  orderPlaced: (orderId: number, customerId: number, bookId: number, quantity: number, couponId?: number): NewEvent => ({
     type: orderEvents.OrderPlaced,
     payload: { orderId, customerId, bookId, quantity, deliveryAddress: 'Seoul', couponId, amount: 3000, currency: 'KRW' },
     correlationId: String(orderId),
@@ -77,7 +77,7 @@ export const shop = {
     payload: { orderId, state },
     correlationId: String(orderId),
   }),
-  orderCancelled: (orderId: number, reason: CancelReason, couponId = 0): NewEvent => ({
+  orderCancelled: (orderId: number, reason: CancelReason, couponId?: number): NewEvent => ({
     type: orderEvents.OrderCancelled,
     payload: { orderId, couponId, reason },
     correlationId: String(orderId),

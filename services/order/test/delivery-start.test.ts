@@ -48,7 +48,7 @@ describe('the delivery start, confirmed by the order, with the real catalog and 
     nats = await NatsServer.start();
     catalog = await startCatalogUnderTest(nats.url);
     coupon = await startStandInCoupon(({ id }) =>
-      Promise.resolve({ id, customerId, discount: 100, state: CouponState.ISSUED, orderId: 0, createTime: undefined, updateTime: undefined }),
+      Promise.resolve({ id, customerId, discount: 100, state: CouponState.ISSUED, createTime: undefined, updateTime: undefined }),
     );
     deliveryStore = await createTestStore('sqlite', 'delivery_handshake');
     delivery = await startDeliveryUnderTest(nats.url, deliveryStore.url);

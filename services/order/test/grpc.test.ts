@@ -2,6 +2,7 @@ import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { CouponState } from '#contracts/coupon/v1/coupon.js';
 import { CancelReason, OrderState, type PlaceOrderRequest } from '#contracts/order/v1/order.js';
+import { errorDetailsOf } from '#kit-testing/error-details.js';
 import { callError, reflect } from '#kit-testing/grpc-probes.js';
 import { NatsServer } from '#kit/process/nats-server.js';
 import { waitFor } from '#kit/process/ports.js';
@@ -54,9 +55,9 @@ describe('order over gRPC, asking the real catalog and coupon', function () {
 
   it('places an order for a book in the catalog as ORDERED, and reads it back', async () => {
     const placed = await place(placeOrderRequest(bookId, { quantity: 2, deliveryAddress: '  221B Baker Street, London ' }));
-    expect(placed).to.include({ customerId: 3, bookId, quantity: 2, couponId: 0, deliveryAddress: '221B Baker Street, London' });
+    expect(placed).to.include({ customerId: 3, bookId, quantity: 2, couponId: undefined, deliveryAddress: '221B Baker Street, London' });
     expect(placed.state).to.equal(OrderState.ORDERED);
-    expect(placed.cancelReason).to.equal(CancelReason.CANCEL_REASON_UNSPECIFIED);
+    expect(placed.cancelReason).to.equal(undefined);
     expect(await order.client.call('getOrder', { id: placed.id })).to.deep.equal(placed);
   });
 
@@ -83,6 +84,7 @@ describe('order over gRPC, asking the real catalog and coupon', function () {
     ['a negative coupon id', () => order.client.call('placeOrder', placeOrderRequest(1, { couponId: -1 })), 'couponId'],
     ['a requestId too long', () => order.client.call('placeOrder', placeOrderRequest(1, { requestId: 'r'.repeat(101) })), 'requestId'],
     ['a requestId with a control character', () => order.client.call('placeOrder', placeOrderRequest(1, { requestId: 'retry\t1' })), 'requestId'],
+    ['a delivery address with a NUL', () => order.client.call('placeOrder', placeOrderRequest(1, { deliveryAddress: '1 Baker\u0000Street' })), 'deliveryAddress'],
     ['an order id of 0 to read', () => order.client.call('getOrder', { id: 0 }), 'id'],
     ['an order id of 0 to cancel', () => order.client.call('cancelOrder', { id: 0 }), 'id'],
     ['a negative customer id to list', () => order.client.call('listOrders', { customerId: -1, pageSize: 0, pageToken: '' }), 'customerId'],
@@ -94,6 +96,7 @@ describe('order over gRPC, asking the real catalog and coupon', function () {
       const error = await callError(call());
       expect(error.code).to.equal(status.INVALID_ARGUMENT);
       expect(error.details).to.match(new RegExp(`^${field}: `));
+      expect(errorDetailsOf(error)).to.deep.include({ reason: 'INVALID_FIELD', violations: [error.details] });
     });
   }
 
@@ -123,14 +126,17 @@ describe('order over gRPC, asking the real catalog and coupon', function () {
     const usedError = await callError(order.client.call('placeOrder', placeOrderRequest(bookId, { couponId: used })));
     expect(usedError.code).to.equal(status.FAILED_PRECONDITION);
     expect(usedError.details).to.equal(`coupon ${used} is already used`);
+    expect(errorDetailsOf(usedError)).to.deep.include({ reason: 'COUPON_ALREADY_USED', facts: { couponId: String(used) } });
 
     const othersError = await callError(order.client.call('placeOrder', placeOrderRequest(bookId, { couponId: othersCoupon })));
     expect(othersError.code).to.equal(status.FAILED_PRECONDITION);
     expect(othersError.details).to.equal(`coupon ${othersCoupon} does not belong to customer 3`);
+    expect(errorDetailsOf(othersError).reason).to.equal('COUPON_NOT_OWNED');
 
     const unknownError = await callError(order.client.call('placeOrder', placeOrderRequest(bookId, { couponId: 777_777 })));
     expect(unknownError.code).to.equal(status.NOT_FOUND);
     expect(unknownError.details).to.equal('coupon 777777 not found');
+    expect(errorDetailsOf(unknownError)).to.deep.include({ reason: 'COUPON_NOT_FOUND', facts: { couponId: '777777' } });
 
     expect(await orderCount()).to.equal(before);
   });
@@ -147,6 +153,7 @@ describe('order over gRPC, asking the real catalog and coupon', function () {
     const again = await callError(order.client.call('cancelOrder', { id: placed.id }));
     expect(again.code).to.equal(status.FAILED_PRECONDITION);
     expect(again.details).to.equal(`order ${placed.id} is already cancelled`);
+    expect(errorDetailsOf(again).reason).to.equal('ORDER_ALREADY_CANCELLED');
   });
 
   it('answers a retry with a requestId with the same order, and lets another customer use that requestId', async () => {
@@ -160,6 +167,7 @@ describe('order over gRPC, asking the real catalog and coupon', function () {
     const reused = await callError(order.client.call('placeOrder', placeOrderRequest(bookId, { customerId: 81, quantity: 4, requestId: 'b1c4e1a2-retry' })));
     expect(reused.code).to.equal(status.FAILED_PRECONDITION);
     expect(reused.details).to.equal(`requestId b1c4e1a2-retry was already used for order ${placed.id} with different details`);
+    expect(errorDetailsOf(reused).reason).to.equal('REQUEST_ID_REUSED');
   });
 
   it('lists the orders of one customer, oldest first, a page at a time', async () => {

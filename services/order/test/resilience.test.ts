@@ -22,7 +22,7 @@ describe('order when catalog or coupon is down or slow', function () {
   before(async () => {
     nats = await NatsServer.start();
     catalog = await startCatalogUnderTest(nats.url);
-    const issued = (id: number): Coupon => ({ id, customerId: 3, discount: 100, state: CouponState.ISSUED, orderId: 0, createTime: undefined, updateTime: undefined });
+    const issued = (id: number): Coupon => ({ id, customerId: 3, discount: 100, state: CouponState.ISSUED, createTime: undefined, updateTime: undefined });
     coupon = await startStandInCoupon(({ id }) =>
       couponAnswers === 'at once' ? Promise.resolve(issued(id)) : new Promise((resolve) => held.push(() => { resolve(issued(id)); })),
     );

@@ -25,7 +25,7 @@ export class BookCommands {
   updateBook(id: number, change: BookChange): Promise<Book> {
     return this.store.transaction(async (tx) => {
       const book = await tx.bookForUpdate(checkId('id', id));
-      if (book === undefined) throw notFound(`book ${id}`);
+      if (book === undefined) throw notFound('book', id);
       const changed = changeBook(book, change, this.clock.now());
       await tx.saveBook(changed);
       await tx.record([
@@ -48,7 +48,7 @@ export class BookCommands {
     return this.store.transaction(async (tx) => {
       const now = this.clock.now();
       const book = await tx.bookForUpdate(valid.bookId);
-      if (book === undefined) throw notFound(`book ${valid.bookId}`);
+      if (book === undefined) throw notFound('book', valid.bookId);
       const stocked = addStock(book, valid.quantity, now);
       const stockInput = await tx.addStockInput(valid, now);
       await tx.saveBook(stocked);

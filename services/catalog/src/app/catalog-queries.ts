@@ -12,7 +12,7 @@ export class CatalogQueries {
 
   async book(id: number): Promise<Book> {
     const book = await this.store.book(checkId('id', id));
-    if (book === undefined) throw notFound(`book ${id}`);
+    if (book === undefined) throw notFound('book', id);
     return book;
   }
 
@@ -27,8 +27,8 @@ export class CatalogQueries {
   deliverables(filter: DeliverableFilter, page: PageRequest): Promise<Page<Deliverable>> {
     return this.store.deliverables(
       {
-        orderId: optionalId('orderId', filter.orderId ?? 0),
-        bookId: optionalId('bookId', filter.bookId ?? 0),
+        orderId: optionalId('orderId', filter.orderId),
+        bookId: optionalId('bookId', filter.bookId),
         states: filter.states?.length === 0 ? undefined : filter.states,
       },
       page,

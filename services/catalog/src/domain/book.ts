@@ -1,4 +1,5 @@
 import { invalid, precondition } from '#kit/domain/errors.js';
+import { checkPrintable } from '#kit/domain/text.js';
 
 /** A book in the catalogue. Stock changes only through stock inputs and deliverables. */
 export interface Book {
@@ -21,7 +22,7 @@ export type NewBook = Pick<Book, 'bookName' | 'stock' | 'price'>;
 export const BOOK_NAME_MAX = 200;
 
 export function checkBookName(bookName: string): string {
-  const trimmed = bookName.trim();
+  const trimmed = checkPrintable('bookName', bookName).trim();
   if (trimmed.length === 0) throw invalid('bookName', 'must not be empty');
   if (trimmed.length > BOOK_NAME_MAX) throw invalid('bookName', `must be at most ${BOOK_NAME_MAX} characters`);
   return trimmed;
@@ -60,7 +61,7 @@ export function changeBook(book: Book, change: BookChange, now: Date): Book {
 export function addStock(book: Book, quantity: number, now: Date): Book {
   if (!Number.isSafeInteger(quantity) || quantity === 0) throw invalid('quantity', 'must be a non-zero whole number');
   if (book.stock + quantity < 0) {
-    throw precondition(`stock of book ${book.id} is ${book.stock}; a correction of ${quantity} would make it negative`);
+    throw precondition({ reason: 'STOCK_WOULD_GO_NEGATIVE', facts: { bookId: String(book.id), stock: String(book.stock) } }, `stock of book ${book.id} is ${book.stock}; a correction of ${quantity} would make it negative`);
   }
   return { ...book, stock: book.stock + quantity, updatedAt: now };
 }

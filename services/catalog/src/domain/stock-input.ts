@@ -1,4 +1,5 @@
 import { invalid } from '#kit/domain/errors.js';
+import { checkPrintable } from '#kit/domain/text.js';
 
 /** Goods received for a book (or a correction); recording one adds its quantity to the stock. */
 export interface StockInput {
@@ -19,7 +20,7 @@ export function checkStockInput(input: NewStockInput): NewStockInput {
   if (!Number.isSafeInteger(input.quantity) || input.quantity === 0) {
     throw invalid('quantity', 'must be a non-zero whole number');
   }
-  const inCharger = input.inCharger.trim();
+  const inCharger = checkPrintable('inCharger', input.inCharger).trim();
   if (inCharger.length === 0) throw invalid('inCharger', 'must name who received the stock');
   if (inCharger.length > IN_CHARGER_MAX) throw invalid('inCharger', `must be at most ${IN_CHARGER_MAX} characters`);
   return { ...input, inCharger };

@@ -1,4 +1,4 @@
-import { checkId } from '#kit/domain/ids.js';
+import { checkId, optionalId } from '#kit/domain/ids.js';
 import { notFound } from '#kit/domain/errors.js';
 import type { Page, PageRequest } from '#kit/db/pagination.js';
 import type { Coupon } from '../domain/coupon.js';
@@ -10,12 +10,12 @@ export class CouponQueries {
 
   async coupon(id: number): Promise<Coupon> {
     const coupon = await this.store.coupon(checkId('id', id));
-    if (coupon === undefined) throw notFound(`coupon ${id}`);
+    if (coupon === undefined) throw notFound('coupon', id);
     return coupon;
   }
 
   /** customerId 0 means every customer. */
   async coupons(customerId: number, page: PageRequest): Promise<Page<Coupon>> {
-    return this.store.coupons(customerId === 0 ? undefined : checkId('customerId', customerId), page);
+    return this.store.coupons(optionalId('customerId', customerId), page);
   }
 }

@@ -66,7 +66,7 @@ export function decidePlacement(coupon: Coupon | undefined, use: CouponUse | und
         customerId: coupon?.customerId ?? order.customerId,
         orderId,
         discount: coupon?.discount ?? 0,
-        usedByOrderId: coupon?.state === 'USED' ? (coupon.orderId ?? 0) : 0,
+        usedByOrderId: coupon?.state === 'USED' ? coupon.orderId : undefined,
       },
     ],
   };

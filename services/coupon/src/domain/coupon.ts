@@ -29,12 +29,12 @@ export function isAvailable(coupon: Coupon): boolean {
 }
 
 export function useCoupon(coupon: Coupon, orderId: number, now: Date): Coupon {
-  if (!isAvailable(coupon)) throw precondition(`coupon ${coupon.id} is ${coupon.state} by order ${String(coupon.orderId)}`);
+  if (!isAvailable(coupon)) throw precondition({ reason: 'COUPON_NOT_AVAILABLE', facts: { couponId: String(coupon.id), state: coupon.state } }, `coupon ${coupon.id} is ${coupon.state} by order ${String(coupon.orderId)}`);
   return { ...coupon, state: 'USED', orderId, updatedAt: now };
 }
 
 /** The order that used the coupon was cancelled: the coupon is available again. */
 export function refundCoupon(coupon: Coupon, orderId: number, now: Date): Coupon {
-  if (coupon.state !== 'USED' || coupon.orderId !== orderId) throw precondition(`coupon ${coupon.id} is not used by order ${orderId}`);
+  if (coupon.state !== 'USED' || coupon.orderId !== orderId) throw precondition({ reason: 'COUPON_NOT_USED_BY_ORDER', facts: { couponId: String(coupon.id), orderId: String(orderId) } }, `coupon ${coupon.id} is not used by order ${orderId}`);
   return { ...coupon, state: 'REFUNDED', updatedAt: now };
 }

@@ -9,6 +9,6 @@ export type CouponEvent =
       customerId: number;
       orderId: number;
       discount: number;
-      /** The order holding the coupon; 0 when no order does. */
-      usedByOrderId: number;
+      /** The order holding the coupon; undefined when no order does. */
+      usedByOrderId: number | undefined;
     };

@@ -10,7 +10,7 @@ export class CustomerQueries {
   async customer(id: number): Promise<Customer> {
     if (!Number.isSafeInteger(id) || id <= 0) throw invalid('id', 'must be an id > 0');
     const customer = await this.store.customer(id);
-    if (customer === undefined) throw notFound(`customer ${id}`);
+    if (customer === undefined) throw notFound('customer', id);
     return customer;
   }
 

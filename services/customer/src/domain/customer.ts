@@ -1,4 +1,5 @@
 import { invalid } from '#kit/domain/errors.js';
+import { checkPrintable } from '#kit/domain/text.js';
 
 /** Someone registered with the shop. Ordering does not require it: other contexts treat customer ids as opaque. */
 export interface Customer {
@@ -24,7 +25,7 @@ export const EMAIL_MAX = 254;
 const emailShape = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 
 export function registerCustomer(input: NewCustomer): Pick<Customer, 'name' | 'email'> {
-  const name = input.name.trim();
+  const name = checkPrintable('name', input.name).trim();
   if (name.length === 0) throw invalid('name', 'must not be empty');
   // Code points, as PostgreSQL's varchar(100) counts them, not UTF-16 units.
   if (Array.from(name).length > NAME_MAX) throw invalid('name', `must be at most ${NAME_MAX} characters`);
@@ -32,7 +33,7 @@ export function registerCustomer(input: NewCustomer): Pick<Customer, 'name' | 'e
 }
 
 function checkEmail(email: string): string | undefined {
-  const trimmed = email.trim();
+  const trimmed = checkPrintable('email', email).trim();
   if (trimmed === '') return undefined;
   if (trimmed.length > EMAIL_MAX) throw invalid('email', `must be at most ${EMAIL_MAX} characters`);
   if (!emailShape.test(trimmed)) throw invalid('email', 'must be an address like name@example.com');

@@ -15,7 +15,7 @@ export class CourierCommands {
     const target = checkCourierState(state);
     return this.store.transaction(async (tx) => {
       const delivery = await tx.deliveryForUpdate(deliveryId);
-      if (delivery === undefined) throw notFound(`delivery ${deliveryId}`);
+      if (delivery === undefined) throw notFound('delivery', deliveryId);
       const change = moveDelivery(delivery, target, this.clock.now());
       await tx.saveDelivery(change.delivery);
       await tx.record(change.events);

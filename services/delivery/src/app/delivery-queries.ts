@@ -17,7 +17,7 @@ export class DeliveryQueries {
 
   async delivery(id: number): Promise<Delivery> {
     const delivery = await this.store.delivery(checkId('id', id));
-    if (delivery === undefined) throw notFound(`delivery ${id}`);
+    if (delivery === undefined) throw notFound('delivery', id);
     return delivery;
   }
 

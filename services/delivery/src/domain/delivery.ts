@@ -1,4 +1,4 @@
-import { invalid, precondition } from '#kit/domain/errors.js';
+import { invalid, precondition, type Refusal } from '#kit/domain/errors.js';
 import type { DeliveryEvent } from './events.js';
 
 /**
@@ -76,15 +76,20 @@ export function confirmStart(delivery: Delivery, now: Date): DeliveryChange {
  */
 export function moveDelivery(delivery: Delivery, target: CourierState, now: Date): DeliveryChange {
   const next = courierNext[delivery.state];
-  if (next === undefined) throw precondition(cannotMove(delivery, target));
+  if (next === undefined) throw precondition(notMovable(delivery), cannotMove(delivery, target));
   if (next !== target) {
-    throw precondition(`delivery ${delivery.id} is ${delivery.state}: its next state is ${next}, not ${target} (states move forward one step: STARTED -> IN_TRANSIT -> DELIVERED)`);
+    throw precondition(notMovable(delivery), `delivery ${delivery.id} is ${delivery.state}: its next state is ${next}, not ${target} (states move forward one step: STARTED -> IN_TRANSIT -> DELIVERED)`);
   }
   if (delivery.state === 'STARTED' && delivery.startConfirmedAt === undefined) {
-    throw precondition(`delivery ${delivery.id} is STARTED, but order ${delivery.orderId} has not confirmed the delivery start yet; try again shortly`);
+    const facts = { deliveryId: String(delivery.id), orderId: String(delivery.orderId) };
+    throw precondition({ reason: 'DELIVERY_START_NOT_CONFIRMED', facts }, `delivery ${delivery.id} is STARTED, but order ${delivery.orderId} has not confirmed the delivery start yet; try again shortly`);
   }
   const moved: Delivery = { ...delivery, state: target, updatedAt: now };
   return { delivery: moved, events: [{ kind: 'DeliveryStatusChanged', deliveryId: moved.id, orderId: moved.orderId, state: target }] };
+}
+
+function notMovable(delivery: Delivery): Refusal {
+  return { reason: 'DELIVERY_NOT_MOVABLE', facts: { deliveryId: String(delivery.id), state: delivery.state } };
 }
 
 function cannotMove(delivery: Delivery, target: CourierState): string {

@@ -9,6 +9,7 @@ import { queryBindings } from '../transcode/query-bindings.js';
 import { parseQueryParameters } from '../transcode/query-parameters.js';
 import { requestMessage } from '../transcode/request-message.js';
 import { responseJson } from '../transcode/response-json.js';
+import { fieldViolationDetails } from '../transcode/field-violation-details.js';
 import { decodeRpcStatus, rpcStatusJson, type RpcStatus } from '../transcode/rpc-status.js';
 import { TranscodeError } from '../transcode/transcode-error.js';
 import type { GrpcJsonTranscoderOptions } from '../transcoding-options.js';
@@ -44,7 +45,7 @@ export async function transcode(context: TranscodingContext, request: IncomingMe
     if (!(error instanceof TranscodeError)) context.logger.error({ err: error }, 'transcoding failed');
     request.resume();
     if (response.headersSent) response.end();
-    else sendJson(response, local.httpStatus, statusBody(context, { code: local.code, message: local.message, details: [] }), context.options.print_options);
+    else sendJson(response, local.httpStatus, statusBody(context, localStatus(context, local)), context.options.print_options);
     return { httpStatus: local.httpStatus, grpcCode: local.code };
   });
   const level = answer.httpStatus >= 500 ? 'warn' : 'info';
@@ -101,6 +102,12 @@ function renderResponse(context: TranscodingContext, route: Route, response: Mes
   } catch (error) {
     throw new TranscodeError(status.INTERNAL, `the response of ${route.grpcPath} cannot be rendered as JSON: ${(error as Error).message}`, 502);
   }
+}
+
+/** The edge's own google.rpc.Status: a bad field gets the details a service would give. */
+function localStatus(context: TranscodingContext, local: TranscodeError): RpcStatus {
+  const details = local.violation === undefined ? [] : fieldViolationDetails(local.violation, context.registry);
+  return { code: local.code, message: local.message, details };
 }
 
 /** The service's google.rpc.Status: its grpc-status-details-bin trailer when sent, else code and message. */

@@ -4,6 +4,7 @@ import { stringify } from 'yaml';
 import { edgePort, meshServices } from '../../../../mesh/policy/services.js';
 import { RouteTable } from '../routing/route-table.js';
 import { edgeDeadlines, grpcJsonTranscoderOptions } from '../transcoding-options.js';
+import { errorModelOf } from './error-model.js';
 import { openApiDocument } from './openapi-document.js';
 
 /** The committed API reference, linked from the README. */
@@ -18,6 +19,7 @@ export function apiReferenceYaml(registry: Registry): string {
     options: grpcJsonTranscoderOptions,
     serverUrl: `http://localhost:${edgePort}`,
     grpcTimeoutHeaderMaxMs: edgeDeadlines.grpcTimeoutHeaderMaxMs,
+    errorModel: errorModelOf(registry),
   });
   return header + stringify(document, { lineWidth: 0, aliasDuplicateObjects: false });
 }

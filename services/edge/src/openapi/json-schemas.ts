@@ -12,11 +12,11 @@ type PrintOptions = GrpcJsonTranscoderOptions['print_options'];
 const scalarSchemas: Readonly<Record<ScalarType, SchemaObject>> = {
   [ScalarType.DOUBLE]: { type: 'number', format: 'double' },
   [ScalarType.FLOAT]: { type: 'number', format: 'float' },
-  [ScalarType.INT64]: { type: 'string', format: 'int64', pattern: '^-?[0-9]+$' },
-  [ScalarType.SINT64]: { type: 'string', format: 'int64', pattern: '^-?[0-9]+$' },
-  [ScalarType.SFIXED64]: { type: 'string', format: 'int64', pattern: '^-?[0-9]+$' },
-  [ScalarType.UINT64]: { type: 'string', format: 'uint64', pattern: '^[0-9]+$' },
-  [ScalarType.FIXED64]: { type: 'string', format: 'uint64', pattern: '^[0-9]+$' },
+  [ScalarType.INT64]: { type: 'string', format: 'int64', pattern: '^(0|-?[1-9][0-9]*)$' },
+  [ScalarType.SINT64]: { type: 'string', format: 'int64', pattern: '^(0|-?[1-9][0-9]*)$' },
+  [ScalarType.SFIXED64]: { type: 'string', format: 'int64', pattern: '^(0|-?[1-9][0-9]*)$' },
+  [ScalarType.UINT64]: { type: 'string', format: 'uint64', pattern: '^(0|[1-9][0-9]*)$' },
+  [ScalarType.FIXED64]: { type: 'string', format: 'uint64', pattern: '^(0|[1-9][0-9]*)$' },
   [ScalarType.INT32]: { type: 'integer', format: 'int32' },
   [ScalarType.SINT32]: { type: 'integer', format: 'int32' },
   [ScalarType.SFIXED32]: { type: 'integer', format: 'int32' },
@@ -111,7 +111,7 @@ export class JsonSchemas {
     }
   }
 
-  private enumRef(enumeration: DescEnum): SchemaObject {
+  enumRef(enumeration: DescEnum): SchemaObject {
     if (!this.components.has(enumeration.typeName)) {
       const values = enumeration.values.map((value) => {
         const comment = protoComment(value);

@@ -6,12 +6,14 @@ import type { Route, RouteTable } from '../routing/route-table.js';
 import { httpStatusOf } from '../transcode/http-status.js';
 import { urlBindingProblem } from '../transcode/url-value.js';
 import type { GrpcJsonTranscoderOptions } from '../transcoding-options.js';
+import type { ErrorModel } from './error-model.js';
 import { JsonSchemas, type SchemaObject } from './json-schemas.js';
 
 export interface DocumentSettings {
   options: GrpcJsonTranscoderOptions;
   serverUrl: string;
   grpcTimeoutHeaderMaxMs: number;
+  errorModel: ErrorModel;
 }
 
 /**
@@ -21,7 +23,7 @@ export interface DocumentSettings {
  */
 export function openApiDocument(routes: RouteTable, settings: DocumentSettings): SchemaObject {
   const schemas = new JsonSchemas(settings.options.print_options);
-  const errorSchema = schemas.define('google.rpc.Status', rpcStatusSchema);
+  const errorSchema = schemas.define('google.rpc.Status', rpcStatusSchema(settings.errorModel, schemas));
   const paths: Record<string, Record<string, SchemaObject>> = {};
   const bindingsSeen = new Map<string, number>();
   for (const route of routes.routes) {
@@ -44,19 +46,27 @@ export function openApiDocument(routes: RouteTable, settings: DocumentSettings):
   };
 }
 
-const rpcStatusSchema: SchemaObject = {
-  type: 'object',
-  description: 'An error: the gRPC status of the call (google.rpc.Status). The HTTP status follows from its code.',
-  properties: {
-    code: { type: 'integer', format: 'int32', description: 'The gRPC status code (google.rpc.Code), e.g. 5 for NOT_FOUND.' },
-    message: { type: 'string', description: 'What went wrong, naming the field at fault for bad input.' },
-    details: {
-      type: 'array',
-      description: 'Machine-readable details, each a JSON google.protobuf.Any.',
-      items: { type: 'object', properties: { '@type': { type: 'string' } }, additionalProperties: true },
+function rpcStatusSchema({ errorInfo, badRequest, reasons }: ErrorModel, schemas: JsonSchemas): SchemaObject {
+  const any = (message: DescMessage, properties: SchemaObject = {}): SchemaObject => ({
+    allOf: [schemas.messageRef(message)],
+    properties: { '@type': { const: `type.googleapis.com/${message.typeName}` }, ...properties },
+    required: ['@type'],
+  });
+  return {
+    type: 'object',
+    description: 'An error: the gRPC status of the call (google.rpc.Status). The HTTP status follows from its code.',
+    properties: {
+      code: { type: 'integer', format: 'int32', description: 'The gRPC status code (google.rpc.Code), e.g. 5 for NOT_FOUND.' },
+      message: { type: 'string', description: 'What went wrong, for people, naming the field at fault for bad input. Programs read the details.' },
+      details: {
+        type: 'array',
+        description:
+          'Machine-readable details, each a JSON google.protobuf.Any. A refusal of the shop has a google.rpc.ErrorInfo whose `reason` is stable; bad input also has a google.rpc.BadRequest naming the field.',
+        items: { oneOf: [any(errorInfo, { reason: schemas.enumRef(reasons), domain: { const: 'bookstore' } }), any(badRequest)] },
+      },
     },
-  },
-};
+  };
+}
 
 function operation(route: Route, operationId: string, schemas: JsonSchemas, errorSchema: SchemaObject): SchemaObject {
   const comment = protoComment(route.method);
@@ -174,14 +184,17 @@ function conventions(settings: DocumentSettings): string {
     '',
     '- JSON field names are ' + (print.preserve_proto_field_names ? 'the proto field names (book_name).' : 'lowerCamelCase (bookName); requests may use the proto names too.'),
     '- 64-bit integers are JSON strings ("42"); requests may send them as numbers. Enums are ' + (print.always_print_enums_as_ints ? 'numbers.' : 'names ("PREPARED"); requests may send numbers.'),
-    print.always_print_primitive_fields ? '- Responses include every field without presence even when empty: "stock": "0", "items": [], "nextPageToken": "".' : '- Responses leave out empty fields.',
+    '- Integers in requests are decimal, as a string or an exact JSON number: "0x10", " 1", "+1", "01", fractions, values out of the field\'s range and JSON numbers past 2^53 - 1 are a 400 naming the field. The services hold ids and quantities up to 2^53 - 1 (9007199254740991) and refuse a larger int64 naming the field.',
+    (print.always_print_primitive_fields ? '- Responses include every field without presence even when empty: "stock": "0", "items": [], "nextPageToken": "".' : '- Responses leave out empty fields.') +
+      ' A field with presence (`optional`, such as an order\'s couponId and cancelReason) is left out when it is not set: an order without a coupon has no couponId.',
+    '- Text fields refuse control characters (NUL, line breaks, escape): a 400 naming the field.',
     '- Unknown fields in a JSON body are ignored. ' + (options.ignore_unknown_query_parameters ? 'Unknown query parameters are ignored.' : 'An unknown query parameter is a 400.'),
     '- A repeated field takes one query parameter per value: `?states=WAITING&states=PREPARED`; a nested one a dotted name: `?a.b=1`.',
     options.request_validation_options.reject_binding_body_field_collisions ? '- A body value that contradicts a path variable is a 400.' : '- A body value wins over a path or query value of the same field.',
     '- An unknown path, or a method the path does not serve, is a 404.',
     `- Headers: \`x-request-id\` is returned on every response (made up when not sent); \`Authorization\`, \`traceparent\`, \`tracestate\` and other request headers reach the service; \`grpc-timeout\` (e.g. \`2S\`, \`500m\`) sets the call's deadline, at most ${settings.grpcTimeoutHeaderMaxMs / 1000} s.`,
     '',
-    'Errors are a google.rpc.Status, `{"code": 5, "message": "book 9 not found", "details": []}`, with the HTTP status of its code:',
+    'Errors are a google.rpc.Status with the HTTP status of its code, e.g. `{"code": 5, "message": "book 9 not found", "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "BOOK_NOT_FOUND", "domain": "bookstore", "metadata": {"bookId": "9"}}]}`. Programs branch on the ErrorInfo `reason` (bookstore.errors.v1.ErrorReason), never on the message; an INVALID_ARGUMENT also has a google.rpc.BadRequest whose field violation names the field (`bookName`) and its rule. Errors that are not refusals (UNAVAILABLE, DEADLINE_EXCEEDED, INTERNAL, an unknown path) have no ErrorInfo.',
     '',
     '| gRPC code | HTTP status |',
     '|---|---|',

@@ -2,7 +2,7 @@ import { FieldPathError, resolveFieldPath } from '../descriptors/field-path.js';
 import type { BoundValue, Route } from '../routing/route-table.js';
 import type { GrpcJsonTranscoderOptions } from '../transcoding-options.js';
 import type { QueryParameter } from './query-parameters.js';
-import { invalidArgument } from './transcode-error.js';
+import { invalidArgument, invalidField } from './transcode-error.js';
 import { urlBindingProblem } from './url-value.js';
 
 /**
@@ -27,7 +27,7 @@ export function queryBindings(
     }
     const leaf = fields.at(-1);
     const problem = leaf === undefined ? 'names no field' : urlBindingProblem(leaf);
-    if (problem !== undefined) throw invalidArgument(`${parameter.name}: ${problem}`);
+    if (problem !== undefined) throw invalidField(parameter.name, problem);
     return [{ fields, value: parameter.value }];
   });
 }

@@ -3,8 +3,9 @@ import { findField, jsonFieldPath } from '../descriptors/field-path.js';
 import { hasSpecialJson, valueType } from '../descriptors/value-type.js';
 import type { BoundValue, Route } from '../routing/route-table.js';
 import type { GrpcJsonTranscoderOptions } from '../transcoding-options.js';
+import { checkIntegerValues } from './integer-values.js';
 import { isJsonObject } from './json.js';
-import { invalidArgument } from './transcode-error.js';
+import { invalidArgument, invalidField } from './transcode-error.js';
 import { fieldValueWithoutUnknownFields, withoutUnknownFields } from './unknown-json-fields.js';
 import { typeLabel, urlValueToJson } from './url-value.js';
 
@@ -23,11 +24,12 @@ export function requestMessage(route: Route, urlValues: readonly BoundValue[], b
   const json = bodyJson(route, bodyText);
   const boundFromUrl = new Set<string>();
   for (const bound of urlValues) weave(json, bound, boundFromUrl, options, registry);
+  checkIntegerValues(route.method.input, json);
   try {
     return fromJson(route.method.input, json, { registry });
   } catch (error) {
     const path = failingFieldPath(route.method.input, json, registry);
-    throw invalidArgument(path.length > 0 ? `${path.join('.')}: ${(error as Error).message}` : (error as Error).message);
+    throw path.length > 0 ? invalidField(path.join('.'), (error as Error).message) : invalidArgument((error as Error).message);
   }
 }
 
@@ -68,7 +70,7 @@ function weave(root: JsonObject, bound: BoundValue, boundFromUrl: Set<string>, o
     } else if (isJsonObject(next)) {
       parent = next;
     } else {
-      throw invalidArgument(`${jsonFieldPath(bound.fields.slice(0, index + 1))}: expected an object in the request body`);
+      throw invalidField(jsonFieldPath(bound.fields.slice(0, index + 1)), 'expected an object in the request body');
     }
   }
 }
@@ -85,7 +87,7 @@ function weaveLeaf(
 ): void {
   const value = urlValueToJson(field, text, options.case_insensitive_enum_parsing);
   if (!parsesAs(field, field.fieldKind === 'list' ? [value] : value, registry)) {
-    throw invalidArgument(`${path}: "${text}" is not a valid ${typeLabel(field)}`);
+    throw invalidField(path, `"${text}" is not a valid ${typeLabel(field)}`);
   }
   const existing = parent[key];
   if (field.fieldKind === 'list') {

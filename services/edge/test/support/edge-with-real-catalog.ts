@@ -38,11 +38,11 @@ export async function startEdgeWithRealCatalog(): Promise<EdgeWithRealCatalog> {
     return {
       call: (method, path, body) => httpCall(edge.url, method, path, { body: body === undefined ? undefined : JSON.stringify(body) }),
       placeOrder: async (orderId, bookId, quantity) => {
-        const payload = { orderId, customerId: 1, bookId, quantity, deliveryAddress: '1 Baker Street', couponId: 0, amount: 1500, currency: 'KRW' };
+        const payload = { orderId, customerId: 1, bookId, quantity, deliveryAddress: '1 Baker Street', amount: 1500, currency: 'KRW' };
         await traffic.publish({ type: orderEvents.OrderPlaced, payload, correlationId: String(orderId) });
       },
       cancelOrder: async (orderId) => {
-        const payload = { orderId, couponId: 0, reason: CancelReason.CUSTOMER_REQUEST };
+        const payload = { orderId, reason: CancelReason.CUSTOMER_REQUEST };
         await traffic.publish({ type: orderEvents.OrderCancelled, payload, correlationId: String(orderId) });
       },
       stop,

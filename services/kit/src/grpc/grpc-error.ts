@@ -1,8 +1,10 @@
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { statusDetailsBin, statusDetailsKey, type ErrorDetails } from './error-details.js';
 
 /**
  * A gRPC status as an Error: what a handler answers with and what a client call fails with. It is a
- * grpc-js ServiceError, so a server passing one on keeps its code and words.
+ * grpc-js ServiceError, so a server passing one on keeps its code and words. With `details`, it
+ * carries a google.rpc.Status (ErrorInfo, BadRequest) in the grpc-status-details-bin trailer.
  */
 export class GrpcError extends Error implements ServiceError {
   readonly details: string;
@@ -11,11 +13,12 @@ export class GrpcError extends Error implements ServiceError {
   constructor(
     readonly code: status,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; details?: ErrorDetails },
   ) {
     super(message, options);
     this.name = 'GrpcError';
     this.details = message;
+    if (options?.details !== undefined) this.metadata.set(statusDetailsKey, statusDetailsBin(code, message, options.details));
   }
 }
 

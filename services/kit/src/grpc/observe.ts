@@ -5,12 +5,14 @@ import { incomingCallContext } from './call-metadata.js';
 import { grpcServerHandlingSeconds } from './call-metrics.js';
 import { toGrpcError } from './error-mapping.js';
 import { codeName } from './grpc-error.js';
+import { UndecodedRequest } from './request-decoding.js';
 
 const serverFaults = new Set<status>([status.INTERNAL, status.UNKNOWN, status.DATA_LOSS]);
 
 /**
  * Wraps every unary method of a service so each call runs in its caller's log context and leaves
- * one log line and one histogram sample, whatever the handler does.
+ * one log line and one histogram sample, whatever the handler does. A request that did not decode
+ * is answered with its error and never reaches the handler.
  */
 export function observeUnaryCalls(
   definition: ServiceDefinition,
@@ -38,6 +40,10 @@ function observeUnaryCall(method: string, handler: handleUnaryCall<unknown, unkn
         else log.info({ method, code: codeName(code), ms }, 'grpc call');
         callback(error, ...rest);
       };
+      if (call.request instanceof UndecodedRequest) {
+        answer(call.request.error);
+        return;
+      }
       try {
         handler(call, answer);
       } catch (error) {

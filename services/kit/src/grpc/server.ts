@@ -1,8 +1,10 @@
 import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Logger } from '../log/log.js';
+import { contractsRegistry } from './contracts-registry.js';
 import { addHealthService, type HealthReporter } from './health.js';
 import { observeUnaryCalls } from './observe.js';
 import { addReflectionService } from './reflection.js';
+import { withRequestDecodingChecks } from './request-decoding.js';
 
 export interface ServedService {
   definition: ServiceDefinition;
@@ -36,8 +38,9 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   const { service, host = '0.0.0.0', services, descriptorSetPath } = options;
   const log = options.log.child({ component: 'grpc-server' });
   const server = new Server();
+  const registry = await contractsRegistry(descriptorSetPath);
   for (const { definition, implementation } of services) {
-    server.addService(definition, observeUnaryCalls(definition, implementation, log));
+    server.addService(withRequestDecodingChecks(definition, registry), observeUnaryCalls(definition, implementation, log));
   }
   const health = addHealthService(server, services.map(({ definition }) => serviceName(definition)));
   await addReflectionService(server, descriptorSetPath);

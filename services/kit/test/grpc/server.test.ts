@@ -1,11 +1,13 @@
 import { Metadata, status } from '@grpc/grpc-js';
+import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
 import { expect } from 'chai';
 import { CatalogServiceService } from '#contracts/catalog/v1/catalog.js';
 import { DomainError, invalid, notFound, precondition } from '#kit/domain/errors.js';
 import { startGrpcServer } from '#kit/grpc/server.js';
 import { waitFor } from '#kit/process/ports.js';
 import { memoryLog } from './support/memory-log.js';
-import { callError, rawCatalog as openRawCatalog, rawGetBook, reflect, watchHealth } from '#kit-testing/grpc-probes.js';
+import { callError, rawCatalog as openRawCatalog, rawGetBook, rawGetBookBytes, reflect, watchHealth } from '#kit-testing/grpc-probes.js';
+import { errorDetailsOf, type ReadErrorDetails } from '#kit-testing/error-details.js';
 import { book, gate, startTestCatalog, type TestCatalog } from './support/test-catalog.js';
 
 describe('kit gRPC server', () => {
@@ -29,21 +31,58 @@ describe('kit gRPC server', () => {
   });
 
   describe('maps what a handler throws to a status', () => {
-    const cases: [string, Error, status, string][] = [
-      ['invalid', invalid('bookName', 'must be 1..200 characters'), status.INVALID_ARGUMENT, 'bookName: must be 1..200 characters'],
-      ['invalid without the field in its words', new DomainError('invalid', 'too long', 'bookName'), status.INVALID_ARGUMENT, 'bookName: too long'],
-      ['not_found', notFound('book 7'), status.NOT_FOUND, 'book 7 not found'],
-      ['precondition', precondition('order 3 is already DELIVERED'), status.FAILED_PRECONDITION, 'order 3 is already DELIVERED'],
-      ['a downstream status', Object.assign(new Error('7 PERMISSION_DENIED: not yours'), { code: status.PERMISSION_DENIED, details: 'not yours' }), status.PERMISSION_DENIED, 'not yours'],
+    const cases: [string, Error, status, string, ReadErrorDetails][] = [
+      [
+        'invalid',
+        invalid('bookName', 'must be 1..200 characters'),
+        status.INVALID_ARGUMENT,
+        'bookName: must be 1..200 characters',
+        { reason: 'INVALID_FIELD', domain: 'bookstore', facts: {}, violations: ['bookName: must be 1..200 characters'] },
+      ],
+      [
+        'invalid without the field in its words',
+        new DomainError('invalid', 'too long', { reason: 'INVALID_FIELD' }, 'bookName'),
+        status.INVALID_ARGUMENT,
+        'bookName: too long',
+        { reason: 'INVALID_FIELD', domain: 'bookstore', facts: {}, violations: ['bookName: too long'] },
+      ],
+      ['not_found', notFound('book', 7), status.NOT_FOUND, 'book 7 not found', { reason: 'BOOK_NOT_FOUND', domain: 'bookstore', facts: { bookId: '7' }, violations: [] }],
+      [
+        'precondition',
+        precondition({ reason: 'ORDER_NOT_CANCELLABLE', facts: { orderId: '3', state: 'DELIVERED' } }, 'order 3 is already DELIVERED'),
+        status.FAILED_PRECONDITION,
+        'order 3 is already DELIVERED',
+        { reason: 'ORDER_NOT_CANCELLABLE', domain: 'bookstore', facts: { orderId: '3', state: 'DELIVERED' }, violations: [] },
+      ],
+      ['a downstream status', Object.assign(new Error('7 PERMISSION_DENIED: not yours'), { code: status.PERMISSION_DENIED, details: 'not yours' }), status.PERMISSION_DENIED, 'not yours', { violations: [] }],
     ];
-    for (const [kind, error, code, details] of cases) {
-      it(`${kind} -> ${status[code]}`, async () => {
+    for (const [kind, error, code, details, errorDetails] of cases) {
+      it(`${kind} -> ${status[code]} with its error details`, async () => {
         catalog.getBook = () => Promise.reject(error);
         const failure = await callError(rawGetBook(rawCatalog(catalog.address), { id: 7 }));
         expect(failure.code).to.equal(code);
         expect(failure.details).to.equal(details);
+        expect(errorDetailsOf(failure)).to.deep.equal(errorDetails);
       });
     }
+
+    it('answers an int64 past 2^53 - 1 with INVALID_ARGUMENT naming the field, not INTERNAL', async () => {
+      const client = rawCatalog(catalog.address);
+      for (const id of [2n ** 53n, 2n ** 63n - 1n, -(2n ** 53n)]) {
+        const failure = await callError(rawGetBookBytes(client, new BinaryWriter().tag(1, WireType.Varint).int64(id).finish()));
+        expect(failure.code).to.equal(status.INVALID_ARGUMENT);
+        expect(failure.details).to.match(/^id: must be at (most|least) -?9007199254740991$/);
+        expect(errorDetailsOf(failure)).to.deep.include({ reason: 'INVALID_FIELD', violations: [failure.details] });
+      }
+      expect(catalog.calls).to.equal(0);
+      expect((await rawGetBook(client, { id: Number.MAX_SAFE_INTEGER })).id).to.equal(Number.MAX_SAFE_INTEGER);
+    });
+
+    it('answers bytes that are no request with INVALID_ARGUMENT', async () => {
+      const failure = await callError(rawGetBookBytes(rawCatalog(catalog.address), Uint8Array.from([0x0a, 0xff])));
+      expect(failure.code).to.equal(status.INVALID_ARGUMENT);
+      expect(failure.details).to.equal('the request does not decode as bookstore.catalog.v1.GetBookRequest');
+    });
 
     it('answers INTERNAL without the message, logs the stack, and keeps serving', async () => {
       catalog.getBook = () => Promise.reject(new Error('password=hunter2 in a SQL error'));
@@ -72,7 +111,7 @@ describe('kit gRPC server', () => {
     metadata.set('x-correlation-id', 'order-42');
     metadata.set('traceparent', '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01');
     await rawGetBook(client, { id: 1 }, metadata);
-    catalog.getBook = () => Promise.reject(notFound('book 2'));
+    catalog.getBook = () => Promise.reject(notFound('book', 2));
     await callError(rawGetBook(client, { id: 2 }));
 
     const calls = memory.lines.filter((line) => line.msg === 'grpc call');

@@ -36,9 +36,9 @@ export class OrderCommands {
       this.books.bookPrice(valid.bookId),
       valid.couponId === undefined ? undefined : this.coupons.coupon(valid.couponId),
     ]);
-    if (price === undefined) throw notFound(`book ${valid.bookId}`);
+    if (price === undefined) throw notFound('book', valid.bookId);
     if (valid.couponId !== undefined) {
-      if (coupon === undefined) throw notFound(`coupon ${valid.couponId}`);
+      if (coupon === undefined) throw notFound('coupon', valid.couponId);
       checkCouponUsable(coupon, valid.customerId);
     }
     const priced = priceOrder(valid, price, coupon?.discount ?? 0, this.currency);
@@ -65,7 +65,7 @@ export class OrderCommands {
     checkId('id', id);
     return await this.store.transaction(async (tx) => {
       const order = await tx.orderForUpdate(id);
-      if (order === undefined) throw notFound(`order ${id}`);
+      if (order === undefined) throw notFound('order', id);
       const { order: cancelled, events } = cancelByCustomer(order, this.clock.now());
       await tx.saveOrder(cancelled);
       await tx.record(events);

@@ -1,7 +1,7 @@
-import { invalid, notFound } from '#kit/domain/errors.js';
+import { notFound } from '#kit/domain/errors.js';
 import type { Page, PageRequest } from '#kit/db/pagination.js';
 import type { Order } from '../domain/order.js';
-import { checkId } from '#kit/domain/ids.js';
+import { checkId, optionalId } from '#kit/domain/ids.js';
 import type { OrderStore } from './ports.js';
 
 /** What anyone may read: one order, or orders a page at a time, optionally of one customer. */
@@ -10,13 +10,12 @@ export class OrderQueries {
 
   async order(id: number): Promise<Order> {
     const order = await this.store.order(checkId('id', id));
-    if (order === undefined) throw notFound(`order ${id}`);
+    if (order === undefined) throw notFound('order', id);
     return order;
   }
 
   /** customerId 0 means every customer. */
   async orders(customerId: number, page: PageRequest): Promise<Page<Order>> {
-    if (!Number.isSafeInteger(customerId) || customerId < 0) throw invalid('customerId', 'must be a customer id (> 0), or 0 for every customer');
-    return await this.store.orders({ customerId: customerId === 0 ? undefined : customerId }, page);
+    return await this.store.orders({ customerId: optionalId('customerId', customerId) }, page);
   }
 }

@@ -16,6 +16,6 @@ export interface Coupon {
  * This is a check at ordering time; the coupon context settles a race between two orders.
  */
 export function checkCouponUsable(coupon: Coupon, customerId: number): void {
-  if (coupon.customerId !== customerId) throw precondition(`coupon ${coupon.id} does not belong to customer ${customerId}`);
-  if (coupon.state === 'USED') throw precondition(`coupon ${coupon.id} is already used`);
+  if (coupon.customerId !== customerId) throw precondition({ reason: 'COUPON_NOT_OWNED', facts: { couponId: String(coupon.id), customerId: String(customerId) } }, `coupon ${coupon.id} does not belong to customer ${customerId}`);
+  if (coupon.state === 'USED') throw precondition({ reason: 'COUPON_ALREADY_USED', facts: { couponId: String(coupon.id) } }, `coupon ${coupon.id} is already used`);
 }

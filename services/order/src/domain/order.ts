@@ -1,4 +1,5 @@
 import { invalid, precondition } from '#kit/domain/errors.js';
+import { checkPrintable } from '#kit/domain/text.js';
 import type { OrderEvent } from './events.js';
 import type { PaymentState } from './payment.js';
 
@@ -66,7 +67,7 @@ export function checkNewOrder(input: NewOrder): NewOrder {
   if (!isId(input.customerId)) throw invalid('customerId', 'must be a customer id (> 0)');
   if (!isId(input.bookId)) throw invalid('bookId', 'must be a book id (> 0)');
   if (!Number.isSafeInteger(input.quantity) || input.quantity < 1) throw invalid('quantity', 'must be a whole number >= 1');
-  const deliveryAddress = input.deliveryAddress.trim();
+  const deliveryAddress = checkPrintable('deliveryAddress', input.deliveryAddress).trim();
   if (deliveryAddress.length === 0) throw invalid('deliveryAddress', 'must not be empty');
   if (deliveryAddress.length > DELIVERY_ADDRESS_MAX) {
     throw invalid('deliveryAddress', `must be at most ${DELIVERY_ADDRESS_MAX} characters`);
@@ -81,7 +82,7 @@ function checkRequestId(requestId: string | undefined): void {
   if (requestId.length === 0 || requestId.length > REQUEST_ID_MAX) {
     throw invalid('requestId', `must be 1..${REQUEST_ID_MAX} characters when given`);
   }
-  if (/\p{Cc}/u.test(requestId)) throw invalid('requestId', 'must not contain control characters');
+  checkPrintable('requestId', requestId);
 }
 
 /**
@@ -94,7 +95,7 @@ export function answerRetry(earlier: Order, retry: NewOrder, requestId: string):
     earlier.quantity === retry.quantity &&
     earlier.deliveryAddress === retry.deliveryAddress &&
     earlier.couponId === retry.couponId;
-  if (!same) throw precondition(`requestId ${requestId} was already used for order ${earlier.id} with different details`);
+  if (!same) throw precondition({ reason: 'REQUEST_ID_REUSED', facts: { requestId, orderId: String(earlier.id) } }, `requestId ${requestId} was already used for order ${earlier.id} with different details`);
   return earlier;
 }
 
@@ -105,9 +106,9 @@ export function orderPlaced(order: Order): OrderEvent {
 
 /** The customer changed their mind: allowed only before the delivery started. */
 export function cancelByCustomer(order: Order, now: Date): Decision {
-  if (order.state === 'CANCELLED') throw precondition(`order ${order.id} is already cancelled`);
+  if (order.state === 'CANCELLED') throw precondition({ reason: 'ORDER_ALREADY_CANCELLED', facts: { orderId: String(order.id) } }, `order ${order.id} is already cancelled`);
   if (order.state !== 'ORDERED') {
-    throw precondition(`order ${order.id} is ${order.state}; only an ORDERED order can be cancelled`);
+    throw precondition({ reason: 'ORDER_NOT_CANCELLABLE', facts: { orderId: String(order.id), state: order.state } }, `order ${order.id} is ${order.state}; only an ORDERED order can be cancelled`);
   }
   return cancel(order, 'CUSTOMER_REQUEST', now);
 }

@@ -10,7 +10,7 @@ export class PaymentQueries {
 
   async payment(id: number): Promise<Payment> {
     const payment = await this.store.payment(checkId('id', id));
-    if (payment === undefined) throw notFound(`payment ${id}`);
+    if (payment === undefined) throw notFound('payment', id);
     return payment;
   }
 

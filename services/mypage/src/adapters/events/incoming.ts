@@ -6,7 +6,7 @@ import type { MyPageProjection } from '../../app/my-page-projection.js';
 import type { OrderNews } from '../../domain/events.js';
 import type { MyCouponAction, MyCouponEntry } from '../../domain/my-coupon.js';
 import type { KnexMyPageStore } from '../db/knex-mypage-store.js';
-import { cancelReasonOf, deliveryStateOf, optionalId, orderStateOf } from './news.js';
+import { cancelReasonOf, deliveryStateOf, orderStateOf } from './news.js';
 
 /** The replay's name: the key of this read model's stream position in its store. */
 export const myPageReader = 'mypage';
@@ -57,7 +57,7 @@ export function myPageEventHandlers(store: KnexMyPageStore, projection: MyPagePr
         customerId,
         bookId,
         quantity,
-        couponId: optionalId(couponId),
+        couponId,
         amount,
         currency,
         occurredAt,
@@ -75,7 +75,7 @@ export function myPageEventHandlers(store: KnexMyPageStore, projection: MyPagePr
       orderNews(({ payload: { orderId, couponId, reason }, occurredAt }) => ({
         kind: 'OrderCancelled',
         orderId,
-        couponId: optionalId(couponId),
+        couponId,
         reason: cancelReasonOf(reason),
         occurredAt,
       })),

@@ -18,8 +18,3 @@ export function cancelReasonOf(reason: CancelReason): DomainCancelReason | undef
   if (reason === CancelReason.PAYMENT_DECLINED) return 'PAYMENT_DECLINED';
   return undefined;
 }
-
-/** Ids where 0 means "none" on the wire. */
-export function optionalId(id: number): number | undefined {
-  return id === 0 ? undefined : id;
-}

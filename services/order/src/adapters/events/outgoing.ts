@@ -10,13 +10,13 @@ export function toNewEvent(event: OrderEvent): NewEvent {
   switch (event.kind) {
     case 'OrderPlaced': {
       const { orderId, customerId, bookId, quantity, deliveryAddress, couponId, amount, currency } = event;
-      const payload = { orderId, customerId, bookId, quantity, deliveryAddress, couponId: couponId ?? 0, amount, currency };
+      const payload = { orderId, customerId, bookId, quantity, deliveryAddress, couponId, amount, currency };
       return { type: orderEvents.OrderPlaced, payload, correlationId };
     }
     case 'OrderCancelled':
       return {
         type: orderEvents.OrderCancelled,
-        payload: { orderId: event.orderId, couponId: event.couponId ?? 0, reason: EventCancelReason[event.reason] },
+        payload: { orderId: event.orderId, couponId: event.couponId, reason: EventCancelReason[event.reason] },
         correlationId,
       };
     case 'OrderStateChanged':

@@ -1,16 +1,20 @@
 import { CancelReason, OrderState, PaymentState, type Order as OrderMessage, type PlaceOrderRequest } from '#contracts/order/v1/order.js';
+import { optionalId } from '#kit/domain/ids.js';
 import type { NewOrder, Order } from '../../domain/order.js';
 
-/** Domain objects to and from the order's protobuf messages; 0 stands for "no coupon" and "" for "no requestId" on the wire. */
+/**
+ * Domain objects to and from the order's protobuf messages. An order without a coupon or cancel reason
+ * has none on the wire; a request's couponId is absent or 0 for none, "" is no requestId.
+ */
 export const orderMessage = (order: Order): OrderMessage => ({
   id: order.id,
   customerId: order.customerId,
   bookId: order.bookId,
   quantity: order.quantity,
   deliveryAddress: order.deliveryAddress,
-  couponId: order.couponId ?? 0,
+  couponId: order.couponId,
   state: OrderState[order.state],
-  cancelReason: order.cancelReason === undefined ? CancelReason.CANCEL_REASON_UNSPECIFIED : CancelReason[order.cancelReason],
+  cancelReason: order.cancelReason === undefined ? undefined : CancelReason[order.cancelReason],
   createTime: order.createdAt,
   updateTime: order.updatedAt,
   unitPrice: order.unitPrice,
@@ -25,6 +29,6 @@ export const newOrder = (request: PlaceOrderRequest): NewOrder => ({
   bookId: request.bookId,
   quantity: request.quantity,
   deliveryAddress: request.deliveryAddress,
-  couponId: request.couponId === 0 ? undefined : request.couponId,
+  couponId: optionalId('couponId', request.couponId),
   requestId: request.requestId === '' ? undefined : request.requestId,
 });
