@@ -193,7 +193,6 @@ function orderPlacedAgain(order: Json) {
     bookId: Number(order.bookId),
     quantity: Number(order.quantity),
     deliveryAddress: String(order.deliveryAddress),
-    couponId: 0,
     amount: Number(order.amount),
     currency: String(order.currency),
   };
