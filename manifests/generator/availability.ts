@@ -20,15 +20,29 @@ export function cpuAutoscaler(name: string): HorizontalPodAutoscaler {
   });
 }
 
-/** Node drains take pods one at a time while keeping one serving. */
-export function keepOneAvailable(name: string): PodDisruptionBudget {
+/**
+ * Voluntary disruptions (node drains, upgrades) take one pod at a time, whatever the replica count:
+ * `maxUnavailable: 1` never blocks a drain the way `minAvailable: 1` does with one replica. A pod
+ * that is not ready may always be evicted (AlwaysAllow), so a crash-looping pod cannot hold up a drain.
+ */
+export function disruptOneAtATime(name: string): PodDisruptionBudget {
   return new PodDisruptionBudget({
     metadata: { name, namespace: clusterNamespace },
-    spec: { minAvailable: 1, selector: { matchLabels: { [appLabel]: name } } },
+    spec: { maxUnavailable: 1, unhealthyPodEvictionPolicy: 'AlwaysAllow', selector: { matchLabels: { [appLabel]: name } } },
   });
 }
 
-/** Spread replicas over nodes when the cluster has room, so one node loss keeps the others. */
-export function spreadOverNodes(name: string): ITopologySpreadConstraint[] {
-  return [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { [appLabel]: name } } }];
+/**
+ * Spread replicas over zones and nodes when the cluster has room, so one zone or node loss keeps
+ * the others; only the current rollout's pods count (pod-template-hash), so a rollout is not skewed
+ * by the pods it replaces. `ScheduleAnyway`: a one-node dev cluster still schedules everything.
+ */
+export function spreadOverNodes(name: string, matchLabelKeys: string[] = ['pod-template-hash']): ITopologySpreadConstraint[] {
+  return ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
+    maxSkew: 1,
+    topologyKey,
+    whenUnsatisfiable: 'ScheduleAnyway',
+    labelSelector: { matchLabels: { [appLabel]: name } },
+    ...(matchLabelKeys.length > 0 ? { matchLabelKeys } : {}),
+  }));
 }

@@ -1,10 +1,10 @@
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { Service, ServiceAccount } from 'kubernetes-models/v1';
-import { descriptorSetPath, edgeAdminPort, edgeHealthPath } from '../../mesh/envoy/bootstrap.js';
+import { descriptorSetPath, edgeHealthPath, edgeMetricsPath, edgeMetricsPort } from '../../mesh/envoy/bootstrap.js';
 import { edgeCaller } from '../../mesh/envoy/edge-plan.js';
 import { edgePort } from '../../mesh/policy/services.js';
-import { cpuAutoscaler, keepOneAvailable, spreadOverNodes } from './availability.js';
-import { appLabel, clusterNamespace, envoyImage, imageWorkdir, serviceImage, type Manifest } from './cluster.js';
+import { cpuAutoscaler, disruptOneAtATime, spreadOverNodes } from './availability.js';
+import { appLabel, clusterNamespace, stableVersion, versionLabel, workloadLabels, envoyImage, imageWorkdir, serviceImage, type Manifest } from './cluster.js';
 import {
   containerSecurity,
   httpProbe,
@@ -33,16 +33,16 @@ const descriptorDir = descriptorSetPath.slice(0, descriptorSetPath.lastIndexOf('
  */
 export function edgeWorkload(): Manifest[] {
   const name = edgeCaller;
-  const labels = { [appLabel]: name, 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'bookstore-mesh' };
+  const labels = workloadLabels(name);
   return [
     new ServiceAccount({ metadata: { name, namespace: clusterNamespace, labels }, automountServiceAccountToken: false }),
     new Deployment({
       metadata: { name, namespace: clusterNamespace, labels },
       spec: {
-        selector: { matchLabels: { [appLabel]: name } },
+        selector: { matchLabels: { [appLabel]: name, [versionLabel]: labels[versionLabel] ?? stableVersion } },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
         template: {
-          metadata: { labels, annotations: { ...sidecarAnnotations(), ...prometheusAnnotations(edgeAdminPort, '/stats/prometheus') } },
+          metadata: { labels, annotations: { ...sidecarAnnotations(), ...prometheusAnnotations(edgeMetricsPort, edgeMetricsPath) } },
           spec: {
             serviceAccountName: name,
             automountServiceAccountToken: false,
@@ -66,7 +66,10 @@ export function edgeWorkload(): Manifest[] {
                 image: envoyImage,
                 command: ['envoy'],
                 args: ['--config-path', '/etc/envoy/envoy.yaml', '--disable-hot-restart', '--log-level', 'info'],
-                ports: [{ name: edgePortName, containerPort: edgePort }],
+                ports: [
+                  { name: edgePortName, containerPort: edgePort },
+                  { name: 'http-metrics', containerPort: edgeMetricsPort },
+                ],
                 startupProbe: httpProbe(edgeHealthPath, edgePortName, { periodSeconds: 2, failureThreshold: 30 }),
                 readinessProbe: httpProbe(edgeHealthPath, edgePortName, { periodSeconds: 5, failureThreshold: 2 }),
                 livenessProbe: httpProbe(edgeHealthPath, edgePortName, { periodSeconds: 10, failureThreshold: 3 }),
@@ -90,6 +93,6 @@ export function edgeWorkload(): Manifest[] {
       spec: { selector: { [appLabel]: name }, ports: [{ name: edgePortName, port: edgePort, targetPort: edgePortName, appProtocol: 'http2' }] },
     }),
     cpuAutoscaler(name),
-    keepOneAvailable(name),
+    disruptOneAtATime(name),
   ];
 }

@@ -1,9 +1,13 @@
 import { Namespace } from 'kubernetes-models/v1';
 import { generatedNotice, yamlDocuments, type GeneratedFile } from '../../mesh/envoy/generated-files.js';
+import type { CallEdge } from '../../mesh/policy/resilience.js';
 import type { MeshService } from '../../mesh/policy/services.js';
+import { cloudNativePgResources, cnpgComponent } from './cloudnative-pg.js';
 import { clusterNamespace } from './cluster.js';
 import { edgeConfigMap, edgeWorkload } from './edge-workload.js';
+import { kedaComponent, kedaResources } from './keda.js';
 import { natsConfig, natsConfigMap, natsWorkload } from './nats.js';
+import { networkPolicies } from './network-policies.js';
 import { databaseSecretTemplate, initDatabasesSql, postgresInitConfigMap, postgresWorkload } from './postgres.js';
 import { serviceWorkload } from './service-workload.js';
 import { serviceConfigMap, serviceEnvironment } from './shared-config.js';
@@ -11,17 +15,21 @@ import { serviceConfigMap, serviceEnvironment } from './shared-config.js';
 const generator = 'manifests/generator/generate.ts';
 /** Every file under it is generated; the overlays beside it are written by hand. */
 export const baseDir = 'manifests/base';
+/** Generated kustomize components an overlay may add (the prod overlay adds them). */
+export const componentsDir = 'manifests/components';
 /** kustomize may only read files under the kustomization, so the edge bootstrap is copied here. */
 export const edgeBootstrapCopy = `${baseDir}/edge/envoy.yaml`;
 
 export interface ManifestSources {
   services: readonly MeshService[];
+  /** The call edges of resilience.ts: who may call whom (NetworkPolicies). */
+  edges: readonly CallEdge[];
   /** The content of mesh/envoy/envoy.yaml. */
   envoyBootstrap: string;
 }
 
 /** The kustomize base: the namespace, the shared infrastructure, the edge and one file per service. */
-export function renderManifests({ services, envoyBootstrap }: ManifestSources): GeneratedFile[] {
+export function renderManifests({ services, edges, envoyBootstrap }: ManifestSources): GeneratedFile[] {
   const yaml = (path: string, documents: readonly unknown[]): GeneratedFile => ({ path: `${baseDir}/${path}`, content: yamlDocuments(generator, documents) });
   const resources = [
     yaml('namespace.yaml', [new Namespace({ metadata: { name: clusterNamespace, labels: { 'istio-injection': 'enabled' } } })]),
@@ -29,6 +37,7 @@ export function renderManifests({ services, envoyBootstrap }: ManifestSources): 
     yaml('postgres/postgres.yaml', postgresWorkload()),
     yaml('postgres/secret.yaml', [databaseSecretTemplate()]),
     yaml('edge/edge.yaml', edgeWorkload()),
+    yaml('network-policies.yaml', networkPolicies(services, edges)),
     ...services.map((service) => yaml(`services/${service.name}.yaml`, serviceWorkload(service))),
   ];
   const environment = Object.entries(serviceEnvironment(services)).map(([key, value]) => `${key}=${value}\n`);
@@ -51,5 +60,12 @@ export function renderManifests({ services, envoyBootstrap }: ManifestSources): 
       { name: postgresInitConfigMap, files: ['postgres/init-databases.sql'] },
     ],
   };
-  return [...resources, ...generatedInputs, yaml('kustomization.yaml', [kustomization])];
+  const component = (path: string, documents: readonly unknown[]): GeneratedFile => ({ path: `${componentsDir}/${path}`, content: yamlDocuments(generator, documents) });
+  const components = [
+    component('cloudnative-pg/cloudnative-pg.yaml', cloudNativePgResources(services)),
+    component('cloudnative-pg/kustomization.yaml', [cnpgComponent('cloudnative-pg.yaml')]),
+    component('keda/keda.yaml', kedaResources(services)),
+    component('keda/kustomization.yaml', [kedaComponent('keda.yaml', services)]),
+  ];
+  return [...resources, ...generatedInputs, yaml('kustomization.yaml', [kustomization]), ...components];
 }

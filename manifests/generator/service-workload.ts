@@ -1,8 +1,9 @@
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { Service, ServiceAccount, type IEnvVar, type IVolume, type IVolumeMount } from 'kubernetes-models/v1';
+import { podsName } from '../../mesh/envoy/edge-plan.js';
 import { clusterAdminPort, clusterGrpcPort, type MeshService } from '../../mesh/policy/services.js';
-import { cpuAutoscaler, keepOneAvailable, spreadOverNodes } from './availability.js';
-import { appLabel, clusterNamespace, imageWorkdir, serviceImage, type Manifest } from './cluster.js';
+import { cpuAutoscaler, disruptOneAtATime, spreadOverNodes } from './availability.js';
+import { appLabel, clusterNamespace, stableVersion, versionLabel, workloadLabels, imageWorkdir, serviceImage, type Manifest } from './cluster.js';
 import {
   containerSecurity,
   httpProbe,
@@ -20,7 +21,7 @@ import { databaseSecret, postgresPort, postgresService, serviceConfigMap } from 
 /** Istio picks the protocol from the port name: `grpc-*` is gRPC, `http-*` is HTTP/1.1. */
 export const grpcPortName = 'grpc-api';
 export const adminPortName = 'http-admin';
-/** The node user of the node:20 images (manifests/image/Dockerfile runs as it). */
+/** The node user of the official node images (manifests/image/Dockerfile runs as it). */
 const nodeUser = 1000;
 /** A replica-local store lives and dies with its pod and is rebuilt from the stream (DOMAIN.md, MyPage). */
 const replicaDataDir = '/var/lib/bookstore';
@@ -28,7 +29,7 @@ const replicaDataDir = '/var/lib/bookstore';
 /** Everything one service of services.ts needs in the cluster, in apply order. */
 export function serviceWorkload(service: MeshService): Manifest[] {
   const { name } = service;
-  const labels = { [appLabel]: name, 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'bookstore-mesh' };
+  const labels = workloadLabels(name);
   return [
     new ServiceAccount({ metadata: { name, namespace: clusterNamespace, labels }, automountServiceAccountToken: false }),
     deployment(service, labels),
@@ -42,8 +43,13 @@ export function serviceWorkload(service: MeshService): Manifest[] {
         ],
       },
     }),
+    // Every ready pod's address, for the edge's Envoy to balance calls over (edge-plan.ts podsName).
+    new Service({
+      metadata: { name: podsName(name), namespace: clusterNamespace, labels },
+      spec: { clusterIP: 'None', selector: { [appLabel]: name }, ports: [{ name: grpcPortName, port: clusterGrpcPort, targetPort: grpcPortName, appProtocol: 'grpc' }] },
+    }),
     cpuAutoscaler(name),
-    keepOneAvailable(name),
+    disruptOneAtATime(name),
   ];
 }
 
@@ -54,7 +60,7 @@ function deployment(service: MeshService, labels: Record<string, string>): Deplo
     metadata: { name, namespace: clusterNamespace, labels },
     spec: {
       // No replicas: the HorizontalPodAutoscaler owns the count, and an apply must not reset it.
-      selector: { matchLabels: { [appLabel]: name } },
+      selector: { matchLabels: { [appLabel]: name, [versionLabel]: labels[versionLabel] ?? stableVersion } },
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
       template: {
         metadata: { labels, annotations: { ...sidecarAnnotations(), ...prometheusAnnotations(clusterAdminPort, '/metrics') } },

@@ -9,6 +9,8 @@ export const databaseSecret = 'postgres-credentials';
 
 export const natsService = 'nats';
 export const natsClientPort = 4222;
+export const natsClusterPort = 6222;
+export const natsMonitorPort = 8222;
 export const postgresService = 'postgres';
 export const postgresPort = 5432;
 

@@ -1,12 +1,19 @@
 import { grpcJsonTranscoderOptions } from '../../services/edge/src/transcoding-options.js';
 import { edgePort } from '../policy/services.js';
 import { edgeClusters } from './edge-clusters.js';
+import { edgeLimits, hardenedConnectionManager, overloadManager } from './edge-hardening.js';
 import type { EdgeUpstream } from './edge-plan.js';
 import { edgeRoutes } from './edge-routes.js';
 import { typed, type JsonObject } from './json.js';
 import { localReplyConfig } from './local-replies.js';
+import { durationFromMs } from './policy-units.js';
 
 export const edgeAdminPort = 9901;
+/** Envoy's Prometheus stats, and nothing else of the admin interface, for scrapers outside the pod. */
+export const edgeMetricsPort = 9902;
+export const edgeMetricsPath = '/stats/prometheus';
+/** The loopback cluster behind the metrics listener; every other cluster is an upstream service. */
+export const adminCluster = 'envoy-admin';
 /** Where the edge finds the descriptor set of `make proto` (mounted there in every deployment). */
 export const descriptorSetPath = '/etc/bookstore/bookstore.binpb';
 /** Answered by Envoy itself (health_check filter), for the orchestrator's probes. */
@@ -20,16 +27,53 @@ export const edgeHealthPath = '/healthz';
 export function envoyBootstrap(upstreams: readonly EdgeUpstream[]): JsonObject {
   return {
     admin: { address: socketAddress('127.0.0.1', edgeAdminPort) },
+    overload_manager: overloadManager(),
     static_resources: {
       listeners: [
         {
           name: 'edge',
           address: socketAddress('0.0.0.0', edgePort),
+          per_connection_buffer_limit_bytes: edgeLimits.bufferBytes,
           filter_chains: [{ filters: [{ name: 'envoy.filters.network.http_connection_manager', typed_config: connectionManager(upstreams) }] }],
         },
+        metricsListener(),
       ],
-      clusters: edgeClusters(upstreams),
+      clusters: [...edgeClusters(upstreams), adminLoopbackCluster()],
     },
+  };
+}
+
+/** Forwards GET /stats/prometheus to the loopback admin interface; every other path is a 404. */
+function metricsListener(): JsonObject {
+  return {
+    name: 'metrics',
+    address: socketAddress('0.0.0.0', edgeMetricsPort),
+    filter_chains: [
+      {
+        filters: [
+          {
+            name: 'envoy.filters.network.http_connection_manager',
+            typed_config: typed('envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager', {
+              stat_prefix: 'metrics',
+              route_config: {
+                name: 'metrics',
+                virtual_hosts: [{ name: 'metrics', domains: ['*'], routes: [{ match: { path: edgeMetricsPath, headers: [{ name: ':method', string_match: { exact: 'GET' } }] }, route: { cluster: adminCluster } }] }],
+              },
+              http_filters: [{ name: 'envoy.filters.http.router', typed_config: typed('envoy.extensions.filters.http.router.v3.Router') }],
+            }),
+          },
+        ],
+      },
+    ],
+  };
+}
+
+function adminLoopbackCluster(): JsonObject {
+  return {
+    name: adminCluster,
+    type: 'STATIC',
+    connect_timeout: durationFromMs(250),
+    load_assignment: { cluster_name: adminCluster, endpoints: [{ lb_endpoints: [{ endpoint: { address: socketAddress('127.0.0.1', edgeAdminPort) } }] }] },
   };
 }
 
@@ -39,7 +83,7 @@ function connectionManager(upstreams: readonly EdgeUpstream[]): JsonObject {
     codec_type: 'AUTO',
     // x-request-id is generated when a client sends none (Envoy's default) and returned to it.
     always_set_request_id_in_response: true,
-    access_log: [{ name: 'envoy.access_loggers.stdout', typed_config: typed('envoy.extensions.access_loggers.stream.v3.StdoutAccessLog') }],
+    ...hardenedConnectionManager(),
     route_config: { name: 'edge', virtual_hosts: [{ name: 'bookstore', domains: ['*'], routes: edgeRoutes(upstreams) }] },
     http_filters: httpFilters(upstreams),
     // Envoy's own answers as google.rpc.Status JSON, like the local edge's (see local-replies.ts).

@@ -6,7 +6,7 @@ import { terminationGracePeriodSeconds } from '../../manifests/generator/pod-def
 import { natsService, serviceEnvironment } from '../../manifests/generator/shared-config.js';
 import { clusterAdminPort, clusterGrpcPort, edgePort, externalSystem, externalSystems, type ExternalSystem, type MeshService } from '../policy/services.js';
 import { descriptorSetPath } from './bootstrap.js';
-import { edgeCaller, type EdgeUpstream } from './edge-plan.js';
+import { edgeCaller, podsName, type EdgeUpstream } from './edge-plan.js';
 import { generatedNotice, type GeneratedFile } from './generated-files.js';
 import type { JsonObject } from './json.js';
 import { envoyBootstrapPath } from './render.js';
@@ -100,6 +100,8 @@ function meshContainer(service: MeshService, services: readonly MeshService[]): 
     // The make dev ports, on loopback only: grpcurl and the admin endpoints as on one machine.
     ports: [published(service.localGrpcPort, clusterGrpcPort), published(service.localAdminPort, clusterAdminPort)],
     volumes: [volume(dataVolume(service), imageDataDir)],
+    // The name the edge's clusters resolve; Docker's DNS answers it with every replica's address.
+    networks: { default: { aliases: [podsName(service.name)] } },
     depends_on: { [natsService]: { condition: 'service_healthy' } },
     healthcheck: { test: ['CMD', 'node', '-e', readyProbe], ...health },
     // Docker's SIGKILL must not cut the drain of SHUTDOWN_GRACE_MS short.

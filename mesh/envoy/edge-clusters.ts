@@ -1,5 +1,6 @@
 import { clusterGrpcPort } from '../policy/services.js';
-import type { EdgeUpstream } from './edge-plan.js';
+import { edgeLimits } from './edge-hardening.js';
+import { podsName, type EdgeUpstream } from './edge-plan.js';
 import { typed, type JsonObject } from './json.js';
 import { durationFromMs } from './policy-units.js';
 
@@ -9,20 +10,26 @@ import { durationFromMs } from './policy-units.js';
  */
 const healthCheck = { timeoutMs: 1_000, intervalMs: 5_000, unhealthyThreshold: 2, healthyThreshold: 1 };
 
-/** One HTTP/2 cluster per upstream service, found by its DNS name. */
+/** One HTTP/2 cluster per upstream service, over the addresses of all its pods. */
 export function edgeClusters(upstreams: readonly EdgeUpstream[]): JsonObject[] {
   return upstreams.map(({ service, policy }) => ({
     name: service.name,
     type: 'STRICT_DNS',
     connect_timeout: durationFromMs(1_000),
+    per_connection_buffer_limit_bytes: edgeLimits.bufferBytes,
     typed_extension_protocol_options: {
       'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': typed('envoy.extensions.upstreams.http.v3.HttpProtocolOptions', {
-        explicit_http_config: { http2_protocol_options: {} },
+        explicit_http_config: {
+          http2_protocol_options: {
+            initial_stream_window_size: edgeLimits.http2.initialStreamWindowBytes,
+            initial_connection_window_size: edgeLimits.http2.initialConnectionWindowBytes,
+          },
+        },
       }),
     },
     load_assignment: {
       cluster_name: service.name,
-      endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: service.name, port_value: clusterGrpcPort } } } }] }],
+      endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: podsName(service.name), port_value: clusterGrpcPort } } } }] }],
     },
     health_checks: [
       {

@@ -5,6 +5,13 @@ import type { DescriptorServices } from './descriptor-services.js';
 /** The caller name of the REST edge in mesh/policy/resilience.ts. */
 export const edgeCaller = 'edge';
 
+/**
+ * The DNS name that resolves to the address of every ready pod of a service (a headless Service in
+ * a cluster, a network alias in compose). The edge's STRICT_DNS clusters resolve it, so Envoy
+ * balances each call over the pods; a ClusterIP would pin each HTTP/2 connection to one pod.
+ */
+export const podsName = (service: string): string => `${service}-pods`;
+
 /** One mesh service the edge sends REST (and gRPC) traffic to. */
 export interface EdgeUpstream {
   service: MeshService;

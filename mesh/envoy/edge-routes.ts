@@ -25,6 +25,9 @@ export function edgeRoutes(upstreams: readonly EdgeUpstream[]): JsonObject[] {
 function routeAction({ service, policy }: EdgeUpstream): JsonObject {
   return {
     cluster: service.name,
+    // The callee's name, not the client's Host: an Istio sidecar routes by Host, and with
+    // `localhost:8080` it would find no route and pass the call through without mTLS.
+    host_rewrite_literal: service.name,
     max_stream_duration: {
       max_stream_duration: durationFromMs(policy.deadlineMs),
       grpc_timeout_header_max: durationFromMs(edgeDeadlines.grpcTimeoutHeaderMaxMs),

@@ -20,9 +20,13 @@ export function generatedNotice(generator: string, comment = '#'): string {
   ].join('\n');
 }
 
-/** YAML documents, one per object, in a stable layout (no line folding, so diffs stay line-sized). */
-export function yamlDocuments(generator: string, documents: readonly unknown[]): string {
-  return generatedNotice(generator) + documents.map((document) => stringify(document, { lineWidth: 0 })).join('---\n');
+/**
+ * YAML documents, one per object, in a stable layout (no line folding, so diffs stay line-sized);
+ * `comments` are lines for the reader after the notice (how to apply the file, say).
+ */
+export function yamlDocuments(generator: string, documents: readonly unknown[], comments: readonly string[] = []): string {
+  const preface = comments.map((line) => `# ${line}\n`).join('');
+  return generatedNotice(generator) + preface + documents.map((document) => stringify(document, { lineWidth: 0 })).join('---\n');
 }
 
 /** `--out <dir>` writes the files under another root (used by `make check-manifests`). */

@@ -1,5 +1,5 @@
-import { DestinationRule } from '@kubernetes-models/istio/networking.istio.io/v1beta1';
-import { clusterNamespace, serviceHost } from '../../manifests/generator/cluster.js';
+import { DestinationRule } from '@kubernetes-models/istio/networking.istio.io/v1';
+import { clusterNamespace, serviceHost, stableVersion, versionLabel } from '../../manifests/generator/cluster.js';
 import { durationFromMs } from '../envoy/policy-units.js';
 import type { CalleePolicies } from './callee-policies.js';
 
@@ -19,12 +19,16 @@ export function breakerTrafficPolicy({ circuitBreaker, connectionPool }: CalleeP
   };
 }
 
-/** Connection limits and outlier ejection for every client of one service, over mutual TLS. */
-export function destinationRule({ callee, breaker }: CalleePolicies): DestinationRule {
+/**
+ * Connection limits and outlier ejection for every client of one service, over mutual TLS, and a
+ * subset per workload version (pods labelled `version`) for the routes to pick from.
+ */
+export function destinationRule({ callee, breaker }: CalleePolicies, versions: readonly string[] = [stableVersion]): DestinationRule {
   return new DestinationRule({
     metadata: { name: callee.name, namespace: clusterNamespace },
     spec: {
       host: serviceHost(callee.name),
+      subsets: versions.map((version) => ({ name: version, labels: { [versionLabel]: version } })),
       trafficPolicy: { ...breakerTrafficPolicy(breaker), tls: { mode: 'ISTIO_MUTUAL' } },
     },
   });

@@ -1,4 +1,4 @@
-import { DestinationRule, ServiceEntry } from '@kubernetes-models/istio/networking.istio.io/v1beta1';
+import { DestinationRule, ServiceEntry } from '@kubernetes-models/istio/networking.istio.io/v1';
 import { clusterNamespace } from '../../manifests/generator/cluster.js';
 import type { CallEdge } from '../policy/resilience.js';
 import type { ExternalSystem } from '../policy/services.js';

@@ -1,4 +1,4 @@
-import { Gateway, VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1beta1';
+import { Gateway, VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1';
 import { clusterNamespace, serviceHost } from '../../manifests/generator/cluster.js';
 import { edgeCaller } from '../envoy/edge-plan.js';
 import { transportRetryOn } from '../envoy/policy-units.js';

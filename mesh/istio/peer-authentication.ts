@@ -1,4 +1,4 @@
-import { PeerAuthentication } from '@kubernetes-models/istio/security.istio.io/v1beta1';
+import { PeerAuthentication } from '@kubernetes-models/istio/security.istio.io/v1';
 import { clusterNamespace } from '../../manifests/generator/cluster.js';
 
 /** Mutual TLS required for every workload of the namespace; plaintext callers are refused. */

@@ -7,6 +7,8 @@ import { destinationRule } from './destination-rule.js';
 import { externalSystemResources } from './external-system.js';
 import { ingressGateway, ingressRoutes } from './ingress.js';
 import { strictMutualTls } from './peer-authentication.js';
+import { scenarioCallee, trafficScenarios } from './scenarios.js';
+import { namespaceSidecar } from './sidecar.js';
 import { virtualService } from './virtual-service.js';
 
 const generator = 'mesh/istio/generate.ts';
@@ -18,10 +20,12 @@ export const istioKustomization = 'mesh/istio/kustomization.yaml';
 export function renderIstio(edges: readonly CallEdge[], services: readonly MeshService[]): GeneratedFile[] {
   const external = new Set(externalSystems.map((system) => system.name));
   const meshEdges = edges.filter((edge) => !external.has(edge.callee));
+  const callees = calleePolicies(meshEdges, services);
   const resources: GeneratedFile[] = [
     { path: `${istioResourcesDir}/peer-authentication.yaml`, content: yamlDocuments(generator, [strictMutualTls()]) },
+    { path: `${istioResourcesDir}/sidecar.yaml`, content: yamlDocuments(generator, [namespaceSidecar()]) },
     { path: `${istioResourcesDir}/ingress.yaml`, content: yamlDocuments(generator, [ingressGateway(), ingressRoutes()]) },
-    ...calleePolicies(meshEdges, services).map((policies) => ({
+    ...callees.map((policies) => ({
       path: `${istioResourcesDir}/${policies.callee.name}.yaml`,
       content: yamlDocuments(generator, [destinationRule(policies), virtualService(policies)]),
     })),
@@ -36,5 +40,6 @@ export function renderIstio(edges: readonly CallEdge[], services: readonly MeshS
     namespace: clusterNamespace,
     resources: resources.map((file) => file.path.slice('mesh/istio/'.length)),
   };
-  return [...resources, { path: istioKustomization, content: yamlDocuments(generator, [kustomization]) }];
+  const scenarios = callees.filter((policies) => policies.callee.name === scenarioCallee).flatMap(trafficScenarios);
+  return [...resources, { path: istioKustomization, content: yamlDocuments(generator, [kustomization]) }, ...scenarios];
 }

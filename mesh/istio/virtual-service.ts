@@ -1,6 +1,6 @@
-import { VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1beta1';
+import { VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1';
 import { edgeDeadlines } from '../../services/edge/src/transcoding-options.js';
-import { appLabel, clusterNamespace, serviceHost } from '../../manifests/generator/cluster.js';
+import { appLabel, clusterNamespace, serviceHost, stableVersion } from '../../manifests/generator/cluster.js';
 import { edgeCaller } from '../envoy/edge-plan.js';
 import { durationFromMs, retryOn } from '../envoy/policy-units.js';
 import type { CallEdge } from '../policy/resilience.js';
@@ -28,7 +28,7 @@ function edgeRoute(edge: CallEdge): HttpRoute {
   return {
     name: `${edge.caller}-to-${edge.callee}`,
     match: [{ sourceLabels: { [appLabel]: edge.caller }, port: clusterGrpcPort }],
-    route: [{ destination: { host: serviceHost(edge.callee), port: { number: clusterGrpcPort } } }],
+    route: [{ destination: { host: serviceHost(edge.callee), subset: stableVersion, port: { number: clusterGrpcPort } } }],
     ...(edge.caller === edgeCaller ? behindTheEdge() : policy(edge)),
   };
 }

@@ -47,13 +47,15 @@ describe('the docker compose file (mesh/envoy/compose.yaml): REST through Envoy 
     expect(composeProblems(compose, composeDir)).to.deep.equal([]);
   });
 
-  it('has every service of services.ts, and every Envoy cluster resolves to one of them on the port it listens on', () => {
+  it('has every service of services.ts, and every Envoy cluster resolves to one of them (by its alias) on the port it listens on', () => {
     for (const service of meshServices) expect(compose.services, service.name).to.have.property(service.name);
     for (const cluster of clusters) {
       const addresses = cluster.load_assignment.endpoints.flatMap((locality) => locality.lb_endpoints.map((entry) => entry.endpoint.address.socket_address));
       for (const { address, port_value } of addresses) {
-        expect(serviceOf(compose, address).environment?.['GRPC_PORT'], `${cluster.name} -> ${address}:${String(port_value)}`).to.equal(String(port_value));
-        expect(edge.depends_on?.[address], `the edge waits for ${address}`).to.deep.equal({ condition: 'service_healthy' });
+        const named = Object.entries(compose.services).filter(([, service]) => service.networks?.default.aliases.includes(address) === true);
+        expect(named.map(([name]) => name), `${cluster.name} -> ${address}`).to.deep.equal([cluster.name]);
+        expect(serviceOf(compose, cluster.name).environment?.['GRPC_PORT'], `${cluster.name} -> ${address}:${String(port_value)}`).to.equal(String(port_value));
+        expect(edge.depends_on?.[cluster.name], `the edge waits for ${cluster.name}`).to.deep.equal({ condition: 'service_healthy' });
       }
     }
   });

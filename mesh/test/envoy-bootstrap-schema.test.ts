@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { envoyBootstrapPath } from '../envoy/render.js';
-import { bootstrapType, envoyApi } from './support/envoy-api.js';
+import { envoyImage } from '../../manifests/generator/cluster.js';
+import { bootstrapType, envoyApi, envoyApiVersion } from './support/envoy-api.js';
 import { protoJsonProblems } from './support/proto-json.js';
 import { readYaml } from './support/repo-files.js';
 
@@ -22,7 +23,11 @@ function at(tree: Tree, ...path: (string | number)[]): Tree {
 const firstCluster = (tree: Tree): Tree => at(tree, 'static_resources', 'clusters', 0);
 const connectionManager = (tree: Tree): Tree => at(tree, 'static_resources', 'listeners', 0, 'filter_chains', 0, 'filters', 0, 'typed_config');
 
-describe('the Envoy edge bootstrap against Envoy API protos (@grpc/grpc-js-xds envoy-api)', () => {
+describe(`the Envoy edge bootstrap against the API protos of Envoy ${envoyApiVersion}`, () => {
+  it('checks against the protos of exactly the Envoy release the manifests and compose file run', () => {
+    expect(envoyImage).to.equal(`envoyproxy/envoy:${envoyApiVersion}`);
+  });
+
   it('mesh/envoy/envoy.yaml decodes strictly as envoy.config.bootstrap.v3.Bootstrap', () => {
     expect(protoJsonProblems(bootstrapType(), readYaml(envoyBootstrapPath)[0])).to.deep.equal([]);
   });

@@ -1,11 +1,11 @@
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
 import { expect } from 'chai';
-import { edgeCaller } from '../envoy/edge-plan.js';
+import { edgeCaller, podsName } from '../envoy/edge-plan.js';
 import { durationFromMs, retryOn } from '../envoy/policy-units.js';
 import { readDescriptorSet, descriptorServices } from '../envoy/descriptor-services.js';
 import { edgeDeadlines, grpcJsonTranscoderOptions } from '../../services/edge/src/transcoding-options.js';
-import { descriptorSetPath } from '../envoy/bootstrap.js';
+import { descriptorSetPath, edgeMetricsPort } from '../envoy/bootstrap.js';
 import { callPolicy } from '../policy/resilience.js';
 import { clusterGrpcPort, edgePort, meshServices } from '../policy/services.js';
 import { shelfDescriptorSet } from '../../services/edge/test/support/shelf-protos.js';
@@ -59,14 +59,14 @@ describe('the Envoy edge bootstrap follows the protos, services.ts and resilienc
     expect(routes).to.have.length(served.length);
   });
 
-  it('every route leads to a cluster, and every cluster is a service of services.ts on its DNS name and gRPC port', () => {
+  it('every route leads to a cluster, and every cluster is a service of services.ts on the DNS name of all its pods and its gRPC port', () => {
     const clusterNames = clusters.map((cluster) => cluster.name);
     for (const route of routes) expect(clusterNames).to.include(route.route.cluster);
     for (const cluster of clusters) {
       expect(meshServices.map((service) => service.name)).to.include(cluster.name);
       expect(cluster.type).to.equal('STRICT_DNS');
       const addresses = cluster.load_assignment.endpoints.flatMap((locality) => locality.lb_endpoints.map((entry) => entry.endpoint.address.socket_address));
-      expect(addresses).to.deep.equal([{ address: cluster.name, port_value: clusterGrpcPort }]);
+      expect(addresses).to.deep.equal([{ address: podsName(cluster.name), port_value: clusterGrpcPort }]);
       expect(cluster.health_checks.map((check) => check.grpc_health_check)).to.deep.equal([{}]);
     }
   });
@@ -112,8 +112,11 @@ describe('the Envoy edge bootstrap follows the protos, services.ts and resilienc
     expect(httpFilters.map((filter) => filter.name).at(-1)).to.equal('envoy.filters.http.router');
   });
 
-  it('listens on the edge port and keeps the admin interface on loopback', () => {
-    expect(bootstrap.static_resources.listeners.map((listener) => listener.address.socket_address)).to.deep.equal([{ address: '0.0.0.0', port_value: edgePort }]);
+  it('listens on the edge port and the metrics port and keeps the admin interface on loopback', () => {
+    expect(bootstrap.static_resources.listeners.map((listener) => listener.address.socket_address)).to.deep.equal([
+      { address: '0.0.0.0', port_value: edgePort },
+      { address: '0.0.0.0', port_value: edgeMetricsPort },
+    ]);
     expect(bootstrap.admin.address.socket_address.address).to.equal('127.0.0.1');
   });
 });

@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import { parse } from 'yaml';
-import { baseDir, renderManifests } from '../../manifests/generator/render.js';
+import { baseDir, componentsDir, renderManifests } from '../../manifests/generator/render.js';
 import { committedSources, renderEnvoy } from '../envoy/render.js';
 import { istioResourcesDir, renderIstio } from '../istio/render.js';
+import { scenariosDir } from '../istio/scenarios.js';
 import { callEdges, callPolicy, type CallEdge, type CallPolicy } from '../policy/resilience.js';
 import { meshService, meshServices, type MeshService } from '../policy/services.js';
 import { driftProblems } from './support/drift.js';
@@ -15,11 +16,11 @@ describe('generated files equal their generators output (run `make generate-mesh
   });
 
   it('mesh/istio', () => {
-    expect(driftProblems(renderIstio(callEdges, meshServices), [istioResourcesDir])).to.deep.equal([]);
+    expect(driftProblems(renderIstio(callEdges, meshServices), [istioResourcesDir, scenariosDir])).to.deep.equal([]);
   });
 
   it('manifests/base', () => {
-    expect(driftProblems(renderManifests({ services: meshServices, envoyBootstrap: envoy.content }), [baseDir])).to.deep.equal([]);
+    expect(driftProblems(renderManifests({ services: meshServices, edges: callEdges, envoyBootstrap: envoy.content }), [baseDir, componentsDir])).to.deep.equal([]);
   });
 
   it('the comparison notices a changed, a missing and a left-over file', () => {
@@ -52,7 +53,7 @@ describe('a service added to services.ts reaches every generated file with no ha
     return edge;
   };
   const envoy = renderEnvoy({ ...committedSources(), services, policyFor: policyOf(edges) });
-  const manifests = renderManifests({ services, envoyBootstrap: envoy.file.content });
+  const manifests = renderManifests({ services, edges, envoyBootstrap: envoy.file.content });
   const manifest = (path: string): string => manifests.find((file) => file.path === `${baseDir}/${path}`)?.content ?? '';
 
   it('the edge transcodes, routes and clusters it', () => {

@@ -24,7 +24,7 @@ describe('the Kubernetes manifests', () => {
   const serviceEnv = envFile(readRepoFile(`${baseDir}/config/services.env`));
 
   describe('the committed base', () => {
-    it('validates against the published Kubernetes schemas (kubernetes-models)', () => {
+    it('validates strictly against the Kubernetes v1.35.0 schemas', () => {
       expect(base.flatMap(schemaProblems)).to.deep.equal([]);
     });
 
@@ -107,7 +107,7 @@ describe('the Kubernetes manifests', () => {
 
     it('builds the service image the way the manifests run it', () => {
       const dockerfile = readRepoFile('manifests/image/Dockerfile').split('\n');
-      expect(dockerfile.filter((line) => line.startsWith('FROM ')).every((line) => line.startsWith('FROM node:20-slim'))).to.equal(true);
+      expect(dockerfile.filter((line) => line.startsWith('FROM ')).every((line) => /^FROM node:24\.\d+\.\d+-slim( |$)/.test(line)), 'an exact Node 24 LTS release').to.equal(true);
       expect(dockerfile).to.include.members([`WORKDIR ${imageWorkdir}`, 'RUN make proto']);
       expect(dockerfile.filter((line) => line.startsWith('USER ')).at(-1)).to.equal('USER node');
     });

@@ -19,11 +19,13 @@ export interface ComposeService {
   healthcheck?: { test: string[]; interval: string; timeout: string; retries: number; start_period: string };
   stop_grace_period?: string;
   restart?: string;
+  /** Only the default network, with extra DNS names for the service. */
+  networks?: { default: { aliases: string[] } };
 }
 
 const topLevelKeys = new Set(['name', 'services', 'volumes']);
 /** Keys these rules know how to check; any other (a misspelt `depend_on`, a new setting) is refused until they do. */
-const serviceKeys = new Set(['image', 'build', 'command', 'environment', 'ports', 'volumes', 'depends_on', 'healthcheck', 'stop_grace_period', 'restart']);
+const serviceKeys = new Set(['image', 'build', 'command', 'environment', 'ports', 'volumes', 'depends_on', 'healthcheck', 'stop_grace_period', 'restart', 'networks']);
 const conditions = new Set(['service_started', 'service_healthy', 'service_completed_successfully']);
 const restartPolicies = new Set(['no', 'always', 'on-failure', 'unless-stopped']);
 const duration = /^(\d+(us|ms|s|m|h))+$/;
@@ -77,6 +79,11 @@ function settingProblems(service: ComposeService, composeDir: string, exists: Ex
     if (!timing) problems.push('healthcheck: interval, timeout, start_period must be durations, retries a positive integer');
   }
   if (service.restart !== undefined && !restartPolicies.has(service.restart)) problems.push(`restart: ${service.restart}`);
+  if (service.networks !== undefined) {
+    const { default: network, ...others } = service.networks;
+    if (Object.keys(others).length > 0) problems.push(`networks: only default is declared, not ${Object.keys(others).join(', ')}`);
+    if (!Array.isArray(network.aliases) || !network.aliases.every((alias) => /^[a-z0-9][a-z0-9-]*$/.test(alias))) problems.push('networks.default.aliases: a list of DNS names');
+  }
   if (service.stop_grace_period !== undefined && !duration.test(service.stop_grace_period)) problems.push(`stop_grace_period: ${service.stop_grace_period}`);
   return problems;
 }

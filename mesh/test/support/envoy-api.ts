@@ -3,10 +3,16 @@ import { join } from 'node:path';
 import protobuf from 'protobufjs';
 import { repoRoot } from '../../envoy/generated-files.js';
 
-/** Envoy's API protos and the trees they import, as @grpc/grpc-js-xds ships them. */
+/**
+ * Envoy's API protos of the release the image pins (envoyproxy/envoy:v1.37.0), vendored in
+ * mesh/test/schemas (see its README for the source commit); the trees they import (cncf/xds,
+ * protoc-gen-validate, googleapis) as @grpc/grpc-js-xds ships them.
+ */
+export const envoyApiVersion = 'v1.37.0';
+const envoyProtos = join(repoRoot, `mesh/test/schemas/envoy-api-${envoyApiVersion}`);
 const xdsDeps = join(repoRoot, 'node_modules/@grpc/grpc-js-xds/deps');
 const includeRoots = [
-  join(xdsDeps, 'envoy-api'),
+  envoyProtos,
   join(xdsDeps, 'xds'), // cncf/xds: xds/* and udpa/*
   join(xdsDeps, 'protoc-gen-validate'),
   join(xdsDeps, 'googleapis'),
@@ -25,6 +31,8 @@ const entryProtos = [
   'envoy/extensions/upstreams/http/v3/http_protocol_options.proto',
   'envoy/extensions/access_loggers/stream/v3/stream.proto',
   'envoy/extensions/retry/host/previous_hosts/v3/previous_hosts.proto',
+  'envoy/extensions/resource_monitors/fixed_heap/v3/fixed_heap.proto',
+  'envoy/extensions/resource_monitors/downstream_connections/v3/downstream_connections.proto',
 ];
 
 let loaded: protobuf.Root | undefined;
@@ -33,7 +41,11 @@ export function envoyApi(): protobuf.Root {
   if (loaded !== undefined) return loaded;
   if (!existsSync(xdsDeps)) throw new Error(`${xdsDeps} is missing: run npm ci`);
   const root = new protobuf.Root();
-  root.resolvePath = (_origin, target) => includeRoots.map((dir) => join(dir, target)).find((path) => existsSync(path)) ?? target;
+  // The vendored tree first: an Envoy proto must never come from the newer tree of @grpc/grpc-js-xds.
+  root.resolvePath = (_origin, target) => {
+    const roots = target.startsWith('envoy/') ? [envoyProtos] : includeRoots;
+    return roots.map((dir) => join(dir, target)).find((path) => existsSync(path)) ?? target;
+  };
   root.loadSync(entryProtos, { keepCase: true });
   root.resolveAll();
   loaded = root;

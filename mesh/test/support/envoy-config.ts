@@ -1,3 +1,4 @@
+import { adminCluster } from '../../envoy/bootstrap.js';
 import { envoyBootstrapPath } from '../../envoy/render.js';
 import { readYaml } from './repo-files.js';
 
@@ -60,7 +61,7 @@ export function committedEdgeConfig(): { bootstrap: Bootstrap; routes: EdgeRoute
   return {
     bootstrap,
     routes: manager.route_config.virtual_hosts.flatMap((host) => host.routes),
-    clusters: bootstrap.static_resources.clusters,
+    clusters: bootstrap.static_resources.clusters.filter((cluster) => cluster.name !== adminCluster),
     httpFilters: manager.http_filters,
   };
 }

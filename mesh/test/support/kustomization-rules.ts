@@ -11,7 +11,7 @@ interface Kustomization {
 }
 
 /** The fields these kustomizations use; anything else is most likely a misspelling kustomize would reject. */
-const knownFields = new Set(['apiVersion', 'kind', 'namespace', 'resources', 'patches', 'configMapGenerator', 'secretGenerator', 'images', 'labels']);
+const knownFields = new Set(['apiVersion', 'kind', 'namespace', 'resources', 'patches', 'configMapGenerator', 'secretGenerator', 'images', 'labels', 'components']);
 
 /** Problems with the files a kustomization.yaml names (resources, patches, generator inputs). */
 export function kustomizationProblems(dir: string, read: (path: string) => unknown[] = readYaml): string[] {

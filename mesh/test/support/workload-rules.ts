@@ -33,7 +33,7 @@ export function portNameProblems(objects: readonly KubernetesObject[]): string[]
     .map((port) => `${port.where}: port ${String(port.number)} is named ${JSON.stringify(port.name)}, not <protocol>[-<suffix>] (Istio protocol selection)`);
 }
 
-/** Every Deployment: probes and resource requests on each container, an HPA scaling it, a PDB covering its pods. */
+/** Every Deployment: probes and resource requests on each container, an HPA (or a KEDA ScaledObject) scaling it, a PDB covering its pods. */
 export function deploymentProblems(objects: readonly KubernetesObject[]): string[] {
   const autoscalers = ofKind<IHorizontalPodAutoscaler>(objects, 'HorizontalPodAutoscaler');
   const budgets = ofKind<IPodDisruptionBudget>(objects, 'PodDisruptionBudget');
@@ -49,8 +49,10 @@ export function deploymentProblems(objects: readonly KubernetesObject[]): string
       const requests = container.resources?.requests ?? {};
       if (requests['cpu'] === undefined || requests['memory'] === undefined) problems.push(`${where} ${container.name}: no cpu and memory requests`);
     }
-    const scaled = autoscalers.some((hpa) => hpa.spec?.scaleTargetRef.kind === 'Deployment' && hpa.spec.scaleTargetRef.name === deployment.metadata.name);
-    if (!scaled) problems.push(`${where}: no HorizontalPodAutoscaler targets it`);
+    const scaled =
+      autoscalers.some((hpa) => hpa.spec?.scaleTargetRef.kind === 'Deployment' && hpa.spec.scaleTargetRef.name === deployment.metadata.name) ||
+      ofKind<{ spec?: { scaleTargetRef: { name: string } } }>(objects, 'ScaledObject').some((scaledObject) => scaledObject.spec?.scaleTargetRef.name === deployment.metadata.name);
+    if (!scaled) problems.push(`${where}: no HorizontalPodAutoscaler or ScaledObject targets it`);
     const podLabels = deployment.spec?.template.metadata?.labels ?? {};
     const covered = budgets.some((pdb) => {
       const selector = Object.entries(pdb.spec?.selector?.matchLabels ?? {});

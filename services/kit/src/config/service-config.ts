@@ -10,6 +10,8 @@ export interface ServiceConfig extends ProcessSettings {
   natsUrl: string;
   /** In a cluster Istio retries and breaks circuits; in-process policy would stack on it. */
   inProcessResilience: boolean;
+  /** JetStream servers that keep each event stream: 3 on the production NATS cluster, 1 on one server. */
+  eventStreamReplicas: number;
 }
 
 /** What DATABASE_URL may start with: PostgreSQL, or SQLite (a file or :memory:). */
@@ -30,6 +32,7 @@ export function readServiceConfig<T>(
       natsUrl: read.url('NATS_URL', 'nats://127.0.0.1:4222', ['nats://', 'tls://']),
       ...readProcessSettings(read),
       inProcessResilience: read.bool('IN_PROCESS_RESILIENCE', true),
+      eventStreamReplicas: read.int('EVENT_STREAM_REPLICAS', 1, { min: 1, max: 5 }),
       ...extra(read),
     }),
     env,

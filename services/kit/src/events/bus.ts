@@ -36,8 +36,8 @@ export interface Published {
 }
 
 export interface EventBus {
-  /** Creates or updates the event and dead-letter streams. */
-  ensureStreams(): Promise<void>;
+  /** Creates or updates the event and dead-letter streams, kept by `replicas` servers (default 1). */
+  ensureStreams(replicas?: number): Promise<void>;
   /** Stores one event in the stream, its id as the de-duplication id. Use recordEvents and the relay instead. */
   publish(event: OutgoingEvent): Promise<Published>;
   /** Starts this replica's share of durable consumer `options.durable`, creating or updating it first. */
@@ -91,8 +91,8 @@ class NatsEventBus implements EventBus {
     void this.followStatus();
   }
 
-  ensureStreams(): Promise<void> {
-    return ensureStreams(this.jsm);
+  ensureStreams(replicas?: number): Promise<void> {
+    return ensureStreams(this.jsm, replicas);
   }
 
   async publish(event: OutgoingEvent): Promise<Published> {

@@ -24,17 +24,21 @@ const streams: Pick<StreamConfig, 'name' | 'subjects' | 'storage' | 'retention' 
   { name: deadLetterStream, subjects: ['deadletter.>'], storage: StorageType.File, retention: RetentionPolicy.Limits, duplicate_window: nanos(duplicateWindowMs) },
 ];
 
-/** Creates both streams, or brings an existing one to this configuration; safe to run on every start. */
-export async function ensureStreams(jsm: JetStreamManager): Promise<void> {
+/**
+ * Creates both streams, or brings an existing one to this configuration; safe to run on every start.
+ * `replicas` is how many JetStream servers keep each stream (3 on a three-node cluster, so a server
+ * may go down without losing an event; 1 on a single server).
+ */
+export async function ensureStreams(jsm: JetStreamManager, replicas = 1): Promise<void> {
   for (const config of streams) {
     try {
       await jsm.streams.info(config.name);
     } catch (error) {
       if (!isApiError(error, JetStreamApiCodes.StreamNotFound)) throw error;
-      await jsm.streams.add(config);
+      await jsm.streams.add({ ...config, num_replicas: replicas });
       continue;
     }
-    await jsm.streams.update(config.name, { subjects: config.subjects, duplicate_window: config.duplicate_window });
+    await jsm.streams.update(config.name, { subjects: config.subjects, duplicate_window: config.duplicate_window, num_replicas: replicas });
   }
 }
 

@@ -42,8 +42,9 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   for (const { definition, implementation } of services) {
     server.addService(withRequestDecodingChecks(definition, registry), observeUnaryCalls(definition, implementation, log));
   }
-  const health = addHealthService(server, services.map(({ definition }) => serviceName(definition)));
-  await addReflectionService(server, descriptorSetPath);
+  const served = services.map(({ definition }) => serviceName(definition));
+  const health = addHealthService(server, served);
+  await addReflectionService(server, served, descriptorSetPath);
 
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${host}:${options.port}`, ServerCredentials.createInsecure(), (error, bound) => {
@@ -52,7 +53,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
     });
   });
   health.set('SERVING');
-  log.info({ host, port, grpcServices: services.map(({ definition }) => serviceName(definition)) }, `${service} gRPC server listening`);
+  log.info({ host, port, grpcServices: served }, `${service} gRPC server listening`);
 
   let stopped: Promise<void> | undefined;
   const shutdown = (graceMs: number): Promise<void> => {

@@ -88,7 +88,7 @@ export async function startService<C extends ServiceConfig>(config: C, blueprint
     db = store;
     const broker = await connectEventBus({ url: config.natsUrl, name: `${config.service}-${String(process.pid)}`, log });
     bus = broker;
-    await broker.ensureStreams();
+    await broker.ensureStreams(config.eventStreamReplicas);
     const outbox = new OutboxRelay({ db: store.knex, bus: broker, log, pollIntervalMs: relayPollMs });
     relay = outbox;
     outbox.start();

@@ -14,7 +14,13 @@ describe('service configuration', () => {
       natsUrl: 'nats://127.0.0.1:4222',
       logLevel: 'info',
       inProcessResilience: true,
+      eventStreamReplicas: 1,
     });
+  });
+
+  it('keeps the event streams on as many JetStream servers as EVENT_STREAM_REPLICAS says (3 in production)', () => {
+    expect(read({ EVENT_STREAM_REPLICAS: '3' }).eventStreamReplicas).to.equal(3);
+    expect(() => read({ EVENT_STREAM_REPLICAS: '0' })).to.throw(ConfigError);
   });
 
   it('names everything that is wrong at once, without printing a password', () => {
