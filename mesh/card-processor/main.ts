@@ -7,7 +7,7 @@ import { startCardProcessor } from './server.js';
 /**
  * The card processor as its own process (an external system, not a bounded context). Environment:
  *   PROCESSOR_HOST      the interface it listens on (127.0.0.1; 0.0.0.0 in a container)
- *   PROCESSOR_PORT      where it listens (8090, its localPort in mesh/policy/services.ts)
+ *   PROCESSOR_PORT      where it listens (8091, its localPort in mesh/policy/services.ts)
  *   PROCESSOR_DATABASE  its SQLite file (.data/card-processor.sqlite); charges survive a restart
  */
 const config = readConfig((read) => ({

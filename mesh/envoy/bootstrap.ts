@@ -1,11 +1,13 @@
 import { grpcJsonTranscoderOptions } from '../../services/edge/src/transcoding-options.js';
 import { edgePort } from '../policy/services.js';
+import { accessFilters, authClusterConfig } from './edge-access.js';
 import { edgeClusters } from './edge-clusters.js';
 import { edgeLimits, hardenedConnectionManager, overloadManager } from './edge-hardening.js';
 import type { EdgeUpstream } from './edge-plan.js';
 import { edgeRoutes } from './edge-routes.js';
 import { typed, type JsonObject } from './json.js';
 import { localReplyConfig } from './local-replies.js';
+import type { MethodAccess } from './method-access.js';
 import { durationFromMs } from './policy-units.js';
 
 export const edgeAdminPort = 9901;
@@ -21,10 +23,10 @@ export const edgeHealthPath = '/healthz';
 
 /**
  * The standalone edge: REST and gRPC in on one port, the transcoder, one route and cluster per
- * upstream, the admin interface on loopback only. Authentication (jwt_authn) belongs in
- * `httpFilters` before the transcoder, so its rules see the REST paths clients use.
+ * upstream, the admin interface on loopback only. The access filters (edge-access.ts) follow the
+ * transcoder, so they see REST and gRPC calls alike by their gRPC path.
  */
-export function envoyBootstrap(upstreams: readonly EdgeUpstream[]): JsonObject {
+export function envoyBootstrap(upstreams: readonly EdgeUpstream[], access: readonly MethodAccess[]): JsonObject {
   return {
     admin: { address: socketAddress('127.0.0.1', edgeAdminPort) },
     overload_manager: overloadManager(),
@@ -34,11 +36,11 @@ export function envoyBootstrap(upstreams: readonly EdgeUpstream[]): JsonObject {
           name: 'edge',
           address: socketAddress('0.0.0.0', edgePort),
           per_connection_buffer_limit_bytes: edgeLimits.bufferBytes,
-          filter_chains: [{ filters: [{ name: 'envoy.filters.network.http_connection_manager', typed_config: connectionManager(upstreams) }] }],
+          filter_chains: [{ filters: [{ name: 'envoy.filters.network.http_connection_manager', typed_config: connectionManager(upstreams, access) }] }],
         },
         metricsListener(),
       ],
-      clusters: [...edgeClusters(upstreams), adminLoopbackCluster()],
+      clusters: [...edgeClusters(upstreams), adminLoopbackCluster(), authClusterConfig()],
     },
   };
 }
@@ -77,7 +79,7 @@ function adminLoopbackCluster(): JsonObject {
   };
 }
 
-function connectionManager(upstreams: readonly EdgeUpstream[]): JsonObject {
+function connectionManager(upstreams: readonly EdgeUpstream[], access: readonly MethodAccess[]): JsonObject {
   return typed('envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager', {
     stat_prefix: 'edge',
     codec_type: 'AUTO',
@@ -85,13 +87,13 @@ function connectionManager(upstreams: readonly EdgeUpstream[]): JsonObject {
     always_set_request_id_in_response: true,
     ...hardenedConnectionManager(),
     route_config: { name: 'edge', virtual_hosts: [{ name: 'bookstore', domains: ['*'], routes: edgeRoutes(upstreams) }] },
-    http_filters: httpFilters(upstreams),
+    http_filters: httpFilters(upstreams, access),
     // Envoy's own answers as google.rpc.Status JSON, like the local edge's (see local-replies.ts).
     local_reply_config: localReplyConfig(),
   });
 }
 
-function httpFilters(upstreams: readonly EdgeUpstream[]): JsonObject[] {
+function httpFilters(upstreams: readonly EdgeUpstream[], access: readonly MethodAccess[]): JsonObject[] {
   return [
     {
       name: 'envoy.filters.http.health_check',
@@ -109,6 +111,7 @@ function httpFilters(upstreams: readonly EdgeUpstream[]): JsonObject[] {
         ...grpcJsonTranscoderOptions,
       }),
     },
+    ...accessFilters(access),
     { name: 'envoy.filters.http.router', typed_config: typed('envoy.extensions.filters.http.router.v3.Router') },
   ];
 }

@@ -4,6 +4,7 @@ import { envoyBootstrap } from './bootstrap.js';
 import { descriptorServices, readDescriptorSet } from './descriptor-services.js';
 import { planEdge, type EdgePlan } from './edge-plan.js';
 import { yamlDocuments, type GeneratedFile } from './generated-files.js';
+import { methodAccess } from './method-access.js';
 
 export const envoyBootstrapPath = 'mesh/envoy/envoy.yaml';
 
@@ -17,5 +18,6 @@ export const committedSources = (): EnvoySources => ({ descriptorSet: readDescri
 
 export function renderEnvoy(sources: EnvoySources): { plan: EdgePlan; file: GeneratedFile } {
   const plan = planEdge(descriptorServices(sources.descriptorSet), sources.services, sources.policyFor);
-  return { plan, file: { path: envoyBootstrapPath, content: yamlDocuments('mesh/envoy/generate.ts', [envoyBootstrap(plan.upstreams)]) } };
+  const access = methodAccess(sources.descriptorSet, plan.upstreams.flatMap((upstream) => upstream.routedGrpcServices));
+  return { plan, file: { path: envoyBootstrapPath, content: yamlDocuments('mesh/envoy/generate.ts', [envoyBootstrap(plan.upstreams, access)]) } };
 }

@@ -12,9 +12,13 @@ export class RestError extends Error {
 
 export type Query = Readonly<Record<string, string | number | undefined>>;
 
+/** The access token a request carries (mesh/tokens/route-tokens.ts chooses one per route); none for open ones. */
+export type TokenFor = (method: string, path: string, body: unknown) => Promise<string | undefined>;
+
 export class RestClient {
   constructor(
     readonly baseUrl: string,
+    private readonly tokenFor: TokenFor = () => Promise.resolve(undefined),
     private readonly timeoutMs = 10_000,
   ) {}
 
@@ -49,9 +53,13 @@ export class RestClient {
 
   private async send(method: string, path: string, body?: unknown): Promise<unknown> {
     const request = `${method} ${path}`;
+    const token = await this.tokenFor(method, path, body);
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(this.timeoutMs),
     });

@@ -1,6 +1,5 @@
 import type { CallEdge, CallPolicy } from '../policy/resilience.js';
-import type { MeshService } from '../policy/services.js';
-import { edgeCaller } from '../envoy/edge-plan.js';
+import { httpCallers, type MeshService } from '../policy/services.js';
 
 /** Everything Istio is told about one callee: its host-wide breaker and its callers' routes. */
 export interface CalleePolicies {
@@ -15,7 +14,7 @@ export function calleePolicies(edges: readonly CallEdge[], services: readonly Me
   const byName = new Map(services.map((service) => [service.name, service]));
   for (const edge of edges) {
     if (!byName.has(edge.callee)) throw new Error(`resilience.ts: ${edge.caller} -> ${edge.callee} calls a service not in services.ts`);
-    if (edge.caller !== edgeCaller && !byName.has(edge.caller)) throw new Error(`resilience.ts: ${edge.caller} -> ${edge.callee} has a caller not in services.ts`);
+    if (!httpCallers.includes(edge.caller) && !byName.has(edge.caller)) throw new Error(`resilience.ts: ${edge.caller} -> ${edge.callee} has a caller not in services.ts`);
   }
   return services.flatMap((callee): CalleePolicies[] => {
     const into = edges.filter((edge) => edge.callee === callee.name).sort((a, b) => a.caller.localeCompare(b.caller));

@@ -2,6 +2,9 @@ import { clusterNamespace } from '../../manifests/generator/cluster.js';
 import { yamlDocuments, type GeneratedFile } from '../envoy/generated-files.js';
 import type { CallEdge } from '../policy/resilience.js';
 import { externalSystems, type MeshService } from '../policy/services.js';
+import { descriptorServices, readDescriptorSet } from '../envoy/descriptor-services.js';
+import { methodAccess } from '../envoy/method-access.js';
+import { calleeAuthorizationPolicy, edgeAuthorizationPolicy, edgeRequestAuthentication } from './access-policies.js';
 import { calleePolicies } from './callee-policies.js';
 import { destinationRule } from './destination-rule.js';
 import { externalSystemResources } from './external-system.js';
@@ -17,7 +20,8 @@ export const istioResourcesDir = 'mesh/istio/resources';
 export const istioKustomization = 'mesh/istio/kustomization.yaml';
 
 /** The Istio resources, one file per concern, per callee and per external system, and the kustomization applying them. */
-export function renderIstio(edges: readonly CallEdge[], services: readonly MeshService[]): GeneratedFile[] {
+export function renderIstio(edges: readonly CallEdge[], services: readonly MeshService[], descriptorSet: Uint8Array = readDescriptorSet()): GeneratedFile[] {
+  const access = methodAccess(descriptorSet, descriptorServices(descriptorSet).withHttpRules.filter((name) => services.some((service) => service.grpcServices.includes(name))));
   const external = new Set(externalSystems.map((system) => system.name));
   const meshEdges = edges.filter((edge) => !external.has(edge.callee));
   const callees = calleePolicies(meshEdges, services);
@@ -25,9 +29,10 @@ export function renderIstio(edges: readonly CallEdge[], services: readonly MeshS
     { path: `${istioResourcesDir}/peer-authentication.yaml`, content: yamlDocuments(generator, [strictMutualTls()]) },
     { path: `${istioResourcesDir}/sidecar.yaml`, content: yamlDocuments(generator, [namespaceSidecar()]) },
     { path: `${istioResourcesDir}/ingress.yaml`, content: yamlDocuments(generator, [ingressGateway(), ingressRoutes()]) },
+    { path: `${istioResourcesDir}/edge-access.yaml`, content: yamlDocuments(generator, [edgeRequestAuthentication(), edgeAuthorizationPolicy(access)]) },
     ...callees.map((policies) => ({
       path: `${istioResourcesDir}/${policies.callee.name}.yaml`,
-      content: yamlDocuments(generator, [destinationRule(policies), virtualService(policies)]),
+      content: yamlDocuments(generator, [destinationRule(policies), virtualService(policies), calleeAuthorizationPolicy(policies.callee, edges)]),
     })),
     ...externalSystems.flatMap((system) => {
       const edge = edges.find((candidate) => candidate.callee === system.name);

@@ -2,7 +2,9 @@ import { join, resolve } from 'node:path';
 import { peerAddressVariable } from '#kit/config/peer-address.js';
 import { NatsServer } from '#kit/process/nats-server.js';
 import { freePort } from '#kit/process/ports.js';
-import { edgePort, externalSystems, meshServices, type MeshService } from '../policy/services.js';
+import { authPort, edgePort, externalSystems, meshServices, type MeshService } from '../policy/services.js';
+import type { TlsFiles } from '#kit/grpc/mutual-tls.js';
+import { localCertificates, tlsEnv } from './certificates.js';
 import { ServiceProcess } from './service-process.js';
 
 export interface LocalMeshOptions {
@@ -47,6 +49,11 @@ export class LocalMesh {
     private readonly externals: Map<string, { process: ServiceProcess; url: string }>,
     readonly edge: ServiceProcess,
     readonly edgeUrl: string,
+    readonly auth: ServiceProcess,
+    /** The token service's issuer URL. */
+    readonly authUrl: string,
+    /** A process's certificate, key and the mesh's CA: what a client needs to call a service as that process. */
+    readonly tlsFiles: (name: string) => TlsFiles,
   ) {}
 
   static async start(options: LocalMeshOptions): Promise<LocalMesh> {
@@ -89,6 +96,8 @@ export class LocalMesh {
     }
     const processorUrl = externals.get('card-processor')?.url ?? '';
     const common = { NATS_URL: natsUrl, PROCESSOR_URL: processorUrl, ...peers, ...options.env };
+    // Services serve gRPC over mutual TLS and admit only the callers of their call edges.
+    const tlsFiles = localCertificates(dataDir, [...meshServices.map((service) => service.name), 'auth', 'edge']);
 
     const replicas = new Map<string, Replica[]>();
     for (const service of meshServices) {
@@ -105,6 +114,7 @@ export class LocalMesh {
             onLine: options.onLine,
             env: {
               ...common,
+              ...tlsEnv(tlsFiles(service.name)),
               GRPC_PORT: String(grpcPort),
               ADMIN_PORT: String(adminPort),
               DATABASE_URL: databaseUrl(service, index, dataDir, options.databaseUrls),
@@ -113,19 +123,29 @@ export class LocalMesh {
         })),
       );
     }
+    const authHttpPort = await port(authPort);
+    const authUrl = `http://127.0.0.1:${authHttpPort}`;
+    const auth = new ServiceProcess({
+      label: 'auth',
+      entry: entryOf('auth'),
+      readyUrl: `${authUrl}/readyz`,
+      onLine: options.onLine,
+      env: { ...common, ...tlsEnv(tlsFiles('auth')), AUTH_PORT: String(authHttpPort), AUTH_ISSUER: authUrl, AUTH_DATA_DIR: join(dataDir, 'auth') },
+    });
     const httpPort = await port(edgePort);
     const edge = new ServiceProcess({
       label: 'edge',
       entry: entryOf('edge'),
       readyUrl: `http://127.0.0.1:${httpPort}/readyz`,
       onLine: options.onLine,
-      env: { ...common, EDGE_PORT: String(httpPort) },
+      env: { ...common, ...tlsEnv(tlsFiles('edge')), EDGE_PORT: String(httpPort), AUTH_ISSUER: authUrl },
     });
 
-    const mesh = new LocalMesh(options, natsUrl, nats, replicas, externals, edge, `http://127.0.0.1:${httpPort}`);
+    const mesh = new LocalMesh(options, natsUrl, nats, replicas, externals, edge, `http://127.0.0.1:${httpPort}`, auth, authUrl, tlsFiles);
     try {
       await Promise.all([...externals.values()].map((external) => external.process.start()));
       await Promise.all([...replicas.values()].flat().map((replica) => replica.process.start()));
+      await auth.start();
       await edge.start();
     } catch (error) {
       await mesh.stop();
@@ -147,9 +167,19 @@ export class LocalMesh {
     return this.replica(service, replica).process;
   }
 
-  /** Every process of the mesh, the edge last. */
+  /** Every process of the mesh, the token service and the edge last. */
   processes(): ServiceProcess[] {
-    return [...[...this.replicas.values()].flat().map((replica) => replica.process), this.edge];
+    return [...[...this.replicas.values()].flat().map((replica) => replica.process), this.auth, this.edge];
+  }
+
+  /** The staff clients' secrets the token service made (never committed): what `make token` reads. */
+  get staffClientsFile(): string {
+    return staffClientsFile(this.dataDir);
+  }
+
+  /** The token service's signing keys, newest first (services/auth/src/signing-keys.ts). */
+  get signingKeysFile(): string {
+    return join(this.dataDir, 'auth', 'signing-keys.json');
   }
 
   /** Base URL of an external system's stand-in, e.g. the card processor's. */
@@ -163,6 +193,7 @@ export class LocalMesh {
 
   async stop(): Promise<void> {
     await this.edge.stop();
+    await this.auth.stop();
     await Promise.all([...this.replicas.values()].flat().map((replica) => replica.process.stop()));
     await Promise.all([...this.externals.values()].map((external) => external.process.stop()));
     await this.nats?.pause();
@@ -183,6 +214,11 @@ export class LocalMesh {
     if (replica === undefined) throw new Error(`no replica ${index} of ${service} in this mesh`);
     return replica;
   }
+}
+
+/** Where the local mesh's token service keeps its staff clients' secrets. */
+export function staffClientsFile(dataDir: string): string {
+  return join(resolve(dataDir), 'auth', 'staff-clients.json');
 }
 
 function databaseUrl(service: MeshService, replica: number, dataDir: string, urls: LocalMeshOptions['databaseUrls']): string {

@@ -36,7 +36,7 @@ function readMeshConfig() {
 
 const config = readMeshConfig();
 
-const labels = [...meshServices.map((service) => service.name), 'edge', ...externalSystems.map((system) => system.name)];
+const labels = [...meshServices.map((service) => service.name), 'auth', 'edge', ...externalSystems.map((system) => system.name)];
 const color = process.stdout.isTTY;
 const print = (label: string, line: string): void => {
   process.stdout.write(`${formatLogLine(label, line, Math.max(0, labels.indexOf(label.replace(/-\d+$/, ''))), color)}\n`);
@@ -51,10 +51,11 @@ const mesh = await LocalMesh.start({ ...config, ports: 'fixed', onLine: print })
 console.log(`
 bookstore-mesh is up (Ctrl-C stops it)
   REST edge   ${mesh.edgeUrl}        e.g. curl ${mesh.edgeUrl}/books
+  tokens      ${mesh.authUrl}        e.g. make -s token ROLE=book-manager
   NATS        ${mesh.natsUrl}
 ${meshServices.map((service) => `  ${service.name.padEnd(10)}  gRPC ${mesh.grpcAddress(service.name)}   admin ${mesh.adminUrl(service.name)}/readyz`).join('\n')}
 ${externalSystems.map((system) => `  ${system.name.padEnd(10)}  HTTP ${mesh.externalUrl(system.name)}   e.g. curl ${mesh.externalUrl(system.name)}/faults`).join('\n')}
-  data        ${mesh.dataDir}
+  data        ${mesh.dataDir}   (certificates for grpcurl under tls/)
 `);
 
 let stopping = false;

@@ -82,6 +82,8 @@ export const callEdges: readonly CallEdge[] = [
   { caller: 'order', callee: 'coupon', ...placeOrderLookup },
   { caller: 'order', callee: 'payment', ...placeOrderPayment },
   { caller: 'payment', callee: 'card-processor', ...cardProcessor },
+  // The token service signs a customer in by their number and email.
+  { caller: 'auth', callee: 'customer', ...standard },
 ];
 
 /** The policy for caller -> callee; an undeclared edge is a configuration error. */

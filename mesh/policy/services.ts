@@ -17,6 +17,10 @@ export interface MeshService {
 export const clusterGrpcPort = 50051;
 export const clusterAdminPort = 9090;
 export const edgePort = 8080;
+/** The token service (OAuth 2.0 / OIDC over HTTP, not gRPC), on one machine and in a cluster. */
+export const authPort = 8090;
+/** Callers in the call edges that serve no gRPC themselves: the REST edge and the token service. */
+export const httpCallers: readonly string[] = ['edge', 'auth'];
 
 export const meshServices: readonly MeshService[] = [
   { name: 'catalog', grpcServices: ['bookstore.catalog.v1.CatalogService'], localGrpcPort: 50051, localAdminPort: 9101, stateful: 'database' },
@@ -44,7 +48,7 @@ export interface ExternalSystem {
 }
 
 export const externalSystems: readonly ExternalSystem[] = [
-  { name: 'card-processor', host: 'api.card-processor.example', port: 443, localPort: 8090, localEntry: 'mesh/card-processor/main.ts' },
+  { name: 'card-processor', host: 'api.card-processor.example', port: 443, localPort: 8091, localEntry: 'mesh/card-processor/main.ts' },
 ];
 
 export function externalSystem(name: string): ExternalSystem {

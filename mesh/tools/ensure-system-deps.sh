@@ -2,6 +2,7 @@
 # Installs the system programs the mesh and the tests run for real, when they are missing:
 #   nats-server  (Debian package nats-server)  for `make dev` and `make test`
 #   PostgreSQL   (Debian package postgresql)   for `make test` only; `make dev` uses SQLite
+#   Chromium     (Debian package chromium)     for `make test` only: the sign-in page's browser test
 # With MESH_DEPS=dev only nats-server is required. Set TEST_POSTGRES_URL to use another server.
 set -euo pipefail
 
@@ -21,6 +22,11 @@ if ! command -v nats-server >/dev/null 2>&1 && [ ! -x /usr/sbin/nats-server ]; t
 fi
 
 [ "${MESH_DEPS:-test}" = dev ] && exit 0
+
+if [ ! -x /usr/bin/chromium ]; then
+  apt_install chromium
+fi
+
 # Another PostgreSQL named by TEST_POSTGRES_URL is the caller's to run.
 [ -n "${TEST_POSTGRES_URL:-}" ] && exit 0
 

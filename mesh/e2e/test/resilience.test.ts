@@ -1,13 +1,14 @@
-import { credentials, Metadata } from '@grpc/grpc-js';
+import { Metadata } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { MyPageServiceClient, type ListMyPagesResponse } from '#contracts/mypage/v1/mypage.js';
+import { clientCredentials, type TlsFiles } from '#kit/grpc/mutual-tls.js';
 import { checkOnceQuiet } from '../../invariants/converge.js';
 import { runWorkload } from '../../invariants/workload.js';
 import { field, id, Shop, type Json } from './shop.js';
 
-/** One replica's my page rows, asked directly over gRPC (the edge talks to the first replica). */
-async function myPageOrderIds(address: string, customerId: number): Promise<number[]> {
-  const client = new MyPageServiceClient(address, credentials.createInsecure());
+/** One replica's my page rows, asked directly over gRPC as the edge (which talks to the first replica only). */
+async function myPageOrderIds(address: string, customerId: number, identity: TlsFiles): Promise<number[]> {
+  const client = new MyPageServiceClient(address, clientCredentials(identity));
   try {
     const page = await new Promise<ListMyPagesResponse>((resolve, reject) => {
       client.listMyPages({ customerId, pageSize: 100, pageToken: '' }, new Metadata(), { deadline: Date.now() + 5_000 }, (error, response) => {
@@ -52,13 +53,13 @@ describe('the shop under failure and scale-out', function () {
     const expected = JSON.stringify(orderIds.map(Number).sort((a, b) => a - b));
     for (const replica of [0, 1]) {
       const address = shop.mesh.grpcAddress('mypage', replica);
-      await shop.eventually(`my page replica ${replica + 1} to show all ${orderIds.length} orders`, () => myPageOrderIds(address, Number(customerId)), (ids) => JSON.stringify(ids) === expected);
+      await shop.eventually(`my page replica ${replica + 1} to show all ${orderIds.length} orders`, () => myPageOrderIds(address, Number(customerId), shop.mesh.tlsFiles('edge')), (ids) => JSON.stringify(ids) === expected);
     }
   };
 
   it('accepts orders while delivery and my page are down; both catch up when they return', async () => {
     const bookId = id(await rest().post('/books', { bookName: 'Decoupled', stock: 10 }));
-    const customerId = id(await rest().post('/customers', { name: 'Ivy' }));
+    const customerId = id(await rest().post('/customers', { name: 'Ivy', email: 'ivy@example.com' }));
     const down = ['delivery', 'mypage'].flatMap((service) => [shop.mesh.process(service, 0), shop.mesh.process(service, 1)]);
     await Promise.all(down.map((process) => process.stop()));
 
@@ -71,7 +72,7 @@ describe('the shop under failure and scale-out', function () {
 
   it('two delivery replicas handle every order once, and both my page replicas see every order', async () => {
     const bookId = id(await rest().post('/books', { bookName: 'Scaled', stock: 100 }));
-    const customerId = id(await rest().post('/customers', { name: 'Jo' }));
+    const customerId = id(await rest().post('/customers', { name: 'Jo', email: 'jo@example.com' }));
     const orderIds: string[] = [];
     for (let index = 0; index < 30; index += 1) orderIds.push(await placeOrder({ customerId, bookId }));
     await everyOrderStartedOnceAndOnEveryMyPage(customerId, orderIds);

@@ -4,30 +4,36 @@ import { join } from 'node:path';
 import { waitFor } from '#kit/process/ports.js';
 import { RestClient, RestError } from '../../invariants/rest-client.js';
 import { LocalMesh, type LocalMeshOptions } from '../../local/local-mesh.js';
+import { RouteTokens } from '../../tokens/route-tokens.js';
+import { ShopTokens } from '../../tokens/shop-tokens.js';
 
 /** The whole shop as a user meets it: the local mesh on free ports, called through its REST edge. */
 export class Shop {
   private constructor(
     readonly mesh: LocalMesh,
+    /** Every request carries the token of someone allowed to make it (mesh/tokens/route-tokens.ts). */
     readonly rest: RestClient,
+    /** Tokens by role and by customer, from real grants against the mesh's token service. */
+    readonly tokens: ShopTokens,
     private readonly dataDir: string,
     readonly logs: string[],
   ) {}
 
-  static async open(options: Pick<LocalMeshOptions, 'replicas'> = {}): Promise<Shop> {
+  static async open(options: Pick<LocalMeshOptions, 'replicas' | 'env'> = {}): Promise<Shop> {
     const dataDir = mkdtempSync(join(tmpdir(), 'bookstore-e2e-'));
     const logs: string[] = [];
     const mesh = await LocalMesh.start({
       dataDir,
       ports: 'free',
-      env: { LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'info' },
       onLine: (label, line) => {
         logs.push(`${label} ${line}`);
         if (logs.length > 50_000) logs.splice(0, 10_000);
       },
       ...options,
+      env: { LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'info', ...options.env },
     });
-    return new Shop(mesh, new RestClient(mesh.edgeUrl), dataDir, logs);
+    const tokens = new ShopTokens({ issuer: mesh.authUrl, edgeUrl: mesh.edgeUrl, staffClientsFile: mesh.staffClientsFile });
+    return new Shop(mesh, new RestClient(mesh.edgeUrl, new RouteTokens(tokens, mesh.edgeUrl).tokenFor), tokens, dataDir, logs);
   }
 
   /** Warnings and errors the services logged: printed when a test fails, to say why. */

@@ -1,4 +1,5 @@
 import { adminCluster } from '../../envoy/bootstrap.js';
+import { authCluster } from '../../envoy/edge-access.js';
 import { envoyBootstrapPath } from '../../envoy/render.js';
 import { readYaml } from './repo-files.js';
 
@@ -61,7 +62,8 @@ export function committedEdgeConfig(): { bootstrap: Bootstrap; routes: EdgeRoute
   return {
     bootstrap,
     routes: manager.route_config.virtual_hosts.flatMap((host) => host.routes),
-    clusters: bootstrap.static_resources.clusters.filter((cluster) => cluster.name !== adminCluster),
+    // The upstream services; the admin loopback and the token service's cluster (jwt_authn's JWKS) are apart.
+    clusters: bootstrap.static_resources.clusters.filter((cluster) => cluster.name !== adminCluster && cluster.name !== authCluster),
     httpFilters: manager.http_filters,
   };
 }

@@ -15,8 +15,11 @@ export interface LocalReply {
  */
 export const localReplies: readonly LocalReply[] = [
   { httpStatus: 400, code: status.INVALID_ARGUMENT, when: 'a malformed JSON body, an unknown query parameter, a value of the wrong type' },
+  { httpStatus: 401, code: status.UNAUTHENTICATED, when: 'no access token, or one that does not verify (with WWW-Authenticate)' },
+  { httpStatus: 403, code: status.PERMISSION_DENIED, when: 'a token whose roles may not call the method, or another customer\'s data' },
   { httpStatus: 404, code: status.NOT_FOUND, when: 'no google.api.http rule serves the path and method' },
   { httpStatus: 413, code: status.RESOURCE_EXHAUSTED, when: 'a request body over max_request_body_size' },
+  { httpStatus: 429, code: status.RESOURCE_EXHAUSTED, when: 'a caller past its rate limit (with Retry-After)' },
   { httpStatus: 503, code: status.UNAVAILABLE, when: 'the service cannot be reached (Envoy: no healthy upstream)' },
   { httpStatus: 504, code: status.DEADLINE_EXCEEDED, when: 'the deadline passed before the service answered' },
 ];

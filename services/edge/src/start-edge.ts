@@ -4,6 +4,7 @@ import { withCallContext } from '#kit/context/call-context.js';
 import type { ProcessSettings } from '#kit/config/process-settings.js';
 import { createLogger } from '#kit/log/log.js';
 import { listen } from '#kit/process/ports.js';
+import { AccessGate, type EdgeAccessConfig } from './access/access-gate.js';
 import { GrpcBackends, type GrpcBackend } from './backend/grpc-backends.js';
 import { loadDescriptorSet } from './descriptors/load-descriptor-set.js';
 import { answerHealth, healthPaths } from './http/health.js';
@@ -25,6 +26,8 @@ export interface EdgeConfig extends ProcessSettings {
   descriptorSetPath: string;
   /** Every gRPC service the edge transcodes, where it is served and its default deadline. */
   backends: readonly GrpcBackend[];
+  /** Access tokens and rate limits (services/edge/src/access). */
+  access: EdgeAccessConfig;
 }
 
 export interface RunningEdge {
@@ -44,7 +47,8 @@ export async function startEdge(config: EdgeConfig): Promise<RunningEdge> {
   const registry = loadDescriptorSet(config.descriptorSetPath);
   const backends = new GrpcBackends(config.backends);
   const routes = RouteTable.build(registry, backends.services, Object.values(healthPaths));
-  const context = { routes, backends, registry, options: grpcJsonTranscoderOptions, grpcTimeoutHeaderMaxMs: edgeDeadlines.grpcTimeoutHeaderMaxMs, logger };
+  const access = AccessGate.build(registry, routes.routes, config.access);
+  const context = { routes, backends, registry, options: grpcJsonTranscoderOptions, grpcTimeoutHeaderMaxMs: edgeDeadlines.grpcTimeoutHeaderMaxMs, logger, access };
 
   let draining = false;
   const inFlight = new Set<ServerResponse>();

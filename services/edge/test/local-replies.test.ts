@@ -47,8 +47,21 @@ describe('edge: the answers it gives itself, with the codes Envoy\'s local_reply
     }
   }
 
+  async function callPastRateLimit(): Promise<HttpAnswer> {
+    const limited = await startEdgeWithFakeCatalog({ burst: 1, refillPerSecond: 1 });
+    try {
+      await limited.call('GET', '/books');
+      return await limited.call('GET', '/books');
+    } finally {
+      await limited.stop();
+    }
+  }
+
   const provokers: Readonly<Record<number, () => Promise<HttpAnswer>>> = {
     400: () => under.call('POST', '/books', { body: '{"bookName":' }),
+    401: () => under.call('POST', '/books', { headers: { authorization: '' }, body: { bookName: 'x' } }),
+    403: () => under.call('POST', '/coupons', { body: { customerId: 1, discount: 100 } }),
+    429: callPastRateLimit,
     404: () => under.call('GET', '/films'),
     413: () => under.call('POST', '/books', { body: { bookName: 'x'.repeat(1_100_000) } }),
     503: callWithoutCatalog,

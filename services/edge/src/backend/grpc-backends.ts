@@ -1,5 +1,6 @@
 import { fromBinary, toBinary, type Message } from '@bufbuild/protobuf';
-import { Client, credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { Client, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { clientCredentials } from '#kit/grpc/mutual-tls.js';
 import type { Route } from '../routing/route-table.js';
 
 /** Where one gRPC service is served, and the deadline a call gets when the client asks for none. */
@@ -27,14 +28,14 @@ export class GrpcBackends {
     return [...this.byService.keys()];
   }
 
-  backendOf(route: Route): GrpcBackend {
+  backendOf(route: Pick<Route, 'method'>): GrpcBackend {
     const backend = this.byService.get(route.method.parent.typeName);
     if (backend === undefined) throw new Error(`no backend address for ${route.method.parent.typeName}`);
     return backend;
   }
 
   /** One call; `cancel` aborts it (the HTTP client went away). */
-  call(route: Route, request: Message, metadata: Metadata, deadline: Date, cancel: AbortSignal): Promise<UnaryOutcome> {
+  call(route: Pick<Route, 'method' | 'grpcPath'>, request: Message, metadata: Metadata, deadline: Date, cancel: AbortSignal): Promise<UnaryOutcome> {
     const client = this.client(this.backendOf(route).address);
     return new Promise((resolve) => {
       let headers = new Metadata();
@@ -67,7 +68,7 @@ export class GrpcBackends {
   private client(address: string): Client {
     let client = this.clients.get(address);
     if (client === undefined) {
-      client = new Client(address, credentials.createInsecure());
+      client = new Client(address, clientCredentials());
       this.clients.set(address, client);
     }
     return client;

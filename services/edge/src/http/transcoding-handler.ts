@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JsonValue, Message, Registry } from '@bufbuild/protobuf';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import type { Logger } from '#kit/log/log.js';
-import type { GrpcBackends } from '../backend/grpc-backends.js';
+import type { AccessGate } from '../access/access-gate.js';
+import type { GrpcBackends, UnaryOutcome } from '../backend/grpc-backends.js';
 import type { Route, RouteTable } from '../routing/route-table.js';
 import { httpStatusOf } from '../transcode/http-status.js';
 import { queryBindings } from '../transcode/query-bindings.js';
@@ -26,6 +27,7 @@ export interface TranscodingContext {
   options: GrpcJsonTranscoderOptions;
   grpcTimeoutHeaderMaxMs: number;
   logger: Logger;
+  access: AccessGate;
 }
 
 interface Answer {
@@ -45,7 +47,10 @@ export async function transcode(context: TranscodingContext, request: IncomingMe
     if (!(error instanceof TranscodeError)) context.logger.error({ err: error }, 'transcoding failed');
     request.resume();
     if (response.headersSent) response.end();
-    else sendJson(response, local.httpStatus, statusBody(context, localStatus(context, local)), context.options.print_options);
+    else {
+      for (const [name, value] of Object.entries(local.headers)) response.setHeader(name, value);
+      sendJson(response, local.httpStatus, statusBody(context, localStatus(context, local)), context.options.print_options);
+    }
     return { httpStatus: local.httpStatus, grpcCode: local.code };
   });
   const level = answer.httpStatus >= 500 ? 'warn' : 'info';
@@ -72,9 +77,11 @@ async function answerRequest(context: TranscodingContext, request: IncomingMessa
   const match = context.routes.lookup(request.method ?? 'GET', path);
   if (match === undefined) throw new TranscodeError(status.NOT_FOUND, `Could not resolve ${path} to a method.`, 404);
   const { route } = match;
+  const admission = await context.access.admit(route, request);
   const urlValues = [...match.pathValues, ...queryBindings(route, parseQueryParameters(query, options.query_param_unescape_plus), options)];
   const body = await readBody(request, options.max_request_body_size);
   const message = requestMessage(route, urlValues, body, options, context.registry);
+  context.access.checkRequest(admission, route, message);
 
   const backend = context.backends.backendOf(route);
   const grpcTimeout = request.headers['grpc-timeout'];
@@ -83,10 +90,14 @@ async function answerRequest(context: TranscodingContext, request: IncomingMessa
   response.on('close', () => {
     if (!response.writableFinished) clientGone.abort();
   });
-  const outcome = await context.backends.call(route, message, grpcMetadata(request, requestId), new Date(Date.now() + deadlineMs), clientGone.signal);
+  const call = (target: Pick<Route, 'method' | 'grpcPath'>, callRequest: Message): Promise<UnaryOutcome> =>
+    context.backends.call(target, callRequest, grpcMetadata(request, requestId), new Date(Date.now() + deadlineMs), clientGone.signal);
+  await context.access.checkOwner(admission, route, message, call);
+  const outcome = await call(route, message);
 
   for (const [name, values] of Object.entries(responseHeadersOf(outcome.headers))) response.setHeader(name, values);
   if (outcome.ok) {
+    context.access.checkResponse(admission, route, outcome.response);
     sendJson(response, 200, renderResponse(context, route, outcome.response), options.print_options);
     return { httpStatus: 200, grpcCode: status.OK, route };
   }

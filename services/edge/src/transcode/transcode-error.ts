@@ -18,6 +18,8 @@ export class TranscodeError extends Error {
     message: string,
     readonly httpStatus: number = httpStatusOf(code),
     readonly violation?: FieldViolation,
+    /** Headers the answer carries besides the body, e.g. WWW-Authenticate, Retry-After. */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
     this.name = 'TranscodeError';

@@ -6,6 +6,7 @@ import { startCatalogUnderTest, type CatalogUnderTest } from '../../../catalog/t
 import { readEdgeConfig } from '../../src/config.js';
 import { startEdge, type RunningEdge } from '../../src/start-edge.js';
 import { httpCall, type HttpAnswer } from './http-client.js';
+import { TestIssuer } from './test-issuer.js';
 
 export interface EdgeWithRealCatalog {
   call(method: string, path: string, body?: object): Promise<HttpAnswer>;
@@ -17,13 +18,15 @@ export interface EdgeWithRealCatalog {
 
 /**
  * The local edge, configured as main.ts configures it, in front of the real catalog (its store,
- * its rules, its event consumers) on a nats-server of the test's own.
+ * its rules, its event consumers) on a nats-server of the test's own; requests carry a book
+ * manager's token.
  */
 export async function startEdgeWithRealCatalog(): Promise<EdgeWithRealCatalog> {
   const nats = await NatsServer.start();
-  const started: { catalog?: CatalogUnderTest; traffic?: EventTraffic; edge?: RunningEdge } = {};
+  const started: { catalog?: CatalogUnderTest; traffic?: EventTraffic; edge?: RunningEdge; issuer?: TestIssuer } = {};
   const stop = async (): Promise<void> => {
     await started.edge?.close();
+    await started.issuer?.stop();
     await started.traffic?.close();
     await started.catalog?.stop();
     await nats.stop();
@@ -31,12 +34,14 @@ export async function startEdgeWithRealCatalog(): Promise<EdgeWithRealCatalog> {
   try {
     started.catalog = await startCatalogUnderTest(nats.url);
     started.traffic = await EventTraffic.open(nats.url);
+    const issuer = (started.issuer = await TestIssuer.start());
+    const bookManager = `Bearer ${await issuer.token('book-manager')}`;
     const edge = (started.edge = await startEdge(
-      readEdgeConfig({ EDGE_HOST: '127.0.0.1', EDGE_PORT: '0', CATALOG_ADDR: started.catalog.address, LOG_LEVEL: 'silent', SHUTDOWN_GRACE_MS: '5000' }),
+      readEdgeConfig({ ...issuer.env, EDGE_HOST: '127.0.0.1', EDGE_PORT: '0', CATALOG_ADDR: started.catalog.address, LOG_LEVEL: 'silent', SHUTDOWN_GRACE_MS: '5000' }),
     ));
     const traffic = started.traffic;
     return {
-      call: (method, path, body) => httpCall(edge.url, method, path, { body: body === undefined ? undefined : JSON.stringify(body) }),
+      call: (method, path, body) => httpCall(edge.url, method, path, { headers: { authorization: bookManager }, body: body === undefined ? undefined : JSON.stringify(body) }),
       placeOrder: async (orderId, bookId, quantity) => {
         const payload = { orderId, customerId: 1, bookId, quantity, deliveryAddress: '1 Baker Street', amount: 1500, currency: 'KRW' };
         await traffic.publish({ type: orderEvents.OrderPlaced, payload, correlationId: String(orderId) });

@@ -1,10 +1,11 @@
-import { credentials, type ChannelCredentials, type Client, type ClientOptions } from '@grpc/grpc-js';
+import type { ChannelCredentials, Client, ClientOptions } from '@grpc/grpc-js';
 import { callPolicy, type CallPolicy } from '../../../../mesh/policy/resilience.js';
 import { currentCallContext } from '../context/call-context.js';
 import { type Logger } from '../log/log.js';
 import { outgoingMetadata } from './call-metadata.js';
 import { describeFailure } from './call-failure.js';
 import { deadlineOnly, inProcessResilience } from './call-resilience.js';
+import { clientCredentials } from './mutual-tls.js';
 
 /** What the kit reads of one method of a generated service definition. */
 interface MethodShape {
@@ -68,7 +69,7 @@ export function createGrpcClient<S extends ServiceShape<S>>(
   const { caller, callee, address } = options;
   const policy = options.policy ?? callPolicy(caller, callee);
   const log = options.log.child({ component: 'grpc-client', callee });
-  const client = new Generated(address, credentials.createInsecure(), reconnectQuickly);
+  const client = new Generated(address, clientCredentials(), reconnectQuickly);
   const runner = options.inProcessResilience ? inProcessResilience(caller, callee, policy, log) : deadlineOnly(policy);
 
   return {

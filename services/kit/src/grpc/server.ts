@@ -1,7 +1,8 @@
-import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import { Server, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Logger } from '../log/log.js';
 import { contractsRegistry } from './contracts-registry.js';
 import { addHealthService, type HealthReporter } from './health.js';
+import { admitDeclaredCallers, serverCredentials } from './mutual-tls.js';
 import { observeUnaryCalls } from './observe.js';
 import { addReflectionService } from './reflection.js';
 import { withRequestDecodingChecks } from './request-decoding.js';
@@ -40,14 +41,14 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   const server = new Server();
   const registry = await contractsRegistry(descriptorSetPath);
   for (const { definition, implementation } of services) {
-    server.addService(withRequestDecodingChecks(definition, registry), observeUnaryCalls(definition, implementation, log));
+    server.addService(withRequestDecodingChecks(definition, registry), observeUnaryCalls(definition, admitDeclaredCallers(service, implementation), log));
   }
   const served = services.map(({ definition }) => serviceName(definition));
   const health = addHealthService(server, served);
   await addReflectionService(server, served, descriptorSetPath);
 
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${host}:${options.port}`, ServerCredentials.createInsecure(), (error, bound) => {
+    server.bindAsync(`${host}:${options.port}`, serverCredentials(), (error, bound) => {
       if (error === null) resolve(bound);
       else reject(error);
     });
