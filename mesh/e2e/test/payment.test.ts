@@ -29,7 +29,7 @@ describe('payment end to end: prices, the card processor, its breaker and its fa
 
   const rest = () => shop.rest;
   const newBook = async (stock: number, price = 1500): Promise<string> => id(await rest().post('/books', { bookName: `Priced ${stock}`, stock, price }));
-  const newCustomer = async (name: string): Promise<string> => id(await rest().post('/customers', { name }));
+  const newCustomer = async (name: string): Promise<string> => id(await rest().post('/customers', { name, email: `${name.toLowerCase()}@example.com` }));
   const placeOrder = async (order: Json): Promise<Json> => (await rest().post('/orders', { quantity: 1, deliveryAddress: '3 Money Lane', ...order })) as Json;
   const order = async (orderId: string): Promise<Json> => (await rest().get(`/orders/${orderId}`)) as Json;
   const paymentOf = async (orderId: string): Promise<Json | undefined> => ((await rest().get('/payments', { orderId })) as { payments?: Json[] }).payments?.[0];
