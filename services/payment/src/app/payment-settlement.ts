@@ -2,6 +2,7 @@ import {
   beginAttempt,
   chargeKey,
   checkNewPayment,
+  nextAttempt,
   refundKey,
   settleCharge,
   settleRefund,
@@ -33,7 +34,8 @@ export class PaymentSettlement {
     const valid = checkNewPayment(input);
     const payment = await this.store.transaction(async (tx) => {
       const now = this.clock.now();
-      return (await tx.addPayment(valid, now, now)) ?? (await tx.paymentOfOrderForUpdate(valid.orderId));
+      // Due for the settler only after the backoff, so it does not race the attempt Pay makes now.
+      return (await tx.addPayment(valid, nextAttempt(1, now), now)) ?? (await tx.paymentOfOrderForUpdate(valid.orderId));
     });
     if (payment === undefined) throw new Error(`payment of order ${valid.orderId} was refused but not found`);
     return payment.state === 'PENDING' ? this.attemptCharge(valid.orderId) : payment;
