@@ -4,31 +4,36 @@ import { durationFromMs } from '../envoy/policy-units.js';
 import type { CalleePolicies } from './callee-policies.js';
 
 /**
+ * A caller's breaker and connection pool (mesh/policy) as Istio's connection limits and outlier ejection.
+ * A mesh service is ejected on gateway errors only (502/503/504: UNAVAILABLE, DEADLINE_EXCEEDED), since
+ * an INTERNAL answer comes from a healthy instance; an external HTTP system on any 5xx as well.
+ */
+export function breakerTrafficPolicy({ circuitBreaker, connectionPool }: CalleePolicies['breaker'], ejectOn: 'gateway-errors' | '5xx') {
+  return {
+    connectionPool: {
+      http: { http2MaxRequests: connectionPool.maxRequests, http1MaxPendingRequests: connectionPool.maxPendingRequests },
+    },
+    outlierDetection: {
+      consecutive5xxErrors: ejectOn === '5xx' ? circuitBreaker.consecutiveFailures : 0,
+      consecutiveGatewayErrors: circuitBreaker.consecutiveFailures,
+      interval: durationFromMs(circuitBreaker.intervalMs),
+      baseEjectionTime: durationFromMs(circuitBreaker.baseEjectionMs),
+      maxEjectionPercent: circuitBreaker.maxEjectionPercent,
+    },
+  };
+}
+
+/**
  * Connection limits and outlier ejection for every client of one service, over mutual TLS, and a
  * subset per workload version (pods labelled `version`) for the routes to pick from.
  */
 export function destinationRule({ callee, breaker }: CalleePolicies, versions: readonly string[] = [stableVersion]): DestinationRule {
-  const { circuitBreaker, connectionPool } = breaker;
   return new DestinationRule({
     metadata: { name: callee.name, namespace: clusterNamespace },
     spec: {
       host: serviceHost(callee.name),
       subsets: versions.map((version) => ({ name: version, labels: { [versionLabel]: version } })),
-      trafficPolicy: {
-        connectionPool: {
-          http: { http2MaxRequests: connectionPool.maxRequests, http1MaxPendingRequests: connectionPool.maxPendingRequests },
-        },
-        outlierDetection: {
-          // Gateway errors only (502/503/504: UNAVAILABLE, DEADLINE_EXCEEDED); Istio's default of 5xx
-          // would count INTERNAL answers of a healthy instance too.
-          consecutive5xxErrors: 0,
-          consecutiveGatewayErrors: circuitBreaker.consecutiveFailures,
-          interval: durationFromMs(circuitBreaker.intervalMs),
-          baseEjectionTime: durationFromMs(circuitBreaker.baseEjectionMs),
-          maxEjectionPercent: circuitBreaker.maxEjectionPercent,
-        },
-        tls: { mode: 'ISTIO_MUTUAL' },
-      },
+      trafficPolicy: { ...breakerTrafficPolicy(breaker, 'gateway-errors'), tls: { mode: 'ISTIO_MUTUAL' } },
     },
   });
 }

@@ -3,7 +3,7 @@ import { peerAddressVariable } from '#kit/config/peer-address.js';
 import { NatsCluster } from '#kit/process/nats-cluster.js';
 import { NatsServer } from '#kit/process/nats-server.js';
 import { freePort } from '#kit/process/ports.js';
-import { authPort, edgePort, meshServices, type MeshService } from '../policy/services.js';
+import { authPort, edgePort, externalSystems, meshServices, type MeshService } from '../policy/services.js';
 import type { TlsFiles } from '#kit/grpc/mutual-tls.js';
 import { localCertificates, tlsEnv } from './certificates.js';
 import { ServiceProcess } from './service-process.js';
@@ -59,6 +59,8 @@ export class LocalMesh {
     /** The nats-servers this mesh started (none with a broker of the caller's). */
     readonly natsNodes: readonly NatsServer[],
     private readonly replicas: Map<string, Replica[]>,
+    /** The stand-ins of the external systems (the card processor), by name. */
+    private readonly externals: Map<string, { process: ServiceProcess; url: string }>,
     readonly edge: ServiceProcess,
     readonly edgeUrl: string,
     readonly auth: ServiceProcess,
@@ -99,7 +101,30 @@ export class LocalMesh {
         (ports.get(service.name) ?? []).map(({ grpcPort }) => `127.0.0.1:${grpcPort}`).join(','),
       ]),
     );
-    const common = { NATS_URL: natsUrl, EVENT_STREAM_REPLICAS: String(streamReplicas), FAULTS_ENABLED: 'true', ...peers, ...options.env };
+    const externals = new Map<string, { process: ServiceProcess; url: string }>();
+    for (const system of externalSystems) {
+      const systemPort = await port(system.localPort);
+      const url = `http://127.0.0.1:${systemPort}`;
+      externals.set(system.name, {
+        url,
+        process: new ServiceProcess({
+          label: system.name,
+          entry: join(repoRoot, system.localEntry),
+          readyUrl: `${url}/healthz`,
+          onLine: options.onLine,
+          env: { PROCESSOR_PORT: String(systemPort), PROCESSOR_DATABASE: join(dataDir, `${system.name}.sqlite`), ...options.env },
+        }),
+      });
+    }
+    const processorUrl = externals.get('card-processor')?.url ?? '';
+    const common = {
+      NATS_URL: natsUrl,
+      EVENT_STREAM_REPLICAS: String(streamReplicas),
+      FAULTS_ENABLED: 'true',
+      PROCESSOR_URL: processorUrl,
+      ...peers,
+      ...options.env,
+    };
     // Services serve gRPC over mutual TLS and admit only the callers of their call edges.
     const tlsFiles = localCertificates(dataDir, [...meshServices.map((service) => service.name), 'auth', 'edge']);
 
@@ -146,8 +171,9 @@ export class LocalMesh {
     });
 
     const started = nats === undefined ? [] : nats instanceof NatsCluster ? nats.nodes : [nats];
-    const mesh = new LocalMesh(options, natsUrl, started, replicas, edge, `http://127.0.0.1:${httpPort}`, auth, authUrl, tlsFiles);
+    const mesh = new LocalMesh(options, natsUrl, started, replicas, externals, edge, `http://127.0.0.1:${httpPort}`, auth, authUrl, tlsFiles);
     try {
+      await Promise.all([...externals.values()].map((external) => external.process.start()));
       // In waves, one replica of every service at a time: a dozen processes starting at once on a
       // small machine can outlast the readiness timeout.
       const waves = Math.max(...[...replicas.values()].map((list) => list.length));
@@ -221,16 +247,32 @@ export class LocalMesh {
     return join(this.dataDir, 'auth', 'signing-keys.json');
   }
 
+  /** Base URL of an external system's stand-in, e.g. the card processor's. */
+  externalUrl(name: string): string {
+    return this.external(name).url;
+  }
+
+  externalProcess(name: string): ServiceProcess {
+    return this.external(name).process;
+  }
+
   async stop(): Promise<void> {
     for (const replica of [...this.replicas.values()].flat()) replica.supervisor?.stop();
     await this.edge.stop();
     await this.auth.stop();
     await Promise.all([...this.replicas.values()].flat().map((replica) => replica.process.stop()));
+    await Promise.all([...this.externals.values()].map((external) => external.process.stop()));
     await Promise.all(this.natsNodes.map((node) => node.pause()));
   }
 
   get dataDir(): string {
     return resolve(this.options.dataDir);
+  }
+
+  private external(name: string): { process: ServiceProcess; url: string } {
+    const external = this.externals.get(name);
+    if (external === undefined) throw new Error(`no external system ${name} in this mesh`);
+    return external;
   }
 
   private replica(service: string, index: number): Replica {

@@ -1,7 +1,7 @@
 import { ConfigError, readConfig } from '#kit/config/config.js';
 import { databaseUrlSchemes } from '#kit/config/service-config.js';
 import { exitConfigError } from '#kit/host/lifecycle.js';
-import { meshServices } from '../policy/services.js';
+import { externalSystems, meshServices } from '../policy/services.js';
 import { startControlServer } from './control-server.js';
 import { LocalMesh } from './local-mesh.js';
 import { formatLogLine } from './log-lines.js';
@@ -48,7 +48,7 @@ function readMeshConfig() {
 
 const config = readMeshConfig();
 
-const labels = [...meshServices.map((service) => service.name), 'auth', 'edge'];
+const labels = [...meshServices.map((service) => service.name), 'auth', 'edge', ...externalSystems.map((system) => system.name)];
 const color = process.stdout.isTTY;
 const print = (label: string, line: string): void => {
   process.stdout.write(`${formatLogLine(label, line, Math.max(0, labels.indexOf(label.replace(/-\d+$/, ''))), color)}\n`);
@@ -73,6 +73,7 @@ ${meshServices
     }),
   )
   .join('\n')}
+${externalSystems.map((system) => `  ${system.name.padEnd(10)}  HTTP ${mesh.externalUrl(system.name)}   e.g. curl ${mesh.externalUrl(system.name)}/faults`).join('\n')}
   control     http://127.0.0.1:${config.controlPort}   make rollout
   data        ${mesh.dataDir}   (certificates for grpcurl under tls/)
 `);

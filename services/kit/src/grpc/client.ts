@@ -63,7 +63,7 @@ export function createGrpcClient<S extends ServiceShape<S>>(
   const log = options.log.child({ component: 'grpc-client', callee });
   const { target, options: channelOptions } = channelTarget(address);
   const client = new Generated(target, clientCredentials(), channelOptions);
-  const runner = options.inProcessResilience ? inProcessResilience(callee, policy, log) : deadlineOnly(policy);
+  const runner = options.inProcessResilience ? inProcessResilience(caller, callee, policy, log) : deadlineOnly(policy);
 
   return {
     call<K extends UnaryMethodName<S>>(method: K, request: RequestOf<S[K]>): Promise<ResponseOf<S[K]>> {
