@@ -97,11 +97,11 @@ clean: ## Remove generated code and local data
 check-invariants: ## Check the invariants (docs/domain.md) against a running shop (EDGE_URL, default http://127.0.0.1:8080; PROCESSOR_URL, default http://127.0.0.1:8091)
 	node --import tsx mesh/invariants/main.ts --edge $${EDGE_URL:-http://127.0.0.1:8080} --processor $${PROCESSOR_URL:-http://127.0.0.1:8091} --wait $${WAIT:-30}
 
-load: proto ## REST load on the running shop for DURATION seconds (30) with CONCURRENCY clients (16): rps, p50/p99, answers by status
-	node --import tsx mesh/load/main.ts --edge $${EDGE_URL:-http://127.0.0.1:8080} --seconds $${DURATION:-30} --concurrency $${CONCURRENCY:-16}
+load: proto ## REST load on the running shop for DURATION seconds (30), CONCURRENCY clients (16), RATE requests/s (80 % of a caller's rate limit): rps, p50/p99, answers by status
+	node --import tsx mesh/load/main.ts --edge $${EDGE_URL:-http://127.0.0.1:8080} --seconds $${DURATION:-30} --concurrency $${CONCURRENCY:-16} $${RATE:+--rate $$RATE}
 
 rollout: proto ## Replace every replica of the running make dev one at a time under load; prints the availability
-	node --import tsx mesh/load/rollout.ts --edge $${EDGE_URL:-http://127.0.0.1:8080}
+	node --import tsx mesh/load/rollout.ts --edge $${EDGE_URL:-http://127.0.0.1:8080} $${RATE:+--rate $$RATE}
 
 chaos: proto ## A shop of its own, the seeded workload under seeded SIGKILLs of replicas and NATS, then the invariants
 	node --import tsx mesh/chaos/main.ts --seed $${SEED:-20261206} --operations $${OPERATIONS:-300} --kills $${KILLS:-6} --nats-nodes $${NATS_NODES:-1}
