@@ -68,6 +68,8 @@ describe('zero downtime: two replicas of every service', function () {
     }
     // The edge reconnects within its reconnect backoff (channel-target.ts).
     await shop.eventually('the edge to reach customer again', () => rest().get(`/customers/${customerId}`).catch(() => undefined), (customer) => customer !== undefined);
+    // The token service reads customers too when they sign in, over a channel of its own.
+    await shop.eventually('a customer to sign in again', () => shop.tokens.customer(customerId).catch(() => undefined), (token) => token !== undefined);
   });
 
   it("a caller answers its dependency's outage as ABORTED, and orders flow again once the dependency is back", async () => {
