@@ -159,6 +159,8 @@ describe('payment end to end: prices, the card processor, its breaker and its fa
     } finally {
       await payment.start();
     }
+    // The edge reconnects to the restarted payment within its reconnect backoff (channel-target.ts).
+    await shop.eventually('the edge to reach payment again', () => rest().get('/payments', { orderId: id(placed[0]) }).catch(() => undefined), (answer) => answer !== undefined);
     for (const entry of placed) {
       await becomes(`order ${id(entry)} to be paid`, orderField(id(entry), 'paymentState'), 'PAID');
       expect(await chargesOf(id(entry))).to.have.length(1);

@@ -94,6 +94,8 @@ describe('the shop under failure and scale-out', function () {
       (accepted) => accepted !== '',
     );
     expect(await orderState(orderId)).to.be.oneOf(['ORDERED', 'DELIVERY_STARTED']);
+    // The edge reaches catalog over a channel of its own, reconnected within its backoff (channel-target.ts).
+    await shop.eventually('the edge to reach catalog again', () => rest().get(`/books/${bookId}`).catch(() => undefined), (book) => book !== undefined);
   });
 
   it('keeps every invariant after a seeded workload of 500 mixed operations', async () => {
