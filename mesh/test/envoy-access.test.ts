@@ -21,10 +21,10 @@ describe('the Envoy edge enforces the access declared in the protos', () => {
   const descriptorSet = readDescriptorSet();
   const declared = methodAccess(descriptorSet, descriptorServices(descriptorSet).withHttpRules);
 
-  it('runs rate limit, jwt_authn and RBAC after the transcoder (gRPC paths) and before the router', () => {
+  it('runs jwt_authn, rate limit (it needs the verified subject) and RBAC after the transcoder (gRPC paths) and before the router', () => {
     const names = httpFilters.map((filter) => filter.name);
     const transcoder = names.indexOf('envoy.filters.http.grpc_json_transcoder');
-    expect(names.slice(transcoder + 1)).to.deep.equal(['envoy.filters.http.local_ratelimit', 'envoy.filters.http.jwt_authn', 'envoy.filters.http.rbac', 'envoy.filters.http.router']);
+    expect(names.slice(transcoder + 1)).to.deep.equal(['envoy.filters.http.jwt_authn', 'envoy.filters.http.local_ratelimit', 'envoy.filters.http.rbac', 'envoy.filters.http.router']);
   });
 
   it('requires a token for every method not declared open, and for no open one', () => {
@@ -35,7 +35,7 @@ describe('the Envoy edge enforces the access declared in the protos', () => {
 
   it('admits each method to exactly the roles declared next to it (RBAC, deny by default)', () => {
     expect(filters.rbac.rules.action).to.equal('ALLOW');
-    expect(Object.keys(filters.rbac.rules.policies).sort()).to.deep.equal(declared.map((method) => method.grpcPath).sort());
+    expect(Object.keys(filters.rbac.rules.policies).sort()).to.deep.equal([...declared.map((method) => method.grpcPath), 'token-service'].sort());
     const rolesOf = (path: string): string[] =>
       (filters.rbac.rules.policies[path]?.principals ?? []).map((principal) => JSON.stringify(principal).match(/"exact":"([a-z-]+)"/)?.[1] ?? 'anyone');
     expect(rolesOf('/bookstore.coupon.v1.CouponService/IssueCoupon')).to.deep.equal(['coupon-manager']);
