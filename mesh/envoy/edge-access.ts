@@ -1,3 +1,4 @@
+import { verifiedClaimsHeader } from '../../services/kit/src/access/own-data.js';
 import { apiAudience, authPathPrefixes, clusterAuth } from '../policy/access.js';
 import { edgeRateLimit } from '../policy/rate-limits.js';
 import { authPort } from '../policy/services.js';
@@ -8,8 +9,6 @@ const provider = 'bookstore';
 const payloadKey = 'jwt_payload';
 export const authCluster = 'auth';
 
-/** Where jwt_authn forwards a verified token's payload (base64url JSON) to the service it calls. */
-export const verifiedClaimsHeader = 'x-bookstore-verified-claims';
 /** The dynamic metadata jwt_authn writes the verified subject under; clients cannot set it. */
 const subjectMetadata = { key: 'envoy.filters.http.jwt_authn', path: [{ key: payloadKey }, { key: 'sub' }] };
 /** Callers whose buckets one edge instance keeps at once (Envoy's LRU of wildcard descriptors). */
