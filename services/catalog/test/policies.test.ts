@@ -73,8 +73,11 @@ describe('catalog policies driven by real events', function () {
     await until('201 and 202 prepared', async () => (await deliverableStates(bookId))[202] === 'PREPARED');
     expect(await deliverableStates(bookId)).to.deep.equal({ 201: 'PREPARED', 202: 'PREPARED', 203: 'WAITING' });
     expect(await stockOf(bookId)).to.equal(0);
-    const order = prepared.filter((event) => [201, 202, 203].includes((event.payload as { orderId: number }).orderId));
-    expect(order.map((event) => (event.payload as { orderId: number }).orderId)).to.deep.equal([201, 202]);
+    // The relay publishes BookPrepared after the commit: wait for both before reading their order.
+    const preparedOrders = (): number[] =>
+      prepared.map((event) => (event.payload as { orderId: number }).orderId).filter((orderId) => [201, 202, 203].includes(orderId));
+    await until('BookPrepared of 201 and 202', () => Promise.resolve(preparedOrders().length >= 2));
+    expect(preparedOrders()).to.deep.equal([201, 202]);
   });
 
   it('stops at the first waiting order the stock does not cover, even when a later one would fit', async () => {
