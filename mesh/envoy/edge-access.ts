@@ -47,11 +47,7 @@ export function accessFilters(access: readonly MethodAccess[]): JsonObject[] {
     },
     {
       name: 'envoy.filters.http.local_ratelimit',
-      typed_config: typed('envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit', {
-        stat_prefix: 'edge_rate_limit',
-        // Only for a request no descriptor below matches (none should): the caller buckets decide.
-        token_bucket: tokenBucket(),
-        always_consume_default_token_bucket: false,
+      typed_config: perCallerRateLimit('edge_rate_limit', {
         rate_limits: [
           { actions: [{ metadata: { descriptor_key: 'subject', metadata_key: subjectMetadata, source: 'DYNAMIC', skip_if_absent: true } }] },
           { actions: [{ metadata: { descriptor_key: 'caller', metadata_key: subjectMetadata, source: 'DYNAMIC', default_value: 'anonymous' } }, { remote_address: {} }] },
@@ -61,11 +57,6 @@ export function accessFilters(access: readonly MethodAccess[]): JsonObject[] {
           { entries: [{ key: 'subject' }], token_bucket: tokenBucket() },
           { entries: [{ key: 'caller', value: 'anonymous' }, { key: 'remote_address' }], token_bucket: tokenBucket() },
         ],
-        max_dynamic_descriptors: callerBucketsKept,
-        filter_enabled: { default_value: { numerator: 100, denominator: 'HUNDRED' }, runtime_key: 'edge_rate_limit_enabled' },
-        filter_enforced: { default_value: { numerator: 100, denominator: 'HUNDRED' }, runtime_key: 'edge_rate_limit_enforced' },
-        response_headers_to_add: [{ append_action: 'OVERWRITE_IF_EXISTS_OR_ADD', header: { key: 'retry-after', value: '1' } }],
-        rate_limited_as_resource_exhausted: true,
       }),
     },
     {
@@ -111,6 +102,25 @@ export function authClusterConfig(): JsonObject {
       endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: clusterAuth.host, port_value: authPort } } } }] }],
     },
   };
+}
+
+/**
+ * Envoy's local_ratelimit with the buckets `callers` describes (rate_limits actions and wildcard
+ * descriptors), each with the numbers of mesh/policy/rate-limits.ts; 429 RESOURCE_EXHAUSTED with
+ * Retry-After. The default bucket is only for a request no descriptor matches (none should).
+ */
+export function perCallerRateLimit(statPrefix: string, callers: { rate_limits: JsonObject[]; descriptors: JsonObject[] }): JsonObject {
+  return typed('envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit', {
+    stat_prefix: statPrefix,
+    token_bucket: tokenBucket(),
+    always_consume_default_token_bucket: false,
+    ...callers,
+    max_dynamic_descriptors: callerBucketsKept,
+    filter_enabled: { default_value: { numerator: 100, denominator: 'HUNDRED' }, runtime_key: `${statPrefix}_enabled` },
+    filter_enforced: { default_value: { numerator: 100, denominator: 'HUNDRED' }, runtime_key: `${statPrefix}_enforced` },
+    response_headers_to_add: [{ append_action: 'OVERWRITE_IF_EXISTS_OR_ADD', header: { key: 'retry-after', value: '1' } }],
+    rate_limited_as_resource_exhausted: true,
+  });
 }
 
 /** The token bucket of mesh/policy/rate-limits.ts, in Envoy's terms. */

@@ -4,8 +4,8 @@ import { clusterNamespace, serviceHost } from '../../manifests/generator/cluster
 import { edgeCaller } from '../envoy/edge-plan.js';
 import { transportRetryOn } from '../envoy/policy-units.js';
 import { authName } from '../../manifests/generator/auth-workload.js';
-import { callerBucketsKept, tokenBucket } from '../envoy/edge-access.js';
-import { typed, type JsonObject } from '../envoy/json.js';
+import { perCallerRateLimit, tokenBucket } from '../envoy/edge-access.js';
+import type { JsonObject } from '../envoy/json.js';
 import { authPathPrefixes } from '../policy/access.js';
 import { authPort, edgePort } from '../policy/services.js';
 
@@ -85,16 +85,8 @@ export function ingressRateLimit(): EnvoyFilter {
 
 /** The gateway's local_ratelimit: a bucket per client address, the numbers of the edge's. */
 export function ingressRateLimitConfig(): JsonObject {
-  return typed('envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit', {
-    stat_prefix: 'ingress_rate_limit',
-    token_bucket: tokenBucket(),
-    always_consume_default_token_bucket: false,
+  return perCallerRateLimit('ingress_rate_limit', {
     rate_limits: [{ actions: [{ remote_address: {} }] }],
     descriptors: [{ entries: [{ key: 'remote_address' }], token_bucket: tokenBucket() }],
-    max_dynamic_descriptors: callerBucketsKept,
-    filter_enabled: { default_value: { numerator: 100, denominator: 'HUNDRED' }, runtime_key: 'ingress_rate_limit_enabled' },
-    filter_enforced: { default_value: { numerator: 100, denominator: 'HUNDRED' }, runtime_key: 'ingress_rate_limit_enforced' },
-    response_headers_to_add: [{ append_action: 'OVERWRITE_IF_EXISTS_OR_ADD', header: { key: 'retry-after', value: '1' } }],
-    rate_limited_as_resource_exhausted: true,
   });
 }
