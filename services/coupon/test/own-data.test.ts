@@ -1,19 +1,12 @@
-import { credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { credentials, Metadata, status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { CouponServiceClient, type Coupon, type GetCouponRequest, type ListCouponsRequest, type ListCouponsResponse } from '#contracts/coupon/v1/coupon.js';
 import { notOwnDataReason, verifiedClaimsHeader } from '#kit/access/own-data.js';
+import { callWithMetadata, customerClaims as customer, verifiedClaims as claims } from '#kit-testing/verified-claims.js';
 import { callError } from '#kit-testing/grpc-probes.js';
 import { errorDetailsOf } from '#kit-testing/error-details.js';
 import { NatsServer } from '#kit/process/nats-server.js';
 import { startCouponUnderTest, type CouponUnderTest } from './support.js';
-
-/** The verified claims an edge forwards, base64url JSON as Envoy's forward_payload_header writes them. */
-function claims(payload: object): Metadata {
-  const metadata = new Metadata();
-  metadata.set(verifiedClaimsHeader, Buffer.from(JSON.stringify(payload)).toString('base64url'));
-  return metadata;
-}
-const customer = (id: number): Metadata => claims({ sub: String(id), roles: ['customer'], iss: 'http://auth.bookstore.svc.cluster.local:8090' });
 
 describe('coupon checks a customer\'s own data itself, from the verified claims an edge forwards', function () {
   this.timeout(30_000);
@@ -22,21 +15,8 @@ describe('coupon checks a customer\'s own data itself, from the verified claims 
   let raw: CouponServiceClient;
   let minjisCoupon: Coupon;
 
-  const deadline = (): { deadline: number } => ({ deadline: Date.now() + 5_000 });
-  const getCoupon = (request: GetCouponRequest, metadata: Metadata): Promise<Coupon> =>
-    new Promise((resolve, reject) => {
-      raw.getCoupon(request, metadata, deadline(), (error: ServiceError | null, response?: Coupon) => {
-        if (error === null && response !== undefined) resolve(response);
-        else reject(error ?? new Error('no response'));
-      });
-    });
-  const listCoupons = (request: ListCouponsRequest, metadata: Metadata): Promise<ListCouponsResponse> =>
-    new Promise((resolve, reject) => {
-      raw.listCoupons(request, metadata, deadline(), (error: ServiceError | null, response?: ListCouponsResponse) => {
-        if (error === null && response !== undefined) resolve(response);
-        else reject(error ?? new Error('no response'));
-      });
-    });
+  const getCoupon = (request: GetCouponRequest, metadata: Metadata): Promise<Coupon> => callWithMetadata(raw.getCoupon.bind(raw), request, metadata);
+  const listCoupons = (request: ListCouponsRequest, metadata: Metadata): Promise<ListCouponsResponse> => callWithMetadata(raw.listCoupons.bind(raw), request, metadata);
 
   before(async () => {
     nats = await NatsServer.start();
