@@ -7,7 +7,7 @@ import { calleeAuthorizationPolicy, edgeAuthorizationPolicy, edgeRequestAuthenti
 import { calleePolicies } from './callee-policies.js';
 import { destinationRule } from './destination-rule.js';
 import { ingressGateway, ingressRateLimit, ingressRoutes } from './ingress.js';
-import { strictMutualTls } from './peer-authentication.js';
+import { authJwksPlaintext, strictMutualTls } from './peer-authentication.js';
 import { scenarioCallee, trafficScenarios } from './scenarios.js';
 import { namespaceSidecar } from './sidecar.js';
 import { virtualService } from './virtual-service.js';
@@ -22,7 +22,7 @@ export function renderIstio(edges: readonly CallEdge[], services: readonly MeshS
   const access = methodAccess(descriptorSet, descriptorServices(descriptorSet).withHttpRules.filter((name) => services.some((service) => service.grpcServices.includes(name))));
   const callees = calleePolicies(edges, services);
   const resources: GeneratedFile[] = [
-    { path: `${istioResourcesDir}/peer-authentication.yaml`, content: yamlDocuments(generator, [strictMutualTls()]) },
+    { path: `${istioResourcesDir}/peer-authentication.yaml`, content: yamlDocuments(generator, [strictMutualTls(), authJwksPlaintext()]) },
     { path: `${istioResourcesDir}/sidecar.yaml`, content: yamlDocuments(generator, [namespaceSidecar()]) },
     { path: `${istioResourcesDir}/ingress.yaml`, content: yamlDocuments(generator, [ingressGateway(), ingressRoutes(), ingressRateLimit()]) },
     { path: `${istioResourcesDir}/edge-access.yaml`, content: yamlDocuments(generator, [edgeRequestAuthentication(), edgeAuthorizationPolicy(access)]) },

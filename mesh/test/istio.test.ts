@@ -121,9 +121,12 @@ describe('the Istio resources of mesh/istio', () => {
     expect(() => calleePolicies([edge, stricter], [...meshServices, order])).to.throw(/disagree/);
   });
 
-  it('requires mutual TLS for the whole namespace', () => {
-    const policies = ofKind<{ spec: { selector?: unknown; mtls: { mode: string } } }>('PeerAuthentication');
-    expect(policies.map((policy) => [policy.metadata.namespace, policy.spec.selector, policy.spec.mtls.mode])).to.deep.equal([[clusterNamespace, undefined, 'STRICT']]);
+  it('requires mutual TLS for the whole namespace, but on the token service\'s HTTP port (istiod fetches its JWKS)', () => {
+    const policies = ofKind<{ spec: { selector?: unknown; mtls: { mode: string }; portLevelMtls?: Record<string, { mode: string }> } }>('PeerAuthentication');
+    expect(policies.map((policy) => [policy.metadata.namespace, policy.spec.selector, policy.spec.mtls.mode, policy.spec.portLevelMtls])).to.deep.equal([
+      [clusterNamespace, undefined, 'STRICT', undefined],
+      [clusterNamespace, { matchLabels: { app: authName } }, 'STRICT', { [String(authPort)]: { mode: 'PERMISSIVE' } }],
+    ]);
   });
 
   it('sends the token service\'s paths from the ingress gateway to it, everything else to the transcoding edge', () => {
