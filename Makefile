@@ -94,8 +94,8 @@ check-manifests: proto ## Regenerate Envoy, Istio and Kubernetes files into a te
 clean: ## Remove generated code and local data
 	rm -rf proto/gen .data
 
-check-invariants: ## Check the invariants (docs/domain.md) against a running shop (EDGE_URL, default http://127.0.0.1:8080)
-	node --import tsx mesh/invariants/main.ts --edge $${EDGE_URL:-http://127.0.0.1:8080} --wait $${WAIT:-30}
+check-invariants: ## Check the invariants (docs/domain.md) against a running shop (EDGE_URL, default http://127.0.0.1:8080; PROCESSOR_URL, default http://127.0.0.1:8091)
+	node --import tsx mesh/invariants/main.ts --edge $${EDGE_URL:-http://127.0.0.1:8080} --processor $${PROCESSOR_URL:-http://127.0.0.1:8091} --wait $${WAIT:-30}
 
 new-context: ## Copy the customer context as a new one, every name changed (NAME=<name>; docs/adding-a-context.md)
 	@mesh/tools/new-context.sh "$(NAME)"

@@ -1,5 +1,5 @@
 import { peerAddressVariable } from '#kit/config/peer-address.js';
-import { clusterGrpcPort, type MeshService } from '../../mesh/policy/services.js';
+import { clusterGrpcPort, externalSystem, type MeshService } from '../../mesh/policy/services.js';
 import { shutdownGraceMs } from './pod-defaults.js';
 
 /** ConfigMap every service reads with envFrom (the kit's variables, services/kit/src/config). */
@@ -23,5 +23,8 @@ export function serviceEnvironment(services: readonly MeshService[]): Record<str
     IN_PROCESS_RESILIENCE: 'false',
     SHUTDOWN_GRACE_MS: String(shutdownGraceMs),
     ...Object.fromEntries(services.map((service) => [peerAddressVariable(service.name), `${service.name}:${String(clusterGrpcPort)}`])),
+    // Plain HTTP to the ServiceEntry's port 80; the sidecar originates TLS (mesh/istio/external-system.ts).
+    PROCESSOR_URL: `http://${externalSystem('card-processor').host}`,
+    SHOP_CURRENCY: 'KRW',
   };
 }

@@ -7,7 +7,7 @@ import { natsService, serviceEnvironment } from '../../manifests/generator/share
 import { authName } from '../../manifests/generator/auth-workload.js';
 import { clusterAuth } from '../policy/access.js';
 import { callEdges } from '../policy/resilience.js';
-import { authPort, clusterAdminPort, clusterGrpcPort, edgePort, type MeshService } from '../policy/services.js';
+import { authPort, clusterAdminPort, clusterGrpcPort, edgePort, externalSystem, externalSystems, type ExternalSystem, type MeshService } from '../policy/services.js';
 import { descriptorSetPath } from './bootstrap.js';
 import { edgeCaller, podsName, type EdgeUpstream } from './edge-plan.js';
 import { generatedNotice, type GeneratedFile } from './generated-files.js';
@@ -44,10 +44,13 @@ export function renderCompose(services: readonly MeshService[], upstreams: reado
       [natsService]: nats(),
       [descriptorSetService]: descriptorSetCopy(),
       ...Object.fromEntries(services.map((service) => [service.name, meshContainer(service, services)])),
+      ...Object.fromEntries(externalSystems.map((system) => [system.name, externalStandIn(system)])),
       [authName]: auth(services),
       [edgeCaller]: edge(upstreams),
     },
-    volumes: Object.fromEntries([`${natsService}-data`, descriptorSetService, `${authName}-data`, ...services.map(dataVolume)].map((name) => [name, {}])),
+    volumes: Object.fromEntries(
+      [`${natsService}-data`, descriptorSetService, `${authName}-data`, ...services.map(dataVolume), ...externalSystems.map((system) => `${system.name}-data`)].map((name) => [name, {}]),
+    ),
   };
   const usage = [
     '# REST through Envoy without a cluster. From the repository root:',
@@ -96,6 +99,8 @@ function meshContainer(service: MeshService, services: readonly MeshService[]): 
       GRPC_PORT: String(clusterGrpcPort),
       ADMIN_PORT: String(clusterAdminPort),
       DATABASE_URL: `sqlite://${imageDataDir}/${service.name}.sqlite`,
+      // The card processor's stand-in runs next to the shop here, as under make dev.
+      PROCESSOR_URL: `http://card-processor:${String(externalSystem('card-processor').localPort)}`,
     },
     // The make dev ports, on loopback only: grpcurl and the admin endpoints as on one machine.
     ports: [published(service.localGrpcPort, clusterGrpcPort), published(service.localAdminPort, clusterAdminPort)],
@@ -106,6 +111,18 @@ function meshContainer(service: MeshService, services: readonly MeshService[]): 
     healthcheck: { test: ['CMD', 'node', '-e', readyProbe(clusterAdminPort)], ...health },
     // Docker's SIGKILL must not cut the drain of SHUTDOWN_GRACE_MS short.
     stop_grace_period: `${String(terminationGracePeriodSeconds)}s`,
+    restart: 'unless-stopped',
+  };
+}
+
+/** An external system's stand-in (the card processor), from the service image, on its make dev port. */
+function externalStandIn(system: ExternalSystem): JsonObject {
+  return {
+    ...serviceImageAndBuild(),
+    command: ['node', '--import', 'tsx', system.localEntry],
+    environment: { PROCESSOR_HOST: '0.0.0.0', PROCESSOR_PORT: String(system.localPort), PROCESSOR_DATABASE: `${imageDataDir}/${system.name}.sqlite` },
+    ports: [published(system.localPort, system.localPort)],
+    volumes: [volume(`${system.name}-data`, imageDataDir)],
     restart: 'unless-stopped',
   };
 }

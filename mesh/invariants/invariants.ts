@@ -2,12 +2,14 @@ import { DeliverableState } from '#contracts/catalog/v1/catalog.js';
 import { CouponState } from '#contracts/coupon/v1/coupon.js';
 import { DeliveryState } from '#contracts/delivery/v1/delivery.js';
 import { MyCouponAction } from '#contracts/mypage/v1/mypage.js';
-import { CancelReason, OrderState } from '#contracts/order/v1/order.js';
+import { CancelReason, OrderState, PaymentState } from '#contracts/order/v1/order.js';
+import { paymentInvariants } from './payment-invariants.js';
 import type { ShopSnapshot } from './snapshot.js';
 
 /** One broken rule: which invariant of DOMAIN.md, and what exactly is wrong. */
 export interface Violation {
-  invariant: 1 | 2 | 3 | 4 | 5 | 6;
+  /** 1-9 as DOMAIN.md numbers them; 10: the contexts agree on each order's progress (this project's own). */
+  invariant: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10;
   message: string;
 }
 
@@ -17,8 +19,9 @@ export interface InvariantOptions {
 }
 
 /**
- * DOMAIN.md's five invariants, plus (6) the contexts agreeing on each order's progress, over a
- * snapshot taken once the shop is quiet. Pure: give it any snapshot.
+ * DOMAIN.md's nine invariants (6-9, money and payment, in payment-invariants.ts), plus (10) the
+ * contexts agreeing on each order's progress, over a snapshot taken once the shop is quiet. Pure:
+ * give it any snapshot.
  */
 export function checkInvariants(shop: ShopSnapshot, options: InvariantOptions = {}): Violation[] {
   return [
@@ -27,6 +30,7 @@ export function checkInvariants(shop: ShopSnapshot, options: InvariantOptions = 
     ...couponsUsedOnce(shop),
     ...cancellationsComplete(shop),
     ...myPagesMatch(shop),
+    ...paymentInvariants(shop),
     ...contextsAgree(shop),
   ];
 }
@@ -145,6 +149,8 @@ function myPagesMatch(shop: ShopSnapshot): Violation[] {
       couponId: order.couponId,
       orderState: OrderState[order.state],
       deliveryState: delivery === undefined ? 'missing' : DeliveryState[delivery.state],
+      amount: order.amount,
+      paymentState: PaymentState[order.paymentState],
     };
     const actual = {
       customerId: row.customerId,
@@ -154,6 +160,8 @@ function myPagesMatch(shop: ShopSnapshot): Violation[] {
       couponId: row.couponId,
       orderState: OrderState[row.orderState],
       deliveryState: DeliveryState[row.deliveryState],
+      amount: row.amount,
+      paymentState: PaymentState[row.paymentState],
     };
     for (const key of Object.keys(expected) as (keyof typeof expected)[]) {
       if (expected[key] !== actual[key]) say(`my page row of order ${order.id}: ${key} is ${String(actual[key])}, the owner says ${String(expected[key])}`);
@@ -199,6 +207,6 @@ function contextsAgree(shop: ShopSnapshot): Violation[] {
     const deliverableState = DeliverableState[deliverable.state];
     const preparedOrNot = deliveryState === 'READY' ? 'WAITING' : deliveryState === 'CANCELLED' ? 'CANCELLED' : 'PREPARED';
     const agree = (deliveryFor[orderState] ?? []).includes(deliveryState) && deliverableState === preparedOrNot;
-    return agree ? [] : [{ invariant: 6 as const, message: `order ${order.id} is ${orderState}, its delivery ${deliveryState}, its deliverable ${deliverableState}` }];
+    return agree ? [] : [{ invariant: 10 as const, message: `order ${order.id} is ${orderState}, its delivery ${deliveryState}, its deliverable ${deliverableState}` }];
   });
 }

@@ -3,6 +3,8 @@ import { Coupon } from '#contracts/coupon/v1/coupon.js';
 import { Delivery } from '#contracts/delivery/v1/delivery.js';
 import { MyCouponEntry, MyPageRow } from '#contracts/mypage/v1/mypage.js';
 import { Order } from '#contracts/order/v1/order.js';
+import { Payment } from '#contracts/payment/v1/payment.js';
+import type { CardProcessorClient, ProcessorLedger } from './card-processor-client.js';
 import type { RestClient } from './rest-client.js';
 
 /** Everything the invariants speak of, read through the public API (REST through the edge). */
@@ -15,10 +17,13 @@ export interface ShopSnapshot {
   coupons: Coupon[];
   myPageRows: MyPageRow[];
   myCoupons: MyCouponEntry[];
+  payments: Payment[];
+  /** What the card processor charged and refunded; undefined when the checker was not told where it is. */
+  ledger: ProcessorLedger | undefined;
 }
 
-export async function takeSnapshot(rest: RestClient): Promise<ShopSnapshot> {
-  const [books, stockInputs, deliverables, orders, deliveries, coupons, myPageRows] = await Promise.all([
+export async function takeSnapshot(rest: RestClient, processor?: CardProcessorClient): Promise<ShopSnapshot> {
+  const [books, stockInputs, deliverables, orders, deliveries, coupons, myPageRows, payments, ledger] = await Promise.all([
     rest.all('/books', 'books'),
     rest.all('/stockInputs', 'stockInputs'),
     rest.all('/deliverables', 'deliverables'),
@@ -26,6 +31,8 @@ export async function takeSnapshot(rest: RestClient): Promise<ShopSnapshot> {
     rest.all('/deliveries', 'deliveries'),
     rest.all('/coupons', 'coupons'),
     rest.all('/myPages', 'rows'),
+    rest.all('/payments', 'payments'),
+    processor?.ledger(),
   ]);
   const couponList = coupons.map((json) => Coupon.fromJSON(json));
   const customers = [...new Set(couponList.map((coupon) => coupon.customerId))];
@@ -39,5 +46,7 @@ export async function takeSnapshot(rest: RestClient): Promise<ShopSnapshot> {
     coupons: couponList,
     myPageRows: myPageRows.map((json) => MyPageRow.fromJSON(json)),
     myCoupons: myCoupons.map((json) => MyCouponEntry.fromJSON(json)),
+    payments: payments.map((json) => Payment.fromJSON(json)),
+    ledger,
   };
 }

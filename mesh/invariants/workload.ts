@@ -1,3 +1,4 @@
+import type { CardProcessorClient, ProcessorFaults } from './card-processor-client.js';
 import { SeededRandom } from './random.js';
 import { RestError, type RestClient } from './rest-client.js';
 
@@ -6,6 +7,8 @@ export interface WorkloadOptions {
   operations: number;
   /** Operations in flight at once (concurrent orders race for coupons and stock). */
   concurrency: number;
+  /** When given, the card processor's faults change during the run (outage, latency, failures, declines). */
+  processor?: CardProcessorClient | undefined;
 }
 
 export interface WorkloadResult {
@@ -16,7 +19,7 @@ export interface WorkloadResult {
   unexpected: string[];
 }
 
-type Operation = 'placeOrder' | 'placeOrderWithCoupon' | 'cancelOrder' | 'inputStock' | 'courierUpdate' | 'issueCoupon';
+type Operation = 'placeOrder' | 'placeOrderWithCoupon' | 'cancelOrder' | 'inputStock' | 'courierUpdate' | 'issueCoupon' | 'switchFaults';
 
 const weights: readonly [Operation, number][] = [
   ['placeOrder', 25],
@@ -25,7 +28,11 @@ const weights: readonly [Operation, number][] = [
   ['inputStock', 15],
   ['courierUpdate', 25],
   ['issueCoupon', 5],
+  ['switchFaults', 4],
 ];
+
+/** What the processor does next in a workload with faults: healthy three times in seven. */
+const faultChoices: readonly ProcessorFaults[] = [{}, {}, {}, { outage: true }, { latencyMs: 1_500 }, { failureRate: 0.5 }, { declineAbove: 3_000 }];
 
 /** Answers the shop gives to requests a user may well send: refused, not an error of the shop. */
 const refusals = new Set([400, 404, 409]);
@@ -35,7 +42,8 @@ const idOf = (json: unknown): number => Number((json as { id?: unknown }).id);
 /**
  * A randomized but seeded mix of what the shop's users do, through the REST edge: book managers
  * stock books, coupon managers issue coupons, customers order (with and without coupons, racing for
- * the same coupon) and cancel, couriers move deliveries forward.
+ * the same coupon) and cancel (paid and pending orders), couriers move deliveries forward, and,
+ * with a processor given, the card processor goes out, slows, fails and declines now and then.
  */
 export async function runWorkload(rest: RestClient, options: WorkloadOptions): Promise<WorkloadResult> {
   const random = new SeededRandom(options.seed);
@@ -60,10 +68,11 @@ export async function runWorkload(rest: RestClient, options: WorkloadOptions): P
   for (const customerId of customerIds) await issueCoupon(customerId, random);
 
   const plan: Operation[] = [];
-  const total = weights.reduce((sum, [, weight]) => sum + weight, 0);
+  const mix = weights.filter(([operation]) => operation !== 'switchFaults' || options.processor !== undefined);
+  const total = mix.reduce((sum, [, weight]) => sum + weight, 0);
   for (let index = 0; index < options.operations; index += 1) {
     let roll = random.int(1, total);
-    for (const [operation, weight] of weights) {
+    for (const [operation, weight] of mix) {
       roll -= weight;
       if (roll <= 0) {
         plan.push(operation);
@@ -103,6 +112,8 @@ export async function runWorkload(rest: RestClient, options: WorkloadOptions): P
       }
       case 'issueCoupon':
         return issueCoupon(random.pick(customerIds), random);
+      case 'switchFaults':
+        return options.processor?.setFaults(random.pick(faultChoices));
     }
   };
 

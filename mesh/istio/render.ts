@@ -1,11 +1,12 @@
 import { yamlDocuments, type GeneratedFile } from '../envoy/generated-files.js';
 import type { CallEdge } from '../policy/resilience.js';
-import type { MeshService } from '../policy/services.js';
+import { externalSystems, type MeshService } from '../policy/services.js';
 import { descriptorServices, readDescriptorSet } from '../envoy/descriptor-services.js';
 import { methodAccess } from '../envoy/method-access.js';
 import { calleeAuthorizationPolicy, edgeAuthorizationPolicy, edgeRequestAuthentication } from './access-policies.js';
 import { calleePolicies } from './callee-policies.js';
 import { destinationRule } from './destination-rule.js';
+import { externalSystemResources } from './external-system.js';
 import { ingressGateway, ingressRateLimit, ingressRoutes } from './ingress.js';
 import { authJwksPlaintext, strictMutualTls } from './peer-authentication.js';
 import { scenarioCallee, trafficScenarios } from './scenarios.js';
@@ -17,10 +18,12 @@ const generator = 'mesh/istio/generate.ts';
 export const istioResourcesDir = 'mesh/istio/resources';
 export const istioKustomization = 'mesh/istio/kustomization.yaml';
 
-/** The Istio resources, one file per concern and per callee, and the kustomization applying them. */
+/** The Istio resources, one file per concern, per callee and per external system, and the kustomization applying them. */
 export function renderIstio(edges: readonly CallEdge[], services: readonly MeshService[], descriptorSet: Uint8Array = readDescriptorSet()): GeneratedFile[] {
   const access = methodAccess(descriptorSet, descriptorServices(descriptorSet).withHttpRules.filter((name) => services.some((service) => service.grpcServices.includes(name))));
-  const callees = calleePolicies(edges, services);
+  const external = new Set(externalSystems.map((system) => system.name));
+  const meshEdges = edges.filter((edge) => !external.has(edge.callee));
+  const callees = calleePolicies(meshEdges, services);
   const resources: GeneratedFile[] = [
     { path: `${istioResourcesDir}/peer-authentication.yaml`, content: yamlDocuments(generator, [strictMutualTls(), authJwksPlaintext()]) },
     { path: `${istioResourcesDir}/sidecar.yaml`, content: yamlDocuments(generator, [namespaceSidecar()]) },
@@ -30,6 +33,10 @@ export function renderIstio(edges: readonly CallEdge[], services: readonly MeshS
       path: `${istioResourcesDir}/${policies.callee.name}.yaml`,
       content: yamlDocuments(generator, [destinationRule(policies), virtualService(policies), calleeAuthorizationPolicy(policies.callee, edges)]),
     })),
+    ...externalSystems.flatMap((system) => {
+      const edge = edges.find((candidate) => candidate.callee === system.name);
+      return edge === undefined ? [] : [{ path: `${istioResourcesDir}/external-${system.name}.yaml`, content: yamlDocuments(generator, externalSystemResources(system, edge)) }];
+    }),
   ];
   const kustomization = {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',

@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { peerAddressVariable } from '#kit/config/peer-address.js';
 import { NatsServer } from '#kit/process/nats-server.js';
 import { freePort } from '#kit/process/ports.js';
-import { authPort, edgePort, meshServices, type MeshService } from '../policy/services.js';
+import { authPort, edgePort, externalSystems, meshServices, type MeshService } from '../policy/services.js';
 import type { TlsFiles } from '#kit/grpc/mutual-tls.js';
 import { localCertificates, tlsEnv } from './certificates.js';
 import { ServiceProcess } from './service-process.js';
@@ -45,6 +45,8 @@ export class LocalMesh {
     readonly natsUrl: string,
     readonly nats: NatsServer | undefined,
     private readonly replicas: Map<string, Replica[]>,
+    /** The stand-ins of the external systems (the card processor), by name. */
+    private readonly externals: Map<string, { process: ServiceProcess; url: string }>,
     readonly edge: ServiceProcess,
     readonly edgeUrl: string,
     readonly auth: ServiceProcess,
@@ -77,7 +79,23 @@ export class LocalMesh {
     const peers = Object.fromEntries(
       meshServices.map((service) => [peerAddressVariable(service.name), `127.0.0.1:${String(ports.get(service.name)?.[0]?.grpcPort)}`]),
     );
-    const common = { NATS_URL: natsUrl, ...peers, ...options.env };
+    const externals = new Map<string, { process: ServiceProcess; url: string }>();
+    for (const system of externalSystems) {
+      const systemPort = await port(system.localPort);
+      const url = `http://127.0.0.1:${systemPort}`;
+      externals.set(system.name, {
+        url,
+        process: new ServiceProcess({
+          label: system.name,
+          entry: join(repoRoot, system.localEntry),
+          readyUrl: `${url}/healthz`,
+          onLine: options.onLine,
+          env: { PROCESSOR_PORT: String(systemPort), PROCESSOR_DATABASE: join(dataDir, `${system.name}.sqlite`), ...options.env },
+        }),
+      });
+    }
+    const processorUrl = externals.get('card-processor')?.url ?? '';
+    const common = { NATS_URL: natsUrl, PROCESSOR_URL: processorUrl, ...peers, ...options.env };
     // Services serve gRPC over mutual TLS and admit only the callers of their call edges.
     const tlsFiles = localCertificates(dataDir, [...meshServices.map((service) => service.name), 'auth', 'edge']);
 
@@ -123,8 +141,9 @@ export class LocalMesh {
       env: { ...common, ...tlsEnv(tlsFiles('edge')), EDGE_PORT: String(httpPort), AUTH_ISSUER: authUrl },
     });
 
-    const mesh = new LocalMesh(options, natsUrl, nats, replicas, edge, `http://127.0.0.1:${httpPort}`, auth, authUrl, tlsFiles);
+    const mesh = new LocalMesh(options, natsUrl, nats, replicas, externals, edge, `http://127.0.0.1:${httpPort}`, auth, authUrl, tlsFiles);
     try {
+      await Promise.all([...externals.values()].map((external) => external.process.start()));
       await Promise.all([...replicas.values()].flat().map((replica) => replica.process.start()));
       await auth.start();
       await edge.start();
@@ -163,15 +182,31 @@ export class LocalMesh {
     return join(this.dataDir, 'auth', 'signing-keys.json');
   }
 
+  /** Base URL of an external system's stand-in, e.g. the card processor's. */
+  externalUrl(name: string): string {
+    return this.external(name).url;
+  }
+
+  externalProcess(name: string): ServiceProcess {
+    return this.external(name).process;
+  }
+
   async stop(): Promise<void> {
     await this.edge.stop();
     await this.auth.stop();
     await Promise.all([...this.replicas.values()].flat().map((replica) => replica.process.stop()));
+    await Promise.all([...this.externals.values()].map((external) => external.process.stop()));
     await this.nats?.pause();
   }
 
   get dataDir(): string {
     return resolve(this.options.dataDir);
+  }
+
+  private external(name: string): { process: ServiceProcess; url: string } {
+    const external = this.externals.get(name);
+    if (external === undefined) throw new Error(`no external system ${name} in this mesh`);
+    return external;
   }
 
   private replica(service: string, index: number): Replica {

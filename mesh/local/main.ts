@@ -1,7 +1,7 @@
 import { ConfigError, readConfig } from '#kit/config/config.js';
 import { databaseUrlSchemes } from '#kit/config/service-config.js';
 import { exitConfigError } from '#kit/host/lifecycle.js';
-import { meshServices } from '../policy/services.js';
+import { externalSystems, meshServices } from '../policy/services.js';
 import { LocalMesh } from './local-mesh.js';
 import { formatLogLine } from './log-lines.js';
 
@@ -36,7 +36,7 @@ function readMeshConfig() {
 
 const config = readMeshConfig();
 
-const labels = [...meshServices.map((service) => service.name), 'auth', 'edge'];
+const labels = [...meshServices.map((service) => service.name), 'auth', 'edge', ...externalSystems.map((system) => system.name)];
 const color = process.stdout.isTTY;
 const print = (label: string, line: string): void => {
   process.stdout.write(`${formatLogLine(label, line, Math.max(0, labels.indexOf(label.replace(/-\d+$/, ''))), color)}\n`);
@@ -54,6 +54,7 @@ bookstore-mesh is up (Ctrl-C stops it)
   tokens      ${mesh.authUrl}        e.g. make -s token ROLE=book-manager
   NATS        ${mesh.natsUrl}
 ${meshServices.map((service) => `  ${service.name.padEnd(10)}  gRPC ${mesh.grpcAddress(service.name)}   admin ${mesh.adminUrl(service.name)}/readyz`).join('\n')}
+${externalSystems.map((system) => `  ${system.name.padEnd(10)}  HTTP ${mesh.externalUrl(system.name)}   e.g. curl ${mesh.externalUrl(system.name)}/faults`).join('\n')}
   data        ${mesh.dataDir}   (certificates for grpcurl under tls/)
 `);
 

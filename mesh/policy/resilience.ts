@@ -49,6 +49,27 @@ const placeOrderLookup: CallPolicy = {
   retries: { attempts: 1, perTryTimeoutMs: 600, retryOn: ['unavailable'] },
 };
 
+/**
+ * PlaceOrder pays synchronously. Pay answers PENDING by itself when the processor is slow or out,
+ * so its deadline covers one processor try and a look-up; past it the order is accepted PENDING.
+ */
+const placeOrderPayment: CallPolicy = {
+  ...standard,
+  deadlineMs: 2_500,
+  retries: { attempts: 1, perTryTimeoutMs: 2_500, retryOn: ['unavailable'] },
+};
+
+/**
+ * payment -> the card processor (an external host): one try per call, since the settler retries
+ * PENDING payments with backoff, and a breaker that opens after 5 failures in a row and tries
+ * again after 10 s (Istio's outlier detection on the processor's ServiceEntry has the same numbers).
+ */
+const cardProcessor: CallPolicy = {
+  ...standard,
+  deadlineMs: 1_000,
+  retries: { attempts: 0, perTryTimeoutMs: 1_000, retryOn: [] },
+};
+
 export const callEdges: readonly CallEdge[] = [
   { caller: 'edge', callee: 'catalog', ...fromEdge },
   { caller: 'edge', callee: 'order', ...fromEdge },
@@ -56,8 +77,11 @@ export const callEdges: readonly CallEdge[] = [
   { caller: 'edge', callee: 'coupon', ...fromEdge },
   { caller: 'edge', callee: 'customer', ...fromEdge },
   { caller: 'edge', callee: 'mypage', ...fromEdge },
+  { caller: 'edge', callee: 'payment', ...fromEdge },
   { caller: 'order', callee: 'catalog', ...placeOrderLookup },
   { caller: 'order', callee: 'coupon', ...placeOrderLookup },
+  { caller: 'order', callee: 'payment', ...placeOrderPayment },
+  { caller: 'payment', callee: 'card-processor', ...cardProcessor },
   // The token service signs a customer in by their number and email.
   { caller: 'auth', callee: 'customer', ...standard },
 ];

@@ -29,7 +29,33 @@ export const meshServices: readonly MeshService[] = [
   { name: 'coupon', grpcServices: ['bookstore.coupon.v1.CouponService'], localGrpcPort: 50054, localAdminPort: 9104, stateful: 'database' },
   { name: 'customer', grpcServices: ['bookstore.customer.v1.CustomerService'], localGrpcPort: 50055, localAdminPort: 9105, stateful: 'database' },
   { name: 'mypage', grpcServices: ['bookstore.mypage.v1.MyPageService'], localGrpcPort: 50056, localAdminPort: 9106, stateful: 'replica-local' },
+  { name: 'payment', grpcServices: ['bookstore.payment.v1.PaymentService'], localGrpcPort: 50057, localAdminPort: 9107, stateful: 'database' },
 ];
+
+/**
+ * Systems outside the mesh that a service calls over HTTP(S). In a cluster each one is an external
+ * host (Istio ServiceEntry plus a DestinationRule with the caller's circuit breaking); on one
+ * machine the local mesh runs a stand-in process on `localPort`.
+ */
+export interface ExternalSystem {
+  name: string;
+  /** Its DNS name and port in a cluster. */
+  host: string;
+  port: number;
+  /** The stand-in on one machine. */
+  localPort: number;
+  localEntry: string;
+}
+
+export const externalSystems: readonly ExternalSystem[] = [
+  { name: 'card-processor', host: 'api.card-processor.example', port: 443, localPort: 8091, localEntry: 'mesh/card-processor/main.ts' },
+];
+
+export function externalSystem(name: string): ExternalSystem {
+  const found = externalSystems.find((system) => system.name === name);
+  if (found === undefined) throw new Error(`no external system "${name}" in mesh/policy/services.ts`);
+  return found;
+}
 
 export function meshService(name: string): MeshService {
   const found = meshServices.find((service) => service.name === name);

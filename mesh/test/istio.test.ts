@@ -9,7 +9,7 @@ import { istioKustomization } from '../istio/render.js';
 import { virtualService, type HttpRoute } from '../istio/virtual-service.js';
 import { authPathPrefixes } from '../policy/access.js';
 import { callEdges, callPolicy, type CallEdge } from '../policy/resilience.js';
-import { authPort, clusterGrpcPort, edgePort, meshService, meshServices } from '../policy/services.js';
+import { authPort, clusterGrpcPort, edgePort, externalSystems, meshService, meshServices } from '../policy/services.js';
 import { edgeDeadlines } from '../../services/edge/src/transcoding-options.js';
 import { kustomizationProblems } from './support/kustomization-rules.js';
 import { asKubernetesObjects, type KubernetesObject } from './support/kubernetes-object.js';
@@ -23,6 +23,10 @@ function committedIstioResources(): KubernetesObject[] {
   return kustomization.resources.flatMap((resource) => asKubernetesObjects(readYaml(`${istioDir}/${resource}`), resource));
 }
 
+const externalHosts = new Set(externalSystems.map((system) => system.host));
+/** The call edges between services of the mesh; edges to external systems have resources of their own. */
+const meshEdges = callEdges.filter((edge) => !externalSystems.some((system) => system.name === edge.callee));
+
 const hostToService = (host: string): string => {
   const suffix = `.${clusterNamespace}.svc.cluster.local`;
   expect(host.endsWith(suffix), `${host} is a service of the namespace`).to.equal(true);
@@ -31,7 +35,8 @@ const hostToService = (host: string): string => {
 
 describe('the Istio resources of mesh/istio', () => {
   const resources = committedIstioResources();
-  const ofKind = <T>(kind: string): (KubernetesObject & T)[] => resources.filter((resource) => resource.kind === kind) as (KubernetesObject & T)[];
+  const ofKind = <T>(kind: string): (KubernetesObject & T)[] =>
+    resources.filter((resource) => resource.kind === kind && !externalHosts.has((resource as { spec?: { host?: string } }).spec?.host ?? '')) as (KubernetesObject & T)[];
   const serviceNames = meshServices.map((service) => service.name);
   const catalog = meshService('catalog');
 
@@ -60,7 +65,7 @@ describe('the Istio resources of mesh/istio', () => {
   });
 
   it('each callee has a DestinationRule with the breaker and connection pool of resilience.ts, over mutual TLS', () => {
-    const callees = [...new Set(callEdges.map((edge) => edge.callee))];
+    const callees = [...new Set(meshEdges.map((edge) => edge.callee))];
     const rules = ofKind<IDestinationRule>('DestinationRule');
     expect(rules.map((rule) => hostToService(rule.spec?.host ?? '')).sort()).to.deep.equal(callees.sort());
     for (const rule of rules) {
@@ -83,8 +88,8 @@ describe('the Istio resources of mesh/istio', () => {
 
   it('each call edge has one route, by caller label, on the gRPC port', () => {
     const routes = meshRoutes();
-    expect(routes).to.have.length(callEdges.length);
-    for (const edge of callEdges) {
+    expect(routes).to.have.length(meshEdges.length);
+    for (const edge of meshEdges) {
       const route = routes.find((candidate) => candidate.match?.[0]?.sourceLabels?.[appLabel] === edge.caller && candidate.route?.[0]?.destination.host === serviceHost(edge.callee));
       expect(route, `${edge.caller} -> ${edge.callee}`).to.not.equal(undefined);
       expect(route?.match?.[0]?.port).to.equal(clusterGrpcPort);
@@ -119,6 +124,24 @@ describe('the Istio resources of mesh/istio', () => {
     const order = { ...catalog, name: 'order', grpcServices: [] };
     const stricter = { ...edge, caller: 'order', circuitBreaker: { ...edge.circuitBreaker, consecutiveFailures: 2 } };
     expect(() => calleePolicies([edge, stricter], [...meshServices, order])).to.throw(/disagree/);
+  });
+
+  it('makes each external system a ServiceEntry with a DestinationRule carrying its caller\'s breaker, TLS to the real host', () => {
+    for (const system of externalSystems) {
+      const edge = callEdges.find((candidate) => candidate.callee === system.name) as CallEdge;
+      const entry = resources.find((resource) => resource.kind === 'ServiceEntry' && resource.metadata.name === system.name) as unknown as { spec: { hosts: string[]; location: string; ports: { number: number; targetPort: number }[] } };
+      expect(entry.spec).to.deep.include({ hosts: [system.host], location: 'MESH_EXTERNAL' });
+      expect(entry.spec.ports).to.deep.equal([{ number: 80, name: 'http', protocol: 'HTTP', targetPort: system.port }]);
+      const rule = resources.find((resource) => resource.kind === 'DestinationRule' && (resource as IDestinationRule).spec?.host === system.host) as IDestinationRule;
+      expect(rule.spec?.trafficPolicy?.outlierDetection).to.deep.equal({
+        consecutive5xxErrors: edge.circuitBreaker.consecutiveFailures,
+        consecutiveGatewayErrors: edge.circuitBreaker.consecutiveFailures,
+        interval: durationFromMs(edge.circuitBreaker.intervalMs),
+        baseEjectionTime: durationFromMs(edge.circuitBreaker.baseEjectionMs),
+        maxEjectionPercent: edge.circuitBreaker.maxEjectionPercent,
+      });
+      expect(rule.spec?.trafficPolicy?.portLevelSettings?.[0]?.tls).to.deep.equal({ mode: 'SIMPLE', sni: system.host });
+    }
   });
 
   it('requires mutual TLS for the whole namespace, but on the token service\'s HTTP port (istiod fetches its JWKS)', () => {

@@ -5,3 +5,4 @@ SELECT 'CREATE DATABASE "order"' WHERE NOT EXISTS (SELECT FROM pg_database WHERE
 SELECT 'CREATE DATABASE "delivery"' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'delivery')\gexec
 SELECT 'CREATE DATABASE "coupon"' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'coupon')\gexec
 SELECT 'CREATE DATABASE "customer"' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'customer')\gexec
+SELECT 'CREATE DATABASE "payment"' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'payment')\gexec

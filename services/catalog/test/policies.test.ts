@@ -10,7 +10,7 @@ import { startCatalogUnderTest, type CatalogUnderTest } from './support.js';
 
 const orderPlaced = (orderId: number, bookId: number, quantity: number) => ({
   type: orderEvents.OrderPlaced,
-  payload: { orderId, customerId: 1, bookId, quantity, deliveryAddress: 'Seoul' },
+  payload: { orderId, customerId: 1, bookId, quantity, deliveryAddress: 'Seoul', amount: 1500, currency: 'KRW' },
   correlationId: String(orderId),
 });
 const orderCancelled = (orderId: number) => ({

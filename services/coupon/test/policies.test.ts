@@ -10,7 +10,7 @@ import { startCouponReplica, startCouponUnderTest, type CouponUnderTest } from '
 
 const orderPlaced = (orderId: number, customerId: number, couponId: number | undefined) => ({
   type: orderEvents.OrderPlaced,
-  payload: { orderId, customerId, bookId: 1, quantity: 1, deliveryAddress: 'Seoul', couponId },
+  payload: { orderId, customerId, bookId: 1, quantity: 1, deliveryAddress: 'Seoul', couponId, amount: 1500, currency: 'KRW' },
   correlationId: String(orderId),
 });
 const orderCancelled = (orderId: number, couponId: number, reason = CancelReason.CUSTOMER_REQUEST) => ({

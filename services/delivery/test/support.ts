@@ -31,7 +31,7 @@ export async function startDeliveryUnderTest(natsUrl: string, databaseUrl: strin
 const shopEvent = <T>(type: EventType<T>, payload: T, orderId: number): NewEvent<T> => ({ type, payload, correlationId: String(orderId) });
 
 export const orderPlaced = (orderId: number, customerId = 7): NewEvent<OrderPlaced> =>
-  shopEvent(orderEvents.OrderPlaced, { orderId, customerId, bookId: 3, quantity: 2, deliveryAddress: '1 Tower Hill, London' }, orderId);
+  shopEvent(orderEvents.OrderPlaced, { orderId, customerId, bookId: 3, quantity: 2, deliveryAddress: '1 Tower Hill, London', amount: 3000, currency: 'KRW' }, orderId);
 
 export const bookPrepared = (orderId: number): NewEvent<BookPrepared> =>
   shopEvent(catalogEvents.BookPrepared, { orderId, bookId: 3, quantity: 2, deliverableId: orderId + 10_000 }, orderId);

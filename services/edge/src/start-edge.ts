@@ -1,8 +1,9 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { withCallContext } from '#kit/context/call-context.js';
 import type { ProcessSettings } from '#kit/config/process-settings.js';
 import { createLogger } from '#kit/log/log.js';
+import { listen } from '#kit/process/ports.js';
 import { AccessGate, type EdgeAccessConfig } from './access/access-gate.js';
 import { GrpcBackends, type GrpcBackend } from './backend/grpc-backends.js';
 import { loadDescriptorSet } from './descriptors/load-descriptor-set.js';
@@ -86,12 +87,3 @@ export async function startEdge(config: EdgeConfig): Promise<RunningEdge> {
   };
 }
 
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}

@@ -8,6 +8,8 @@ const at = (second: number): Date => new Date(Date.UTC(2025, 0, 1, 12, 0, second
 
 const placed = (second: number, couponId?: number): OrderNews => ({
   kind: 'OrderPlaced',
+  amount: 3000,
+  currency: 'KRW',
   orderId: 1,
   customerId: 7,
   bookId: 3,
@@ -63,8 +65,24 @@ describe('my page projection', () => {
         orderState: 'ORDERED',
         deliveryState: 'READY',
         cancelReason: undefined,
+        amount: 3000,
+        currency: 'KRW',
+        paymentState: 'PENDING',
+        paidAt: undefined,
+        refundedAt: undefined,
         updatedAt: at(1),
       });
+    });
+
+    it('shows the payment forward only, with when it was paid and refunded, whatever order its news arrive in', () => {
+      const payment = (state: 'PAID' | 'REFUNDED', second: number): OrderNews =>
+        state === 'PAID'
+          ? { kind: 'PaymentChanged', orderId: 1, state, paidAt: at(second), occurredAt: at(second) }
+          : { kind: 'PaymentChanged', orderId: 1, state, refundedAt: at(second), occurredAt: at(second) };
+      const story = [placed(1), payment('PAID', 2), payment('REFUNDED', 4)];
+      for (const arrival of permutations(story)) {
+        expect(project(arrival)).to.include({ paymentState: 'REFUNDED', amount: 3000 }).and.deep.include({ paidAt: at(2), refundedAt: at(4) });
+      }
     });
 
     it('follows the whole story to DELIVERED, its time the last change', () => {

@@ -18,6 +18,8 @@ const page = { pageSize: 0, pageToken: '' };
 
 const placed = (orderId: number, customerId: number, bookId: number, second = 1): OrderNews => ({
   kind: 'OrderPlaced',
+  amount: 3000,
+  currency: 'KRW',
   orderId,
   customerId,
   bookId,
@@ -73,6 +75,11 @@ for (const kind of storeKinds) {
           orderState: 'DELIVERY_STARTED',
           deliveryState: 'STARTED',
           cancelReason: undefined,
+          amount: 3000,
+          currency: 'KRW',
+          paymentState: 'PENDING',
+          paidAt: undefined,
+          refundedAt: undefined,
           updatedAt: at(3),
         },
       ]);

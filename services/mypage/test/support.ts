@@ -69,7 +69,7 @@ export const shop = {
   marker: (marker: number): NewEvent => shop.customerRegistered(marker, `marker ${marker}`),
   orderPlaced: (orderId: number, customerId: number, bookId: number, quantity: number, couponId?: number): NewEvent => ({
     type: orderEvents.OrderPlaced,
-    payload: { orderId, customerId, bookId, quantity, deliveryAddress: 'Seoul', couponId },
+    payload: { orderId, customerId, bookId, quantity, deliveryAddress: 'Seoul', couponId, amount: 3000, currency: 'KRW' },
     correlationId: String(orderId),
   }),
   orderStateChanged: (orderId: number, state: OrderState): NewEvent => ({

@@ -1,6 +1,8 @@
 import { CatalogServiceClient } from '#contracts/catalog/v1/catalog.js';
 import { CouponServiceClient } from '#contracts/coupon/v1/coupon.js';
 import { OrderServiceService } from '#contracts/order/v1/order.js';
+import { PaymentServiceClient } from '#contracts/payment/v1/payment.js';
+import { currencyCodes } from '#kit/domain/money.js';
 import { readPeerAddress } from '#kit/config/peer-address.js';
 import type { ServiceConfig } from '#kit/config/service-config.js';
 import { createGrpcClient } from '#kit/grpc/client.js';
@@ -15,6 +17,7 @@ import { KnexOrderStore } from './adapters/db/knex-order-store.js';
 import { orderEventHandlers } from './adapters/events/incoming.js';
 import { CatalogBooks } from './adapters/grpc-clients/catalog-books.js';
 import { CouponServiceLookup } from './adapters/grpc-clients/coupon-lookup.js';
+import { PaymentServicePayments } from './adapters/grpc-clients/payment-client.js';
 import { orderService } from './adapters/grpc/order-service.js';
 
 export interface OrderConfig extends ServiceConfig {
@@ -22,6 +25,10 @@ export interface OrderConfig extends ServiceConfig {
   catalogAddress: string;
   /** host:port of coupon (PlaceOrder asks it about the coupon). */
   couponAddress: string;
+  /** host:port of payment (PlaceOrder pays there). */
+  paymentAddress: string;
+  /** ISO 4217 code of the shop's one currency. */
+  shopCurrency: string;
 }
 
 /** Wiring only: config -> adapters -> use cases -> the kit's service host. */
@@ -33,9 +40,11 @@ function orderBlueprint(): ServiceBlueprint<OrderConfig> {
       const resilience = { caller: 'order', inProcessResilience: config.inProcessResilience, log };
       const catalog = createGrpcClient(CatalogServiceClient, { ...resilience, callee: 'catalog', address: config.catalogAddress });
       const coupon = createGrpcClient(CouponServiceClient, { ...resilience, callee: 'coupon', address: config.couponAddress });
-      clients.push(catalog, coupon);
+      const payment = createGrpcClient(PaymentServiceClient, { ...resilience, callee: 'payment', address: config.paymentAddress });
+      clients.push(catalog, coupon, payment);
       const store = new KnexOrderStore(db, eventsCommitted);
-      const commands = new OrderCommands(store, new CatalogBooks(catalog), new CouponServiceLookup(coupon), systemClock);
+      const payments = new PaymentServicePayments(payment, log);
+      const commands = new OrderCommands(store, new CatalogBooks(catalog), new CouponServiceLookup(coupon), payments, systemClock, config.shopCurrency);
       return [{ definition: OrderServiceService, implementation: orderService(commands, new OrderQueries(store)) }];
     },
     consumers: ({ db }) => [
@@ -43,7 +52,7 @@ function orderBlueprint(): ServiceBlueprint<OrderConfig> {
     ],
     onShutdown: [
       {
-        name: 'close the catalog and coupon clients',
+        name: 'close the catalog, coupon and payment clients',
         run: () => {
           for (const client of clients) client.close();
         },
@@ -55,6 +64,8 @@ function orderBlueprint(): ServiceBlueprint<OrderConfig> {
 export const order = defineService('order', orderBlueprint, (read) => ({
   catalogAddress: readPeerAddress(read, 'catalog'),
   couponAddress: readPeerAddress(read, 'coupon'),
+  paymentAddress: readPeerAddress(read, 'payment'),
+  shopCurrency: read.oneOf('SHOP_CURRENCY', currencyCodes, 'KRW'),
 }));
 
 order.runIfEntry(import.meta.url);

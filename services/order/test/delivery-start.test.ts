@@ -15,6 +15,7 @@ import {
   placeOrderRequest,
   startCatalogUnderTest,
   startOrderUnderTest,
+  startStandInPayment,
   couponNews,
   startStandInCoupon,
   type CatalogUnderTest,
@@ -40,6 +41,7 @@ describe('the delivery start, confirmed by the order, with the real catalog and 
   let deliveryStore: TestDatabase;
   let delivery: DeliveryUnderTest;
   let order: OrderUnderTest;
+  let payment: Awaited<ReturnType<typeof startStandInPayment>>;
   let traffic: EventTraffic;
 
   before(async () => {
@@ -50,13 +52,15 @@ describe('the delivery start, confirmed by the order, with the real catalog and 
     );
     deliveryStore = await createTestStore('sqlite', 'delivery_handshake');
     delivery = await startDeliveryUnderTest(nats.url, deliveryStore.url);
-    order = await startOrderUnderTest({ natsUrl: nats.url, catalogAddress: catalog.address, couponAddress: coupon.address });
+    payment = await startStandInPayment();
+    order = await startOrderUnderTest({ natsUrl: nats.url, catalogAddress: catalog.address, couponAddress: coupon.address, paymentAddress: payment.address });
     traffic = await EventTraffic.open(nats.url);
   });
 
   after(async () => {
     await traffic.close();
     await order.stop();
+    await payment.stop();
     await delivery.stop();
     await deliveryStore.drop();
     await coupon.stop();

@@ -27,6 +27,11 @@ const order = (state: OrderState, couponId?: number): Order => ({
   cancelReason: undefined,
   couponUsedAt: undefined,
   deliveryStartedAt: undefined,
+  unitPrice: 1500,
+  discount: 0,
+  amount: 3000,
+  currency: 'KRW',
+  paymentState: 'PAID',
   createdAt: now,
   updatedAt: now,
 });
@@ -66,7 +71,7 @@ describe('order domain', () => {
       }
     });
 
-    it('tells the shop everything a deliverable, a delivery and a coupon need', () => {
+    it('tells the shop everything a deliverable, a delivery, a coupon and a payment need', () => {
       expect(orderPlaced(order('ORDERED', 5))).to.deep.equal({
         kind: 'OrderPlaced',
         orderId: 42,
@@ -75,14 +80,16 @@ describe('order domain', () => {
         quantity: 2,
         deliveryAddress: '221B Baker Street',
         couponId: 5,
+        amount: 3000,
+        currency: 'KRW',
       });
     });
 
     it('takes a coupon of the customer that is ISSUED or REFUNDED, and nothing else', () => {
-      expect(refusalOf(() => { checkCouponUsable({ id: 5, customerId: 3, state: 'ISSUED' }, 3); })).to.equal(undefined);
-      expect(refusalOf(() => { checkCouponUsable({ id: 5, customerId: 3, state: 'REFUNDED' }, 3); })).to.equal(undefined);
-      expect(refusalOf(() => { checkCouponUsable({ id: 5, customerId: 3, state: 'USED' }, 3); })).to.equal('precondition');
-      expect(refusalOf(() => { checkCouponUsable({ id: 5, customerId: 4, state: 'ISSUED' }, 3); })).to.equal('precondition');
+      expect(refusalOf(() => { checkCouponUsable({ id: 5, customerId: 3, discount: 300, state: 'ISSUED' }, 3); })).to.equal(undefined);
+      expect(refusalOf(() => { checkCouponUsable({ id: 5, customerId: 3, discount: 300, state: 'REFUNDED' }, 3); })).to.equal(undefined);
+      expect(refusalOf(() => { checkCouponUsable({ id: 5, customerId: 3, discount: 300, state: 'USED' }, 3); })).to.equal('precondition');
+      expect(refusalOf(() => { checkCouponUsable({ id: 5, customerId: 4, discount: 300, state: 'ISSUED' }, 3); })).to.equal('precondition');
     });
   });
 

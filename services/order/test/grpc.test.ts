@@ -11,6 +11,7 @@ import {
   startCatalogUnderTest,
   startCouponUnderTest,
   startOrderUnderTest,
+  startStandInPayment,
   type CatalogUnderTest,
   type CouponUnderTest,
   type OrderUnderTest,
@@ -22,18 +23,21 @@ describe('order over gRPC, asking the real catalog and coupon', function () {
   let catalog: CatalogUnderTest;
   let coupon: CouponUnderTest;
   let order: OrderUnderTest;
+  let payment: Awaited<ReturnType<typeof startStandInPayment>>;
   let bookId: number;
 
   before(async () => {
     nats = await NatsServer.start();
     catalog = await startCatalogUnderTest(nats.url);
     coupon = await startCouponUnderTest(nats.url);
-    order = await startOrderUnderTest({ natsUrl: nats.url, catalogAddress: catalog.address, couponAddress: coupon.address, kind: 'postgres' });
+    payment = await startStandInPayment();
+    order = await startOrderUnderTest({ natsUrl: nats.url, catalogAddress: catalog.address, couponAddress: coupon.address, paymentAddress: payment.address, kind: 'postgres' });
     bookId = await catalog.newBook(10);
   });
 
   after(async () => {
     await order.stop();
+    await payment.stop();
     await coupon.stop();
     await catalog.stop();
     await nats.stop();

@@ -11,6 +11,7 @@ import {
   startCatalogUnderTest,
   startCouponUnderTest,
   startOrderUnderTest,
+  startStandInPayment,
   type CatalogUnderTest,
   type CouponUnderTest,
   type OrderUnderTest,
@@ -22,19 +23,22 @@ describe('order checks that a customer cancels only their own order (owner_read_
   let catalog: CatalogUnderTest;
   let coupon: CouponUnderTest;
   let order: OrderUnderTest;
+  let payment: Awaited<ReturnType<typeof startStandInPayment>>;
   let raw: OrderServiceClient;
 
   before(async () => {
     nats = await NatsServer.start();
     catalog = await startCatalogUnderTest(nats.url);
     coupon = await startCouponUnderTest(nats.url);
-    order = await startOrderUnderTest({ natsUrl: nats.url, catalogAddress: catalog.address, couponAddress: coupon.address, kind: 'sqlite' });
+    payment = await startStandInPayment();
+    order = await startOrderUnderTest({ natsUrl: nats.url, catalogAddress: catalog.address, couponAddress: coupon.address, paymentAddress: payment.address, kind: 'sqlite' });
     raw = new OrderServiceClient(order.address, credentials.createInsecure());
   });
 
   after(async () => {
     raw.close();
     await order.stop();
+    await payment.stop();
     await coupon.stop();
     await catalog.stop();
     await nats.stop();

@@ -12,6 +12,7 @@ import {
   placeOrderRequest,
   startCatalogUnderTest,
   startOrderUnderTest,
+  startStandInPayment,
   couponNews,
   startStandInCoupon,
   type CatalogUnderTest,
@@ -44,6 +45,7 @@ describe('order policies driven by real events', function () {
   let catalog: CatalogUnderTest;
   let coupon: Awaited<ReturnType<typeof startStandInCoupon>>;
   let order: OrderUnderTest;
+  let payment: Awaited<ReturnType<typeof startStandInPayment>>;
   let traffic: EventTraffic;
   let published: ReceivedEvent[];
   let bookId: number;
@@ -54,7 +56,8 @@ describe('order policies driven by real events', function () {
     coupon = await startStandInCoupon(({ id }) =>
       Promise.resolve({ id, customerId, discount: 100, state: CouponState.ISSUED, createTime: undefined, updateTime: undefined }),
     );
-    order = await startOrderUnderTest({ natsUrl: nats.url, catalogAddress: catalog.address, couponAddress: coupon.address });
+    payment = await startStandInPayment();
+    order = await startOrderUnderTest({ natsUrl: nats.url, catalogAddress: catalog.address, couponAddress: coupon.address, paymentAddress: payment.address });
     traffic = await EventTraffic.open(nats.url);
     published = await traffic.watch([orderEvents.OrderStateChanged, orderEvents.OrderCancelled]);
     bookId = await catalog.newBook(100);
@@ -63,6 +66,7 @@ describe('order policies driven by real events', function () {
   after(async () => {
     await traffic.close();
     await order.stop();
+    await payment.stop();
     await coupon.stop();
     await catalog.stop();
     await nats.stop();

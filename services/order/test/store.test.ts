@@ -12,29 +12,37 @@ import type { TestDatabase } from '#kit-testing/postgres.js';
 import { OrderCommands } from '../src/app/order-commands.js';
 import { OrderPolicies } from '../src/app/order-policies.js';
 import { OrderQueries } from '../src/app/order-queries.js';
-import { systemClock, type BookLookup, type CouponLookup, type OrderTransaction } from '../src/app/ports.js';
+import { systemClock, type BookLookup, type CouponLookup, type OrderTransaction, type Payments } from '../src/app/ports.js';
 import type { Coupon } from '../src/domain/coupon.js';
 import type { NewOrder } from '../src/domain/order.js';
+import type { PaymentState } from '../src/domain/payment.js';
+import { priceOrder } from '../src/domain/pricing.js';
 import { orderMigrations } from '../src/adapters/db/migrations.js';
 import { KnexOrderStore } from '../src/adapters/db/knex-order-store.js';
 
-/** The catalog and coupon answers these tests need, without the services (their adapters are tested elsewhere). */
-class KnownBooksAndCoupons implements BookLookup, CouponLookup {
-  books = new Set<number>([7, 8]);
+/** The catalog, coupon and payment answers these tests need, without the services (their adapters are tested elsewhere). */
+class KnownBooksAndCoupons implements BookLookup, CouponLookup, Payments {
+  prices = new Map<number, number>([[7, 1500], [8, 2000]]);
+  /** What Pay answers. */
+  payment: PaymentState = 'PAID';
   coupons = new Map<number, Coupon>([
-    [50, { id: 50, customerId: 3, state: 'ISSUED' }],
-    [51, { id: 51, customerId: 3, state: 'USED' }],
-    [52, { id: 52, customerId: 4, state: 'REFUNDED' }],
+    [50, { id: 50, customerId: 3, discount: 300, state: 'ISSUED' }],
+    [51, { id: 51, customerId: 3, discount: 300, state: 'USED' }],
+    [52, { id: 52, customerId: 4, discount: 300, state: 'REFUNDED' }],
   ]);
   failure: Error | undefined;
   /** Runs while catalog is being asked, once: another placement that commits meanwhile. */
   meanwhile: (() => Promise<unknown>) | undefined;
 
-  async bookExists(bookId: number): Promise<boolean> {
+  async bookPrice(bookId: number): Promise<number | undefined> {
     const meanwhile = this.meanwhile;
     this.meanwhile = undefined;
     await meanwhile?.();
-    return this.failure === undefined ? this.books.has(bookId) : Promise.reject(this.failure);
+    return this.failure === undefined ? this.prices.get(bookId) : Promise.reject(this.failure);
+  }
+
+  pay(): Promise<PaymentState> {
+    return Promise.resolve(this.payment);
   }
 
   coupon(couponId: number): Promise<Coupon | undefined> {
@@ -74,13 +82,14 @@ for (const kind of storeKinds) {
       db = await openDatabase(testStore.url, [...eventMigrations, ...orderMigrations]);
       store = new KnexOrderStore(db);
       lookups = new KnownBooksAndCoupons();
-      commands = new OrderCommands(store, lookups, lookups, systemClock);
+      commands = new OrderCommands(store, lookups, lookups, lookups, systemClock, 'KRW');
       queries = new OrderQueries(store);
     });
 
     afterEach(() => {
       lookups.failure = undefined;
       lookups.meanwhile = undefined;
+      lookups.payment = 'PAID';
     });
 
     after(async () => {
@@ -107,7 +116,20 @@ for (const kind of storeKinds) {
         quantity: 3,
         deliveryAddress: '221B Baker Street',
         couponId: 50,
+        amount: 4200,
+        currency: 'KRW',
       });
+      expect(placed).to.include({ unitPrice: 1500, discount: 300, amount: 4200, currency: 'KRW', paymentState: 'PAID' });
+    });
+
+    it('accepts the order PENDING when payment cannot confirm it, and cancels it with PAYMENT_DECLINED when declined', async () => {
+      lookups.payment = 'PENDING';
+      expect(await commands.placeOrder(order({ customerId: 67 }))).to.include({ state: 'ORDERED', paymentState: 'PENDING', amount: 1500 });
+      lookups.payment = 'DECLINED';
+      const before = (await outbox()).length;
+      const declined = await commands.placeOrder(order({ customerId: 67, couponId: undefined }));
+      expect(declined).to.include({ state: 'CANCELLED', cancelReason: 'PAYMENT_DECLINED', paymentState: 'DECLINED' });
+      expect((await recordedSince(before)).map((row) => row.subject)).to.deep.equal([orderEvents.OrderPlaced.subject, orderEvents.OrderCancelled.subject]);
     });
 
     it('keeps "no coupon" as no coupon', async () => {
@@ -142,9 +164,9 @@ for (const kind of storeKinds) {
     });
 
     it('answers a retry with the order as it is now, even once its coupon is no longer available', async () => {
-      lookups.coupons.set(53, { id: 53, customerId: 61, state: 'ISSUED' });
+      lookups.coupons.set(53, { id: 53, customerId: 61, discount: 300, state: 'ISSUED' });
       const placed = await commands.placeOrder(order({ customerId: 61, couponId: 53, requestId: 'retry-2' }));
-      lookups.coupons.set(53, { id: 53, customerId: 61, state: 'USED' });
+      lookups.coupons.set(53, { id: 53, customerId: 61, discount: 300, state: 'USED' });
       const cancelled = await commands.cancelOrder(placed.id);
       expect(await commands.placeOrder(order({ customerId: 61, couponId: 53, requestId: 'retry-2' }))).to.deep.equal(cancelled);
     });
@@ -174,7 +196,7 @@ for (const kind of storeKinds) {
       const before = (await outbox()).length;
       let winner: Awaited<ReturnType<typeof commands.placeOrder>> | undefined;
       lookups.meanwhile = async () => {
-        winner = await store.transaction(async (tx) => tx.addOrder(order({ customerId: 65, requestId: 'race' }), new Date()));
+        winner = await store.transaction(async (tx) => tx.addOrder(priceOrder(order({ customerId: 65, requestId: 'race' }), 1500, 0, 'KRW'), new Date()));
       };
       const placed = await commands.placeOrder(order({ customerId: 65, requestId: 'race' }));
       expect(winner?.id).to.be.a('number');

@@ -2,8 +2,9 @@ import { credentials, Metadata } from '@grpc/grpc-js';
 import { CatalogServiceClient, type CatalogServiceService } from '#contracts/catalog/v1/catalog.js';
 import { CouponServiceClient, CouponServiceService, type Coupon, type CouponServiceServer, type GetCouponRequest } from '#contracts/coupon/v1/coupon.js';
 import { OrderServiceClient, type Order, type OrderServiceService, type PlaceOrderRequest } from '#contracts/order/v1/order.js';
+import { PaymentServiceService, PaymentState, type PaymentServiceServer } from '#contracts/payment/v1/payment.js';
 import type { ServiceConfig } from '#kit/config/service-config.js';
-import { startGrpcServer } from '#kit/grpc/server.js';
+import { startGrpcServer, type ServedService } from '#kit/grpc/server.js';
 import { unary } from '#kit/grpc/unary.js';
 import { createLogger } from '#kit/log/log.js';
 import { startServiceUnderTest, type ServiceUnderTest } from '#kit-testing/service-under-test.js';
@@ -40,25 +41,56 @@ export function startCouponUnderTest(natsUrl: string): Promise<CouponUnderTest> 
  * A CouponService whose GetCoupon does what the test says: for tests that play the coupon context's
  * part on the event stream themselves, or need a coupon service that is slow.
  */
-export async function startStandInCoupon(getCoupon: (request: GetCouponRequest) => Promise<Coupon>): Promise<{ address: string; stop(): Promise<void> }> {
+export function startStandInCoupon(getCoupon: (request: GetCouponRequest) => Promise<Coupon>): Promise<StandIn> {
   const implementation: Pick<CouponServiceServer, 'getCoupon'> = { getCoupon: unary(getCoupon) };
-  const server = await startGrpcServer({
-    service: 'coupon',
-    host: '127.0.0.1',
-    port: 0,
-    services: [{ definition: CouponServiceService, implementation }],
-    log: createLogger('test', 'silent'),
-  });
+  return startStandIn('coupon', { definition: CouponServiceService, implementation });
+}
+
+/** A stand-in service on a free port: only the methods a test needs, answering what it says. */
+export interface StandIn {
+  address: string;
+  stop(): Promise<void>;
+}
+
+async function startStandIn(service: string, served: ServedService): Promise<StandIn> {
+  const server = await startGrpcServer({ service, host: '127.0.0.1', port: 0, services: [served], log: createLogger('test', 'silent') });
   return { address: `127.0.0.1:${server.port}`, stop: () => server.shutdown(0) };
+}
+
+/**
+ * A PaymentService whose Pay answers `state` at once: for order tests that are not about payment
+ * (services/payment and the end-to-end tests run the real one with the card processor).
+ */
+export function startStandInPayment(state: PaymentState = PaymentState.PAID): Promise<StandIn> {
+  const implementation: Pick<PaymentServiceServer, 'pay'> = {
+    pay: unary((request) =>
+      Promise.resolve({
+        id: request.orderId,
+        orderId: request.orderId,
+        customerId: request.customerId,
+        amount: request.amount,
+        currency: request.currency,
+        state,
+        providerReference: undefined,
+        attempts: 1,
+        declineReason: undefined,
+        createTime: undefined,
+        updateTime: undefined,
+        paidTime: undefined,
+        refundedTime: undefined,
+      }),
+    ),
+  };
+  return startStandIn('payment', { definition: PaymentServiceService, implementation });
 }
 
 export type OrderUnderTest = ServiceUnderTest<OrderConfig, typeof OrderServiceService>;
 
-export function startOrderUnderTest(options: { natsUrl: string; catalogAddress: string; couponAddress: string; kind?: StoreKind }): Promise<OrderUnderTest> {
+export function startOrderUnderTest(options: { natsUrl: string; catalogAddress: string; couponAddress: string; paymentAddress: string; kind?: StoreKind }): Promise<OrderUnderTest> {
   return startServiceUnderTest(order, OrderServiceClient, {
     natsUrl: options.natsUrl,
     store: options.kind,
-    env: { CATALOG_ADDR: options.catalogAddress, COUPON_ADDR: options.couponAddress },
+    env: { CATALOG_ADDR: options.catalogAddress, COUPON_ADDR: options.couponAddress, PAYMENT_ADDR: options.paymentAddress },
   });
 }
 

@@ -43,7 +43,7 @@ export async function startEdgeWithRealCatalog(): Promise<EdgeWithRealCatalog> {
     return {
       call: (method, path, body) => httpCall(edge.url, method, path, { headers: { authorization: bookManager }, body: body === undefined ? undefined : JSON.stringify(body) }),
       placeOrder: async (orderId, bookId, quantity) => {
-        const payload = { orderId, customerId: 1, bookId, quantity, deliveryAddress: '1 Baker Street' };
+        const payload = { orderId, customerId: 1, bookId, quantity, deliveryAddress: '1 Baker Street', amount: 1500, currency: 'KRW' };
         await traffic.publish({ type: orderEvents.OrderPlaced, payload, correlationId: String(orderId) });
       },
       cancelOrder: async (orderId) => {

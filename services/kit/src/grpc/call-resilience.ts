@@ -2,6 +2,7 @@ import { status } from '@grpc/grpc-js';
 import { BrokenCircuitError, circuitBreaker, ConsecutiveBreaker, ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import type { CallPolicy, RetryOn } from '../../../../mesh/policy/resilience.js';
 import type { Logger } from '../log/log.js';
+import { watchCircuit } from '../resilience/circuit-watch.js';
 import { GrpcError } from './grpc-error.js';
 
 /** One try of a call, given how long it may take. */
@@ -31,18 +32,16 @@ type Outcome<T> = { value: T } | { answer: GrpcError };
 /**
  * The local mesh's stand-in for Istio: retries on the policy's codes with a short backoff inside the
  * whole-call deadline, each try bounded by the per-try timeout, and a consecutive-failures breaker
- * shared by every call to the callee.
+ * shared by every call to the callee, its state a metric and each change a log line (circuit-watch.ts).
  */
-export function inProcessResilience(callee: string, policy: CallPolicy, log: Logger): CallRunner {
+export function inProcessResilience(caller: string, callee: string, policy: CallPolicy, log: Logger): CallRunner {
   const { consecutiveFailures, baseEjectionMs } = policy.circuitBreaker;
   const retryCodes = new Set(policy.retries.retryOn.map((name) => codeOf[name]));
   const breaker = circuitBreaker(
     handleWhen((error) => error instanceof GrpcError && calleeFailures.has(error.code)),
     { halfOpenAfter: baseEjectionMs, breaker: new ConsecutiveBreaker(consecutiveFailures) },
   );
-  breaker.onBreak(() => { log.warn({ callee, consecutiveFailures, baseEjectionMs }, `circuit to ${callee} opened`); });
-  breaker.onHalfOpen(() => { log.info({ callee }, `circuit to ${callee} half-open: trying one call`); });
-  breaker.onReset(() => { log.info({ callee }, `circuit to ${callee} closed`); });
+  watchCircuit(breaker, { caller, callee, consecutiveFailures, baseEjectionMs, log });
 
   const thrown = (error: unknown): boolean =>
     !(error instanceof GrpcError) || calleeFailures.has(error.code) || retryCodes.has(error.code);

@@ -70,7 +70,7 @@ export function createGrpcClient<S extends ServiceShape<S>>(
   const policy = options.policy ?? callPolicy(caller, callee);
   const log = options.log.child({ component: 'grpc-client', callee });
   const client = new Generated(address, clientCredentials(), reconnectQuickly);
-  const runner = options.inProcessResilience ? inProcessResilience(callee, policy, log) : deadlineOnly(policy);
+  const runner = options.inProcessResilience ? inProcessResilience(caller, callee, policy, log) : deadlineOnly(policy);
 
   return {
     call<K extends UnaryMethodName<S>>(method: K, request: RequestOf<S[K]>): Promise<ResponseOf<S[K]>> {

@@ -29,7 +29,7 @@ describe('events declared next to their protos', () => {
   it('reach the code as the registry make proto generates, subject and codec per event', () => {
     expect(readFileSync(`${genDir}ts/bookstore/events.ts`, 'utf8')).to.equal(renderEventRegistry(declaredEvents(descriptors), 'bookstore'));
     expect(registry.orderEvents.OrderPlaced.subject).to.equal('bookstore.order.OrderPlaced');
-    const placed = { orderId: 1, customerId: 7, bookId: 3, quantity: 2, deliveryAddress: '1 Baker Street', couponId: 0 };
+    const placed = { orderId: 1, customerId: 7, bookId: 3, quantity: 2, deliveryAddress: '1 Baker Street', couponId: 0, amount: 3000, currency: 'KRW' };
     const codec = registry.orderEvents.OrderPlaced.codec;
     expect(codec.decode(codec.encode(placed).finish())).to.deep.equal(placed);
   });

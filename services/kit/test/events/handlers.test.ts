@@ -43,7 +43,7 @@ describe('a consumer\'s event table', () => {
 
     await db.knex.transaction(async (trx) => {
       await table.handle(received(orderEvents.OrderCancelled, { orderId: 2, reason: CancelReason.CUSTOMER_REQUEST }), trx);
-      await table.handle(received(orderEvents.OrderPlaced, { orderId: 1, customerId: 7, bookId: 3, quantity: 1, deliveryAddress: '1 Baker Street' }), trx);
+      await table.handle(received(orderEvents.OrderPlaced, { orderId: 1, customerId: 7, bookId: 3, quantity: 1, deliveryAddress: '1 Baker Street', amount: 1500, currency: 'KRW' }), trx);
     });
     expect(seen).to.deep.equal(['cancelled 2', 'placed 1 at 1 Baker Street']);
   });

@@ -7,6 +7,7 @@ import { withCallContext } from '#kit/context/call-context.js';
 import { freePort, waitFor } from '#kit/process/ports.js';
 import { memoryLog } from './support/memory-log.js';
 import { callError } from '#kit-testing/grpc-probes.js';
+import { circuitState } from '#kit/resilience/circuit-watch.js';
 import { answerWith, book, gate, startTestCatalog, type TestCatalog } from './support/test-catalog.js';
 
 type CatalogClient = GrpcClient<typeof CatalogServiceClient.service>;
@@ -141,6 +142,10 @@ describe('kit gRPC client', () => {
   });
 
   describe('circuit breaker', () => {
+    /** The edge -> catalog breaker's state as /metrics shows it: 0 closed, 1 open, 2 half-open. */
+    const breakerState = async (): Promise<number | undefined> =>
+      (await circuitState.get()).values.find((value) => value.labels.caller === 'edge' && value.labels.callee === 'catalog')?.value;
+
     const breaking = policy({ retries: { attempts: 0 }, circuitBreaker: { consecutiveFailures: 3, baseEjectionMs: 300 } });
 
     it('opens after N consecutive failures, fails fast, and closes once the callee recovers', async () => {
@@ -155,9 +160,11 @@ describe('kit gRPC client', () => {
       await callError(catalogClient.call('getBook', { id: 1 }));
       expect(catalog.calls).to.equal(3);
       expect(memory.lines.some((line) => line.msg === 'circuit to catalog opened')).to.be.true;
+      expect(await breakerState()).to.equal(1);
 
       catalog.getBook = ({ id }) => Promise.resolve(book(id));
       await waitFor(async () => (await catalogClient.call('getBook', { id: 2 })).id === 2, 'the circuit to close');
+      expect(await breakerState()).to.equal(0);
       for (let call = 0; call < 5; call += 1) expect((await catalogClient.call('getBook', { id: 3 })).id).to.equal(3);
       expect(catalog.calls).to.equal(9);
     });

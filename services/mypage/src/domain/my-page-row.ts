@@ -1,6 +1,6 @@
 import type { BookName } from './book-name.js';
 import type { OrderNews } from './events.js';
-import { deliveryStates, forward, orderStates, type CancelReason, type DeliveryState, type OrderState } from './states.js';
+import { deliveryStates, forward, forwardPayment, orderStates, type CancelReason, type DeliveryState, type OrderState, type PaymentState } from './states.js';
 
 /**
  * One order as its customer sees it. The row exists from the first event about the order; the
@@ -20,6 +20,12 @@ export interface MyPageRow {
   deliveryState: DeliveryState | undefined;
   /** Set with orderState CANCELLED. */
   cancelReason: CancelReason | undefined;
+  /** What the customer pays (minor units of currency), from OrderPlaced. */
+  amount: number | undefined;
+  currency: string | undefined;
+  paymentState: PaymentState | undefined;
+  paidAt: Date | undefined;
+  refundedAt: Date | undefined;
   /** When the last event that changed the row happened. */
   updatedAt: Date;
 }
@@ -50,6 +56,9 @@ function merge(row: MyPageRow, news: OrderNews): MyPageRow {
         bookId: news.bookId,
         quantity: news.quantity,
         couponId: news.couponId,
+        amount: news.amount,
+        currency: news.currency,
+        paymentState: forwardPayment(row.paymentState, 'PENDING'),
         orderState: forward(orderStates, row.orderState, 'ORDERED'),
         // The delivery context creates every delivery READY and announces no event for it.
         deliveryState: forward(deliveryStates, row.deliveryState, 'READY'),
@@ -60,6 +69,13 @@ function merge(row: MyPageRow, news: OrderNews): MyPageRow {
       return { ...withOrderState(row, 'CANCELLED', news.reason), couponId: row.couponId ?? news.couponId };
     case 'DeliveryStateChanged':
       return { ...row, deliveryState: forward(deliveryStates, row.deliveryState, news.state) };
+    case 'PaymentChanged':
+      return {
+        ...row,
+        paymentState: forwardPayment(row.paymentState, news.state),
+        paidAt: row.paidAt ?? news.paidAt,
+        refundedAt: row.refundedAt ?? news.refundedAt,
+      };
   }
 }
 
@@ -80,6 +96,11 @@ function emptyRow(orderId: number, at: Date): MyPageRow {
     orderState: undefined,
     deliveryState: undefined,
     cancelReason: undefined,
+    amount: undefined,
+    currency: undefined,
+    paymentState: undefined,
+    paidAt: undefined,
+    refundedAt: undefined,
     updatedAt: at,
   };
 }
@@ -93,7 +114,12 @@ function sameView(a: MyPageRow, b: MyPageRow): boolean {
     a.bookName === b.bookName &&
     a.orderState === b.orderState &&
     a.deliveryState === b.deliveryState &&
-    a.cancelReason === b.cancelReason
+    a.cancelReason === b.cancelReason &&
+    a.amount === b.amount &&
+    a.currency === b.currency &&
+    a.paymentState === b.paymentState &&
+    a.paidAt?.getTime() === b.paidAt?.getTime() &&
+    a.refundedAt?.getTime() === b.refundedAt?.getTime()
   );
 }
 

@@ -1,8 +1,10 @@
 import { notFound } from '#kit/domain/errors.js';
 import { checkCouponUsable } from '../domain/coupon.js';
 import { answerRetry, cancelByCustomer, checkNewOrder, orderPlaced, type NewOrder, type Order } from '../domain/order.js';
+import { recordPayment } from '../domain/payment.js';
+import { priceOrder } from '../domain/pricing.js';
 import { checkId } from '#kit/domain/ids.js';
-import type { BookLookup, Clock, CouponLookup, OrderStore, PlacedByRequest } from './ports.js';
+import type { BookLookup, Clock, CouponLookup, OrderStore, Payments, PlacedByRequest } from './ports.js';
 
 /** What a customer does: place an order, cancel it while it is ORDERED. */
 export class OrderCommands {
@@ -10,7 +12,10 @@ export class OrderCommands {
     private readonly store: OrderStore,
     private readonly books: BookLookup,
     private readonly coupons: CouponLookup,
+    private readonly payments: Payments,
     private readonly clock: Clock,
+    /** ISO 4217 code of the shop's currency (SHOP_CURRENCY). */
+    private readonly currency: string,
   ) {}
 
   /**
@@ -19,25 +24,40 @@ export class OrderCommands {
    * A retry (a requestId the customer used before) gets the order placed then, before any lookup
    * (its coupon may be USED by now); of concurrent placements with one key, the store's unique
    * index lets one write and the others return its order.
+   * The order is priced from catalog's answer, written PENDING with OrderPlaced, then paid: Pay's
+   * answer is recorded as payment's events would record it (PAID, or DECLINED which cancels the
+   * order); an unreachable payment leaves it PENDING, and payment settles it from OrderPlaced.
    */
   async placeOrder(input: NewOrder): Promise<Order> {
     const valid = checkNewOrder(input);
     const earlier = await placedBefore(this.store, valid);
     if (earlier !== undefined) return earlier;
-    const [bookExists, coupon] = await Promise.all([
-      this.books.bookExists(valid.bookId),
+    const [price, coupon] = await Promise.all([
+      this.books.bookPrice(valid.bookId),
       valid.couponId === undefined ? undefined : this.coupons.coupon(valid.couponId),
     ]);
-    if (!bookExists) throw notFound('book', valid.bookId);
+    if (price === undefined) throw notFound('book', valid.bookId);
     if (valid.couponId !== undefined) {
       if (coupon === undefined) throw notFound('coupon', valid.couponId);
       checkCouponUsable(coupon, valid.customerId);
     }
-    return this.store.transaction(async (tx) => {
-      const order = await tx.addOrder(valid, this.clock.now());
-      if (order === undefined) return await placedConcurrently(tx, valid);
+    const priced = priceOrder(valid, price, coupon?.discount ?? 0, this.currency);
+    const placed = await this.store.transaction(async (tx) => {
+      const order = await tx.addOrder(priced, this.clock.now());
+      if (order === undefined) return { order: await placedConcurrently(tx, valid), isNew: false };
       await tx.record([orderPlaced(order)]);
-      return order;
+      return { order, isNew: true };
+    });
+    if (!placed.isNew) return placed.order;
+    const paymentState = await this.payments.pay(placed.order);
+    return await this.store.transaction(async (tx) => {
+      const order = await tx.orderForUpdate(placed.order.id);
+      if (order === undefined) throw new Error(`order ${placed.order.id} vanished after it was placed`);
+      const decision = recordPayment(order, paymentState, this.clock.now());
+      if (decision.order === order) return order;
+      await tx.saveOrder(decision.order);
+      await tx.record(decision.events);
+      return decision.order;
     });
   }
 

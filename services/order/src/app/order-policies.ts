@@ -1,12 +1,13 @@
 import { NotYet } from '#kit/events/event.js';
 import { recordCouponUse, recordDeliveryStart } from '../domain/delivery-start.js';
 import { advanceDelivery, rejectCouponUse, type CourierProgress, type Decision, type Order } from '../domain/order.js';
+import { recordPayment, type PaymentState } from '../domain/payment.js';
 import type { Clock, OrderTransaction } from './ports.js';
 
 /**
  * The order's policies (DOMAIN.md, Order): the order confirms its delivery's start once the
- * delivery started and its coupon, if any, is settled; the courier's moves carry it forward; a
- * coupon another order used first cancels it (compensation).
+ * delivery started, its coupon, if any, is settled and it is paid; the courier's moves carry it
+ * forward; a coupon another order used first, or a declined payment, cancels it (compensation).
  */
 export class OrderPolicies {
   constructor(private readonly clock: Clock) {}
@@ -25,6 +26,11 @@ export class OrderPolicies {
 
   whenCouponUseRejected(tx: OrderTransaction, orderId: number, couponId: number): Promise<void> {
     return this.decide(tx, orderId, (order, now) => rejectCouponUse(order, couponId, now));
+  }
+
+  /** PaymentCompleted, PaymentDeclined, PaymentRefunded, PaymentVoided: the state each one names. */
+  whenPaymentSettled(tx: OrderTransaction, orderId: number, state: PaymentState): Promise<void> {
+    return this.decide(tx, orderId, (order, now) => recordPayment(order, state, now));
   }
 
   /** A rule that leaves the order as it was (the same object) writes nothing. */

@@ -6,6 +6,8 @@ export type CouponState = 'ISSUED' | 'USED' | 'REFUNDED';
 export interface Coupon {
   id: number;
   customerId: number;
+  /** Minor units; capped at the order's line total (pricing.ts). */
+  discount: number;
   state: CouponState;
 }
 

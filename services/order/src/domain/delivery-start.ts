@@ -4,7 +4,8 @@ import type { Decision, Order } from './order.js';
  * The delivery-start handshake. Delivery starts a parcel when its book is prepared, but the courier
  * may move it only after the order confirms the start by moving to DELIVERY_STARTED (delivery reads
  * the OrderStateChanged that says so). The order confirms once delivery reported the start and, for
- * an order with a coupon, the coupon context settled the coupon as this order's (CouponUsed). Until
+ * an order with a coupon, the coupon context settled the coupon as this order's (CouponUsed), and the
+ * order is PAID (payment.ts). Until
  * then the order stays ORDERED, so a customer's cancel or a CouponUseRejected still meets a parcel
  * that has not moved. Both facts are remembered, whichever arrives first; a repeated one changes
  * nothing.
@@ -22,10 +23,11 @@ export function recordCouponUse(order: Order, couponId: number, now: Date): Deci
   return confirmWhenSettled({ ...order, couponUsedAt: now }, now);
 }
 
-/** An ORDERED order whose delivery started and whose coupon, if any, is settled confirms the start. */
-function confirmWhenSettled(order: Order, now: Date): Decision {
+/** An ORDERED order whose delivery started, whose coupon, if any, is settled and which is paid confirms the start. */
+export function confirmWhenSettled(order: Order, now: Date): Decision {
   const couponSettled = order.couponId === undefined || order.couponUsedAt !== undefined;
-  if (order.state !== 'ORDERED' || order.deliveryStartedAt === undefined || !couponSettled) return { order, events: [] };
+  const paid = order.paymentState === 'PAID';
+  if (order.state !== 'ORDERED' || order.deliveryStartedAt === undefined || !couponSettled || !paid) return { order, events: [] };
   return {
     order: { ...order, state: 'DELIVERY_STARTED', updatedAt: now },
     events: [{ kind: 'OrderStateChanged', orderId: order.id, state: 'DELIVERY_STARTED' }],

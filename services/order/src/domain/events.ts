@@ -10,6 +10,8 @@ export type OrderEvent =
       quantity: number;
       deliveryAddress: string;
       couponId: number | undefined;
+      amount: number;
+      currency: string;
     }
   | { kind: 'OrderCancelled'; orderId: number; couponId: number | undefined; reason: CancelReason }
   | { kind: 'OrderStateChanged'; orderId: number; state: DeliveryProgress };

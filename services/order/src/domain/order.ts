@@ -1,6 +1,7 @@
 import { invalid, precondition } from '#kit/domain/errors.js';
 import { checkPrintable } from '#kit/domain/text.js';
 import type { OrderEvent } from './events.js';
+import type { PaymentState } from './payment.js';
 
 /** Where an order stands. Forward only: ORDERED -> DELIVERY_STARTED -> IN_TRANSIT -> DELIVERED; CANCELLED is final. */
 export type OrderState = 'ORDERED' | 'DELIVERY_STARTED' | 'IN_TRANSIT' | 'DELIVERED' | 'CANCELLED';
@@ -11,7 +12,7 @@ export type DeliveryProgress = 'DELIVERY_STARTED' | 'IN_TRANSIT' | 'DELIVERED';
 /** The moves a courier reports, once the order confirmed the delivery start (delivery-start.ts). */
 export type CourierProgress = Exclude<DeliveryProgress, 'DELIVERY_STARTED'>;
 
-export type CancelReason = 'CUSTOMER_REQUEST' | 'COUPON_ALREADY_USED';
+export type CancelReason = 'CUSTOMER_REQUEST' | 'COUPON_ALREADY_USED' | 'PAYMENT_DECLINED';
 
 /** A customer's order of one book. */
 export interface Order {
@@ -29,6 +30,16 @@ export interface Order {
   couponUsedAt: Date | undefined;
   /** When delivery reported the parcel STARTED (DeliveryStarted) while the order was ORDERED. */
   deliveryStartedAt: Date | undefined;
+  /** The book's price when the order was placed, in minor units of currency. */
+  unitPrice: number;
+  /** The coupon's discount, capped at the line total; 0 without a coupon. */
+  discount: number;
+  /** unitPrice * quantity - discount: what the customer pays. */
+  amount: number;
+  /** ISO 4217 code of the shop's currency. */
+  currency: string;
+  /** As the payment context reported it (Pay's answer, then its events); the delivery starts only once PAID. */
+  paymentState: PaymentState;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -37,6 +48,9 @@ export type NewOrder = Pick<Order, 'customerId' | 'bookId' | 'quantity' | 'deliv
   /** The client's key that makes a retry safe: one order per customer and key. */
   requestId: string | undefined;
 };
+
+/** A valid order with its price worked out (pricing.ts): what the store writes. */
+export type PricedOrder = NewOrder & Pick<Order, 'unitPrice' | 'discount' | 'amount' | 'currency'>;
 
 /** What an order rule decided: the order after it (the very same order when nothing changed), and what the shop is told. */
 export interface Decision {
@@ -86,8 +100,8 @@ export function answerRetry(earlier: Order, retry: NewOrder, requestId: string):
 }
 
 export function orderPlaced(order: Order): OrderEvent {
-  const { id: orderId, customerId, bookId, quantity, deliveryAddress, couponId } = order;
-  return { kind: 'OrderPlaced', orderId, customerId, bookId, quantity, deliveryAddress, couponId };
+  const { id: orderId, customerId, bookId, quantity, deliveryAddress, couponId, amount, currency } = order;
+  return { kind: 'OrderPlaced', orderId, customerId, bookId, quantity, deliveryAddress, couponId, amount, currency };
 }
 
 /** The customer changed their mind: allowed only before the delivery started. */
@@ -131,7 +145,7 @@ export function rejectCouponUse(order: Order, couponId: number, now: Date): Deci
   return cancel(order, 'COUPON_ALREADY_USED', now);
 }
 
-function cancel(order: Order, reason: CancelReason, now: Date): Decision {
+export function cancel(order: Order, reason: CancelReason, now: Date): Decision {
   return {
     order: { ...order, state: 'CANCELLED', cancelReason: reason, updatedAt: now },
     events: [{ kind: 'OrderCancelled', orderId: order.id, couponId: order.couponId, reason }],

@@ -50,6 +50,18 @@ export const myPageMigrations: Migration[] = [
       });
     },
   },
+  {
+    name: 'mypage/003_money_payment',
+    async up(db) {
+      await db.schema.alterTable('my_pages', (t) => {
+        t.bigInteger('amount').nullable();
+        t.string('currency', 3).nullable();
+        t.string('payment_state', 16).nullable();
+        t.timestamp('paid_at', { useTz: true }).nullable();
+        t.timestamp('refunded_at', { useTz: true }).nullable();
+      });
+    },
+  },
 ];
 
 /** Every table of the view, for a rebuild that starts it empty. */

@@ -1,8 +1,8 @@
-import { asDate, asNumber } from '#kit/db/columns.js';
+import { asDate, asNumber, asOptionalDate } from '#kit/db/columns.js';
 import type { BookName } from '../../domain/book-name.js';
 import type { MyCouponAction, MyCouponEntry } from '../../domain/my-coupon.js';
 import type { MyPageRow } from '../../domain/my-page-row.js';
-import { deliveryStates, orderStates, type CancelReason } from '../../domain/states.js';
+import { deliveryStates, orderStates, paymentStates, type CancelReason } from '../../domain/states.js';
 
 export interface MyPageRecord {
   order_id: unknown;
@@ -14,6 +14,11 @@ export interface MyPageRecord {
   order_state: string | null;
   delivery_state: string | null;
   cancel_reason: string | null;
+  amount: unknown;
+  currency: string | null;
+  payment_state: string | null;
+  paid_at: unknown;
+  refunded_at: unknown;
   updated_at: unknown;
 }
 
@@ -35,7 +40,7 @@ export interface MyCouponRecord {
   event_time: unknown;
 }
 
-const cancelReasons: readonly CancelReason[] = ['CUSTOMER_REQUEST', 'COUPON_ALREADY_USED'];
+const cancelReasons: readonly CancelReason[] = ['CUSTOMER_REQUEST', 'COUPON_ALREADY_USED', 'PAYMENT_DECLINED'];
 const couponActions: readonly MyCouponAction[] = ['ISSUED', 'USED', 'REFUNDED', 'USE_REJECTED'];
 
 export const toMyPageRow = (record: MyPageRecord): MyPageRow => ({
@@ -48,6 +53,11 @@ export const toMyPageRow = (record: MyPageRecord): MyPageRow => ({
   orderState: oneOf(orderStates, record.order_state, 'order state'),
   deliveryState: oneOf(deliveryStates, record.delivery_state, 'delivery state'),
   cancelReason: oneOf(cancelReasons, record.cancel_reason, 'cancel reason'),
+  amount: optionalNumber(record.amount),
+  currency: record.currency ?? undefined,
+  paymentState: oneOf(paymentStates, record.payment_state, 'payment state'),
+  paidAt: asOptionalDate(record.paid_at),
+  refundedAt: asOptionalDate(record.refunded_at),
   updatedAt: asDate(record.updated_at),
 });
 
@@ -61,6 +71,11 @@ export const myPageRecord = (row: MyPageRow): Omit<MyPageRecord, 'updated_at'> &
   order_state: row.orderState ?? null,
   delivery_state: row.deliveryState ?? null,
   cancel_reason: row.cancelReason ?? null,
+  amount: row.amount ?? null,
+  currency: row.currency ?? null,
+  payment_state: row.paymentState ?? null,
+  paid_at: row.paidAt ?? null,
+  refunded_at: row.refundedAt ?? null,
   updated_at: row.updatedAt,
 });
 

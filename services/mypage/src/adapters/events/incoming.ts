@@ -1,4 +1,4 @@
-import { catalogEvents, couponEvents, customerEvents, deliveryEvents, orderEvents } from '#contracts/events.js';
+import { catalogEvents, couponEvents, customerEvents, deliveryEvents, orderEvents, paymentEvents } from '#contracts/events.js';
 import type { ReceivedEvent } from '#kit/events/event.js';
 import { eventHandlers, on, type EventHandler, type EventHandlers } from '#kit/events/handlers.js';
 import type { Logger } from '#kit/log/log.js';
@@ -51,13 +51,15 @@ export function myPageEventHandlers(store: KnexMyPageStore, projection: MyPagePr
     on(couponEvents.CouponUseRejected, couponEntry('USE_REJECTED', (payload) => payload.orderId)),
     on(
       orderEvents.OrderPlaced,
-      orderNews(({ payload: { orderId, customerId, bookId, quantity, couponId }, occurredAt }) => ({
+      orderNews(({ payload: { orderId, customerId, bookId, quantity, couponId, amount, currency }, occurredAt }) => ({
         kind: 'OrderPlaced',
         orderId,
         customerId,
         bookId,
         quantity,
         couponId,
+        amount,
+        currency,
         occurredAt,
       })),
     ),
@@ -87,6 +89,16 @@ export function myPageEventHandlers(store: KnexMyPageStore, projection: MyPagePr
       }),
     ),
     on(deliveryEvents.DeliveryCancelled, orderNews(({ payload: { orderId }, occurredAt }) => ({ kind: 'DeliveryStateChanged', orderId, state: 'CANCELLED', occurredAt }))),
+    on(
+      paymentEvents.PaymentCompleted,
+      orderNews(({ payload: { orderId, paidTime }, occurredAt }) => ({ kind: 'PaymentChanged', orderId, state: 'PAID', paidAt: paidTime ?? occurredAt, occurredAt })),
+    ),
+    on(paymentEvents.PaymentDeclined, orderNews(({ payload: { orderId }, occurredAt }) => ({ kind: 'PaymentChanged', orderId, state: 'DECLINED', occurredAt }))),
+    on(
+      paymentEvents.PaymentRefunded,
+      orderNews(({ payload: { orderId, refundedTime }, occurredAt }) => ({ kind: 'PaymentChanged', orderId, state: 'REFUNDED', refundedAt: refundedTime ?? occurredAt, occurredAt })),
+    ),
+    on(paymentEvents.PaymentVoided, orderNews(({ payload: { orderId }, occurredAt }) => ({ kind: 'PaymentChanged', orderId, state: 'VOIDED', occurredAt }))),
   ]);
 }
 

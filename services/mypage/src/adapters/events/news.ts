@@ -15,5 +15,6 @@ export function deliveryStateOf(state: DeliveryState): DomainDeliveryState | und
 export function cancelReasonOf(reason: CancelReason): DomainCancelReason | undefined {
   if (reason === CancelReason.CUSTOMER_REQUEST) return 'CUSTOMER_REQUEST';
   if (reason === CancelReason.COUPON_ALREADY_USED) return 'COUPON_ALREADY_USED';
+  if (reason === CancelReason.PAYMENT_DECLINED) return 'PAYMENT_DECLINED';
   return undefined;
 }

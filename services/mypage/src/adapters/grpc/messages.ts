@@ -1,6 +1,6 @@
 import { DeliveryState } from '#contracts/delivery/v1/delivery.js';
 import { MyCouponAction, type MyCouponEntry as MyCouponEntryMessage, type MyPageRow as MyPageRowMessage } from '#contracts/mypage/v1/mypage.js';
-import { CancelReason, OrderState } from '#contracts/order/v1/order.js';
+import { CancelReason, OrderState, PaymentState } from '#contracts/order/v1/order.js';
 import type { MyCouponEntry } from '../../domain/my-coupon.js';
 import type { MyPageRow } from '../../domain/my-page-row.js';
 
@@ -16,6 +16,11 @@ export const myPageRowMessage = (row: MyPageRow): MyPageRowMessage => ({
   couponId: row.couponId,
   cancelReason: row.cancelReason === undefined ? undefined : CancelReason[row.cancelReason],
   updateTime: row.updatedAt,
+  amount: row.amount ?? 0,
+  currency: row.currency ?? '',
+  paymentState: row.paymentState === undefined ? PaymentState.PAYMENT_STATE_UNSPECIFIED : PaymentState[row.paymentState],
+  paidTime: row.paidAt,
+  refundedTime: row.refundedAt,
 });
 
 export const myCouponEntryMessage = (entry: MyCouponEntry): MyCouponEntryMessage => ({

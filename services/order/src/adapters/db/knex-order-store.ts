@@ -5,7 +5,7 @@ import { pageById, type Page, type PageRequest } from '#kit/db/pagination.js';
 import type { NewEvent, ReceivedEvent } from '#kit/events/event.js';
 import type { OrderFilter, OrderStore, OrderTransaction } from '../../app/ports.js';
 import type { OrderEvent } from '../../domain/events.js';
-import type { NewOrder, Order } from '../../domain/order.js';
+import type { Order, PricedOrder } from '../../domain/order.js';
 import { toNewEvent } from '../events/outgoing.js';
 import { toOrder, type OrderRow } from './rows.js';
 
@@ -51,7 +51,7 @@ export class KnexOrderTransaction extends OutboxTransaction<OrderEvent> implemen
    * On a key the customer already used, the unique index refuses the row and nothing is written;
    * on PostgreSQL a placement with that key still uncommitted is waited for first.
    */
-  async addOrder(order: NewOrder, now: Date): Promise<Order | undefined> {
+  async addOrder(order: PricedOrder, now: Date): Promise<Order | undefined> {
     const [row] = await this.trx<OrderRow>('orders')
       .insert({
         customer_id: order.customerId,
@@ -64,6 +64,11 @@ export class KnexOrderTransaction extends OutboxTransaction<OrderEvent> implemen
         cancel_reason: null,
         coupon_used_at: null,
         delivery_started_at: null,
+        unit_price: order.unitPrice,
+        discount: order.discount,
+        amount: order.amount,
+        currency: order.currency,
+        payment_state: 'PENDING',
         created_at: now,
         updated_at: now,
       })
@@ -79,6 +84,7 @@ export class KnexOrderTransaction extends OutboxTransaction<OrderEvent> implemen
       cancel_reason: order.cancelReason ?? null,
       coupon_used_at: order.couponUsedAt ?? null,
       delivery_started_at: order.deliveryStartedAt ?? null,
+      payment_state: order.paymentState,
       updated_at: order.updatedAt,
     });
   }

@@ -46,4 +46,18 @@ export const orderMigrations: Migration[] = [
       });
     },
   },
+  {
+    // Money and payment: orders placed before prices existed were never charged; they count as
+    // paid with amount 0 in the shop's default currency, so none waits for a payment that never comes.
+    name: 'order/004_money_payment_state',
+    async up(db: Knex) {
+      await db.schema.alterTable('orders', (t) => {
+        t.bigInteger('unit_price').notNullable().defaultTo(0);
+        t.bigInteger('discount').notNullable().defaultTo(0);
+        t.bigInteger('amount').notNullable().defaultTo(0);
+        t.string('currency', 3).notNullable().defaultTo('KRW');
+        t.string('payment_state', 16).notNullable().defaultTo('PAID');
+      });
+    },
+  },
 ];

@@ -1,5 +1,6 @@
 import { asDate, asNumber, asOptionalDate } from '#kit/db/columns.js';
 import type { CancelReason, Order, OrderState } from '../../domain/order.js';
+import type { PaymentState } from '../../domain/payment.js';
 
 export interface OrderRow {
   id: number;
@@ -13,12 +14,18 @@ export interface OrderRow {
   request_id: string | null;
   coupon_used_at: unknown;
   delivery_started_at: unknown;
+  unit_price: number;
+  discount: number;
+  amount: number;
+  currency: string;
+  payment_state: string;
   created_at: unknown;
   updated_at: unknown;
 }
 
 const orderStates: readonly OrderState[] = ['ORDERED', 'DELIVERY_STARTED', 'IN_TRANSIT', 'DELIVERED', 'CANCELLED'];
-const cancelReasons: readonly CancelReason[] = ['CUSTOMER_REQUEST', 'COUPON_ALREADY_USED'];
+const cancelReasons: readonly CancelReason[] = ['CUSTOMER_REQUEST', 'COUPON_ALREADY_USED', 'PAYMENT_DECLINED'];
+const paymentStates: readonly PaymentState[] = ['PENDING', 'PAID', 'DECLINED', 'VOIDED', 'REFUNDED'];
 
 export const toOrder = (row: OrderRow): Order => {
   const state = orderStates.find((candidate) => candidate === row.state);
@@ -27,6 +34,8 @@ export const toOrder = (row: OrderRow): Order => {
   if (row.cancel_reason !== null && cancelReason === undefined) {
     throw new Error(`order ${row.id} has unknown cancel reason "${row.cancel_reason}"`);
   }
+  const paymentState = paymentStates.find((candidate) => candidate === row.payment_state);
+  if (paymentState === undefined) throw new Error(`order ${row.id} has unknown payment state "${row.payment_state}"`);
   return {
     id: asNumber(row.id),
     customerId: asNumber(row.customer_id),
@@ -38,6 +47,11 @@ export const toOrder = (row: OrderRow): Order => {
     cancelReason,
     couponUsedAt: asOptionalDate(row.coupon_used_at),
     deliveryStartedAt: asOptionalDate(row.delivery_started_at),
+    unitPrice: asNumber(row.unit_price),
+    discount: asNumber(row.discount),
+    amount: asNumber(row.amount),
+    currency: row.currency,
+    paymentState,
     createdAt: asDate(row.created_at),
     updatedAt: asDate(row.updated_at),
   };

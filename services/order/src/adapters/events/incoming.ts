@@ -4,6 +4,7 @@ import { eventHandlers, on, type EventHandlers } from '#kit/events/handlers.js';
 import type { OrderPolicies } from '../../app/order-policies.js';
 import type { CourierProgress } from '../../domain/order.js';
 import type { KnexOrderStore } from '../db/knex-order-store.js';
+import { paymentEventRows } from './payment-events.js';
 
 /** The events the order context reacts to, and which policy each one drives; its subscriptions follow from it. */
 export function orderEventHandlers(store: KnexOrderStore, policies: OrderPolicies): EventHandlers {
@@ -15,6 +16,7 @@ export function orderEventHandlers(store: KnexOrderStore, policies: OrderPolicie
     }),
     on(couponEvents.CouponUsed, (event, trx) => policies.whenCouponUsed(store.within(trx, event), event.payload.orderId, event.payload.couponId)),
     on(couponEvents.CouponUseRejected, (event, trx) => policies.whenCouponUseRejected(store.within(trx, event), event.payload.orderId, event.payload.couponId)),
+    ...paymentEventRows(store, policies),
   ]);
 }
 

@@ -9,8 +9,8 @@ export function toNewEvent(event: OrderEvent): NewEvent {
   const correlationId = String(event.orderId);
   switch (event.kind) {
     case 'OrderPlaced': {
-      const { orderId, customerId, bookId, quantity, deliveryAddress, couponId } = event;
-      const payload = { orderId, customerId, bookId, quantity, deliveryAddress, couponId };
+      const { orderId, customerId, bookId, quantity, deliveryAddress, couponId, amount, currency } = event;
+      const payload = { orderId, customerId, bookId, quantity, deliveryAddress, couponId, amount, currency };
       return { type: orderEvents.OrderPlaced, payload, correlationId };
     }
     case 'OrderCancelled':

@@ -4,16 +4,15 @@ import type { GrpcClient } from '#kit/grpc/client.js';
 import { GrpcError } from '#kit/grpc/grpc-error.js';
 import type { BookLookup } from '../../app/ports.js';
 
-/** BookLookup through catalog's GetBook. Failures other than NOT_FOUND pass on, naming catalog. */
+/** BookLookup through catalog's GetBook, whose Book carries the price. Failures other than NOT_FOUND pass on, naming catalog. */
 export class CatalogBooks implements BookLookup {
   constructor(private readonly catalog: GrpcClient<typeof CatalogServiceService>) {}
 
-  async bookExists(bookId: number): Promise<boolean> {
+  async bookPrice(bookId: number): Promise<number | undefined> {
     try {
-      await this.catalog.call('getBook', { id: bookId });
-      return true;
+      return (await this.catalog.call('getBook', { id: bookId })).price;
     } catch (error) {
-      if (error instanceof GrpcError && error.code === status.NOT_FOUND) return false;
+      if (error instanceof GrpcError && error.code === status.NOT_FOUND) return undefined;
       throw error;
     }
   }

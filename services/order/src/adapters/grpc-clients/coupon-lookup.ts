@@ -27,6 +27,6 @@ export class CouponServiceLookup implements CouponLookup {
     if (state === undefined) {
       throw new GrpcError(status.INTERNAL, `coupon answered GetCoupon(${couponId}) with a coupon in an unknown state`);
     }
-    return { id: coupon.id, customerId: coupon.customerId, state };
+    return { id: coupon.id, customerId: coupon.customerId, discount: coupon.discount, state };
   }
 }

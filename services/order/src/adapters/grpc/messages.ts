@@ -1,4 +1,4 @@
-import { CancelReason, OrderState, type Order as OrderMessage, type PlaceOrderRequest } from '#contracts/order/v1/order.js';
+import { CancelReason, OrderState, PaymentState, type Order as OrderMessage, type PlaceOrderRequest } from '#contracts/order/v1/order.js';
 import { optionalId } from '#kit/domain/ids.js';
 import type { NewOrder, Order } from '../../domain/order.js';
 
@@ -17,6 +17,11 @@ export const orderMessage = (order: Order): OrderMessage => ({
   cancelReason: order.cancelReason === undefined ? undefined : CancelReason[order.cancelReason],
   createTime: order.createdAt,
   updateTime: order.updatedAt,
+  unitPrice: order.unitPrice,
+  discount: order.discount,
+  amount: order.amount,
+  currency: order.currency,
+  paymentState: PaymentState[order.paymentState],
 });
 
 export const newOrder = (request: PlaceOrderRequest): NewOrder => ({

@@ -1,0 +1,82 @@
+import type { Knex } from '#kit/db/database.js';
+import { OutboxStore } from '#kit/db/outbox-store.js';
+import { OutboxTransaction } from '#kit/db/outbox-transaction.js';
+import { pageById, type Page, type PageRequest } from '#kit/db/pagination.js';
+import { asNumber } from '#kit/db/columns.js';
+import type { NewEvent, ReceivedEvent } from '#kit/events/event.js';
+import type { PaymentStore, PaymentTransaction } from '../../app/ports.js';
+import type { PaymentEvent } from '../../domain/events.js';
+import type { NewPayment, Payment } from '../../domain/payment.js';
+import { toNewEvent } from '../events/outgoing.js';
+import { changedColumns, toPayment, type PaymentRow } from './rows.js';
+
+/** The payments table through knex, on PostgreSQL or SQLite. */
+export class KnexPaymentStore extends OutboxStore<KnexPaymentTransaction> implements PaymentStore {
+  override within(trx: Knex.Transaction, cause?: ReceivedEvent): KnexPaymentTransaction {
+    return new KnexPaymentTransaction(trx, this.db.dialect, cause);
+  }
+
+  async payment(id: number): Promise<Payment | undefined> {
+    const row = await this.db.knex<PaymentRow>('payments').where({ id }).first();
+    return row === undefined ? undefined : toPayment(row);
+  }
+
+  payments(orderId: number | undefined, request: PageRequest): Promise<Page<Payment>> {
+    const query = this.db.knex<PaymentRow>('payments');
+    if (orderId !== undefined) void query.where({ order_id: orderId });
+    return pageById(query, request, toPayment);
+  }
+
+  async dueOrderIds(now: Date, limit: number): Promise<number[]> {
+    const rows = await this.db
+      .knex<PaymentRow>('payments')
+      .where((due) => {
+        void due.where({ state: 'PENDING' }).andWhere('next_attempt_at', '<=', now);
+      })
+      .orWhere({ refund_due: true })
+      .orderBy('id')
+      .limit(limit)
+      .select('order_id');
+    return rows.map((row) => asNumber(row.order_id));
+  }
+}
+
+export class KnexPaymentTransaction extends OutboxTransaction<PaymentEvent> implements PaymentTransaction {
+  protected override toNewEvent(event: PaymentEvent): NewEvent {
+    return toNewEvent(event);
+  }
+
+  async paymentOfOrderForUpdate(orderId: number): Promise<Payment | undefined> {
+    const row = await this.forUpdate(this.trx<PaymentRow>('payments').where({ order_id: orderId })).first();
+    return row === undefined ? undefined : toPayment(row);
+  }
+
+  /** On PostgreSQL an uncommitted payment of the same order is waited for, then this insert writes nothing. */
+  async addPayment(payment: NewPayment, nextAttemptAt: Date, now: Date): Promise<Payment | undefined> {
+    const [row] = await this.trx<PaymentRow>('payments')
+      .insert({
+        order_id: payment.orderId,
+        customer_id: payment.customerId,
+        amount: payment.amount,
+        currency: payment.currency,
+        state: 'PENDING',
+        provider_reference: null,
+        attempts: 0,
+        decline_reason: null,
+        refund_due: false,
+        next_attempt_at: nextAttemptAt,
+        paid_at: null,
+        refunded_at: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .onConflict('order_id')
+      .ignore()
+      .returning('*');
+    return row === undefined ? undefined : toPayment(row);
+  }
+
+  async savePayment(payment: Payment): Promise<void> {
+    await this.trx('payments').where({ id: payment.id }).update(changedColumns(payment));
+  }
+}

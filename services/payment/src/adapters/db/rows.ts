@@ -1,0 +1,58 @@
+import { asDate, asNumber, asOptionalDate } from '#kit/db/columns.js';
+import type { Payment, PaymentState } from '../../domain/payment.js';
+
+export interface PaymentRow {
+  id: number;
+  order_id: number;
+  customer_id: number;
+  amount: number;
+  currency: string;
+  state: string;
+  provider_reference: string | null;
+  attempts: number;
+  decline_reason: string | null;
+  refund_due: boolean | number;
+  next_attempt_at: unknown;
+  paid_at: unknown;
+  refunded_at: unknown;
+  created_at: unknown;
+  updated_at: unknown;
+}
+
+const paymentStates: readonly PaymentState[] = ['PENDING', 'PAID', 'DECLINED', 'VOIDED', 'REFUNDED'];
+
+export const toPayment = (row: PaymentRow): Payment => {
+  const state = paymentStates.find((candidate) => candidate === row.state);
+  if (state === undefined) throw new Error(`payment ${row.id} has unknown state "${row.state}"`);
+  return {
+    id: asNumber(row.id),
+    orderId: asNumber(row.order_id),
+    customerId: asNumber(row.customer_id),
+    amount: asNumber(row.amount),
+    currency: row.currency,
+    state,
+    providerReference: row.provider_reference ?? undefined,
+    attempts: asNumber(row.attempts),
+    declineReason: row.decline_reason ?? undefined,
+    // SQLite keeps booleans as 0/1.
+    refundDue: row.refund_due === true || row.refund_due === 1,
+    nextAttemptAt: asOptionalDate(row.next_attempt_at),
+    paidAt: asOptionalDate(row.paid_at),
+    refundedAt: asOptionalDate(row.refunded_at),
+    createdAt: asDate(row.created_at),
+    updatedAt: asDate(row.updated_at),
+  };
+};
+
+/** The columns a saved payment changes. */
+export const changedColumns = (payment: Payment) => ({
+  state: payment.state,
+  provider_reference: payment.providerReference ?? null,
+  attempts: payment.attempts,
+  decline_reason: payment.declineReason ?? null,
+  refund_due: payment.refundDue,
+  next_attempt_at: payment.nextAttemptAt ?? null,
+  paid_at: payment.paidAt ?? null,
+  refunded_at: payment.refundedAt ?? null,
+  updated_at: payment.updatedAt,
+});
