@@ -11,10 +11,11 @@ import {
   startCatalogUnderTest,
   startCouponUnderTest,
   startOrderUnderTest,
-  startStandInPayment,
+  startPaymentUnderTest,
   type CatalogUnderTest,
   type CouponUnderTest,
   type OrderUnderTest,
+  type PaymentUnderTest,
 } from './support.js';
 
 describe('order checks that a customer cancels only their own order (owner_read_method), in the service', function () {
@@ -23,14 +24,14 @@ describe('order checks that a customer cancels only their own order (owner_read_
   let catalog: CatalogUnderTest;
   let coupon: CouponUnderTest;
   let order: OrderUnderTest;
-  let payment: Awaited<ReturnType<typeof startStandInPayment>>;
+  let payment: PaymentUnderTest;
   let raw: OrderServiceClient;
 
   before(async () => {
     nats = await NatsServer.start();
     catalog = await startCatalogUnderTest(nats.url);
     coupon = await startCouponUnderTest(nats.url);
-    payment = await startStandInPayment();
+    payment = await startPaymentUnderTest(nats.url);
     order = await startOrderUnderTest({ natsUrl: nats.url, catalogAddress: catalog.address, couponAddress: coupon.address, paymentAddress: payment.address, kind: 'sqlite' });
     raw = new OrderServiceClient(order.address, credentials.createInsecure());
   });
