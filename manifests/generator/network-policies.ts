@@ -2,7 +2,8 @@ import { NetworkPolicy, type INetworkPolicyPeer, type INetworkPolicyPort } from 
 import { edgeMetricsPort } from '../../mesh/envoy/bootstrap.js';
 import { edgeCaller } from '../../mesh/envoy/edge-plan.js';
 import type { CallEdge } from '../../mesh/policy/resilience.js';
-import { clusterAdminPort, clusterGrpcPort, edgePort, type MeshService } from '../../mesh/policy/services.js';
+import { authPort, clusterAdminPort, clusterGrpcPort, edgePort, type MeshService } from '../../mesh/policy/services.js';
+import { authName } from './auth-workload.js';
 import { appLabel, clusterNamespace } from './cluster.js';
 import { databaseServices } from './postgres.js';
 import { natsClientPort, natsClusterPort, natsMonitorPort, natsService, postgresPort, postgresService } from './shared-config.js';
@@ -25,7 +26,8 @@ function allow(name: string, rules: NonNullable<NetworkPolicy['spec']>['ingress'
 /**
  * Default deny, then exactly the declared callers: a service accepts gRPC only from the callers
  * resilience.ts gives an edge into it (and the REST edge), NATS from the services, PostgreSQL from
- * the services that keep a database there, the edge from Istio's ingress gateway. Admin ports
+ * the services that keep a database there, the edge from Istio's ingress gateway, the token service
+ * from the ingress gateway and istiod (JWKS) and from the edge (JWKS, its routes). Admin ports
  * (probes come from the kubelet, which NetworkPolicies do not stop) open to istio-system for scraping.
  */
 export function networkPolicies(services: readonly MeshService[], edges: readonly CallEdge[]): NetworkPolicy[] {
@@ -33,6 +35,7 @@ export function networkPolicies(services: readonly MeshService[], edges: readonl
   return [
     new NetworkPolicy({ metadata: { name: 'default-deny-ingress', namespace: clusterNamespace }, spec: { podSelector: {}, policyTypes: ['Ingress'] } }),
     allow(edgeCaller, [{ from: [namespace(istioNamespace)], ports: tcp(edgePort, edgeMetricsPort) }]),
+    allow(authName, [{ from: [namespace(istioNamespace), ...pods(edgeCaller)], ports: tcp(authPort) }]),
     ...services.map((service) => {
       const callers = [...new Set(edges.filter((edge) => edge.callee === service.name).map((edge) => edge.caller))].sort();
       return allow(service.name, [

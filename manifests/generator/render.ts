@@ -2,6 +2,7 @@ import { Namespace } from 'kubernetes-models/v1';
 import { generatedNotice, yamlDocuments, type GeneratedFile } from '../../mesh/envoy/generated-files.js';
 import type { CallEdge } from '../../mesh/policy/resilience.js';
 import type { MeshService } from '../../mesh/policy/services.js';
+import { authSecretTemplate, authWorkload } from './auth-workload.js';
 import { cloudNativePgResources, cnpgComponent } from './cloudnative-pg.js';
 import { clusterNamespace } from './cluster.js';
 import { edgeConfigMap, edgeWorkload } from './edge-workload.js';
@@ -28,7 +29,7 @@ export interface ManifestSources {
   envoyBootstrap: string;
 }
 
-/** The kustomize base: the namespace, the shared infrastructure, the edge and one file per service. */
+/** The kustomize base: the namespace, the shared infrastructure, the edge, the token service and one file per service. */
 export function renderManifests({ services, edges, envoyBootstrap }: ManifestSources): GeneratedFile[] {
   const yaml = (path: string, documents: readonly unknown[]): GeneratedFile => ({ path: `${baseDir}/${path}`, content: yamlDocuments(generator, documents) });
   const resources = [
@@ -37,6 +38,8 @@ export function renderManifests({ services, edges, envoyBootstrap }: ManifestSou
     yaml('postgres/postgres.yaml', postgresWorkload()),
     yaml('postgres/secret.yaml', [databaseSecretTemplate()]),
     yaml('edge/edge.yaml', edgeWorkload()),
+    yaml('auth/auth.yaml', authWorkload()),
+    yaml('auth/secret.yaml', [authSecretTemplate()]),
     yaml('network-policies.yaml', networkPolicies(services, edges)),
     ...services.map((service) => yaml(`services/${service.name}.yaml`, serviceWorkload(service))),
   ];

@@ -1,6 +1,6 @@
 import { grpcJsonTranscoderOptions } from '../../services/edge/src/transcoding-options.js';
 import { edgePort } from '../policy/services.js';
-import { accessFilters, authClusterConfig } from './edge-access.js';
+import { accessFilters, authClusterConfig, authRoutes } from './edge-access.js';
 import { edgeClusters } from './edge-clusters.js';
 import { edgeLimits, hardenedConnectionManager, overloadManager } from './edge-hardening.js';
 import type { EdgeUpstream } from './edge-plan.js';
@@ -86,7 +86,7 @@ function connectionManager(upstreams: readonly EdgeUpstream[], access: readonly 
     // x-request-id is generated when a client sends none (Envoy's default) and returned to it.
     always_set_request_id_in_response: true,
     ...hardenedConnectionManager(),
-    route_config: { name: 'edge', virtual_hosts: [{ name: 'bookstore', domains: ['*'], routes: edgeRoutes(upstreams) }] },
+    route_config: { name: 'edge', virtual_hosts: [{ name: 'bookstore', domains: ['*'], routes: [...authRoutes(), ...edgeRoutes(upstreams)] }] },
     http_filters: httpFilters(upstreams, access),
     // Envoy's own answers as google.rpc.Status JSON, like the local edge's (see local-replies.ts).
     local_reply_config: localReplyConfig(),

@@ -4,7 +4,10 @@ import { envoyImage, serviceImage } from '../../manifests/generator/cluster.js';
 import { natsImage } from '../../manifests/generator/nats.js';
 import { terminationGracePeriodSeconds } from '../../manifests/generator/pod-defaults.js';
 import { natsService, serviceEnvironment } from '../../manifests/generator/shared-config.js';
-import { clusterAdminPort, clusterGrpcPort, edgePort, externalSystem, externalSystems, type ExternalSystem, type MeshService } from '../policy/services.js';
+import { authName } from '../../manifests/generator/auth-workload.js';
+import { clusterAuth } from '../policy/access.js';
+import { callEdges } from '../policy/resilience.js';
+import { authPort, clusterAdminPort, clusterGrpcPort, edgePort, externalSystem, externalSystems, type ExternalSystem, type MeshService } from '../policy/services.js';
 import { descriptorSetPath } from './bootstrap.js';
 import { edgeCaller, podsName, type EdgeUpstream } from './edge-plan.js';
 import { generatedNotice, type GeneratedFile } from './generated-files.js';
@@ -25,7 +28,7 @@ const natsMonitorPort = 8222;
 const natsStoreDir = '/data';
 const envoyConfigPath = '/etc/envoy/envoy.yaml';
 const health = { interval: '5s', timeout: '3s', retries: 3, start_period: '60s' };
-const readyProbe = `fetch('http://127.0.0.1:${String(clusterAdminPort)}/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`;
+const readyProbe = (port: number): string => `fetch('http://127.0.0.1:${String(port)}/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`;
 
 /**
  * Every service of services.ts from the one service image, NATS with JetStream, and the Envoy edge
@@ -33,7 +36,7 @@ const readyProbe = `fetch('http://127.0.0.1:${String(clusterAdminPort)}/readyz')
  * names, which the bootstrap's STRICT_DNS clusters resolve (`<name>:50051`).
  */
 export function renderCompose(services: readonly MeshService[], upstreams: readonly EdgeUpstream[]): GeneratedFile {
-  const taken = services.map((service) => service.name).filter((name) => [natsService, descriptorSetService, edgeCaller].includes(name));
+  const taken = services.map((service) => service.name).filter((name) => [natsService, descriptorSetService, edgeCaller, authName].includes(name));
   if (taken.length > 0) throw new Error(`services.ts: ${taken.join(', ')} is the name of a compose service of the shop itself`);
   const compose = {
     name: 'bookstore-mesh',
@@ -42,16 +45,18 @@ export function renderCompose(services: readonly MeshService[], upstreams: reado
       [descriptorSetService]: descriptorSetCopy(),
       ...Object.fromEntries(services.map((service) => [service.name, meshContainer(service, services)])),
       ...Object.fromEntries(externalSystems.map((system) => [system.name, externalStandIn(system)])),
+      [authName]: auth(services),
       [edgeCaller]: edge(upstreams),
     },
     volumes: Object.fromEntries(
-      [`${natsService}-data`, descriptorSetService, ...services.map(dataVolume), ...externalSystems.map((system) => `${system.name}-data`)].map((name) => [name, {}]),
+      [`${natsService}-data`, descriptorSetService, `${authName}-data`, ...services.map(dataVolume), ...externalSystems.map((system) => `${system.name}-data`)].map((name) => [name, {}]),
     ),
   };
   const usage = [
     '# REST through Envoy without a cluster. From the repository root:',
     '#   docker compose -f mesh/envoy/compose.yaml up --build',
     '#   curl http://127.0.0.1:8080/books',
+    '#   curl http://127.0.0.1:8080/.well-known/openid-configuration   (the token service, through the edge)',
     '# Why each setting: mesh/README.md, "docker compose".',
     '',
   ].join('\n');
@@ -103,7 +108,7 @@ function meshContainer(service: MeshService, services: readonly MeshService[]): 
     // The name the edge's clusters resolve; Docker's DNS answers it with every replica's address.
     networks: { default: { aliases: [podsName(service.name)] } },
     depends_on: { [natsService]: { condition: 'service_healthy' } },
-    healthcheck: { test: ['CMD', 'node', '-e', readyProbe], ...health },
+    healthcheck: { test: ['CMD', 'node', '-e', readyProbe(clusterAdminPort)], ...health },
     // Docker's SIGKILL must not cut the drain of SHUTDOWN_GRACE_MS short.
     stop_grace_period: `${String(terminationGracePeriodSeconds)}s`,
     restart: 'unless-stopped',
@@ -133,8 +138,37 @@ function edge(upstreams: readonly EdgeUpstream[]): JsonObject {
     ],
     depends_on: {
       [descriptorSetService]: { condition: 'service_completed_successfully' },
+      [authName]: { condition: 'service_healthy' },
       ...Object.fromEntries(upstreams.map(({ service }) => [service.name, { condition: 'service_healthy' }])),
     },
+    restart: 'unless-stopped',
+  };
+}
+
+/**
+ * The token service, under the cluster's DNS name as a network alias, so the edge's jwt_authn
+ * fetches the JWKS and checks the issuer exactly as in a cluster. Its signing keys and staff
+ * secrets are made at first start in its volume (`docker compose exec auth cat …` shows them).
+ */
+function auth(services: readonly MeshService[]): JsonObject {
+  const dataDir = `${imageDataDir}/${authName}`;
+  return {
+    ...serviceImageAndBuild(),
+    command: ['node', '--import', 'tsx', `services/${authName}/src/main.ts`],
+    environment: {
+      ...serviceEnvironment(services),
+      IN_PROCESS_RESILIENCE: 'true',
+      AUTH_PORT: String(authPort),
+      AUTH_ISSUER: clusterAuth.issuer,
+      AUTH_DATA_DIR: dataDir,
+    },
+    ports: [published(authPort, authPort)],
+    volumes: [volume(`${authName}-data`, imageDataDir)],
+    networks: { default: { aliases: [clusterAuth.host] } },
+    // Its callees in the call edges (it signs customers in through the customer service).
+    depends_on: Object.fromEntries(callEdges.filter((edge) => edge.caller === authName).map((edge) => [edge.callee, { condition: 'service_healthy' }])),
+    healthcheck: { test: ['CMD', 'node', '-e', readyProbe(authPort)], ...health },
+    stop_grace_period: `${String(terminationGracePeriodSeconds)}s`,
     restart: 'unless-stopped',
   };
 }

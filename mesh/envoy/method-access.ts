@@ -1,6 +1,6 @@
 import { createFileRegistry, fromBinary } from '@bufbuild/protobuf';
 import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
-import { accessRules } from '../../services/edge/src/access/access-rules.js';
+import { accessRules } from '../../services/kit/src/access/access-rules.js';
 import { RouteTable } from '../../services/edge/src/routing/route-table.js';
 
 /** One public method's access, as the protos declare it: what the Envoy and Istio edges enforce. */

@@ -1,4 +1,3 @@
-import { clusterNamespace } from '../../manifests/generator/cluster.js';
 import { yamlDocuments, type GeneratedFile } from '../envoy/generated-files.js';
 import type { CallEdge } from '../policy/resilience.js';
 import { externalSystems, type MeshService } from '../policy/services.js';
@@ -8,8 +7,8 @@ import { calleeAuthorizationPolicy, edgeAuthorizationPolicy, edgeRequestAuthenti
 import { calleePolicies } from './callee-policies.js';
 import { destinationRule } from './destination-rule.js';
 import { externalSystemResources } from './external-system.js';
-import { ingressGateway, ingressRoutes } from './ingress.js';
-import { strictMutualTls } from './peer-authentication.js';
+import { ingressGateway, ingressRateLimit, ingressRoutes } from './ingress.js';
+import { authJwksPlaintext, strictMutualTls } from './peer-authentication.js';
 import { scenarioCallee, trafficScenarios } from './scenarios.js';
 import { namespaceSidecar } from './sidecar.js';
 import { virtualService } from './virtual-service.js';
@@ -26,9 +25,9 @@ export function renderIstio(edges: readonly CallEdge[], services: readonly MeshS
   const meshEdges = edges.filter((edge) => !external.has(edge.callee));
   const callees = calleePolicies(meshEdges, services);
   const resources: GeneratedFile[] = [
-    { path: `${istioResourcesDir}/peer-authentication.yaml`, content: yamlDocuments(generator, [strictMutualTls()]) },
+    { path: `${istioResourcesDir}/peer-authentication.yaml`, content: yamlDocuments(generator, [strictMutualTls(), authJwksPlaintext()]) },
     { path: `${istioResourcesDir}/sidecar.yaml`, content: yamlDocuments(generator, [namespaceSidecar()]) },
-    { path: `${istioResourcesDir}/ingress.yaml`, content: yamlDocuments(generator, [ingressGateway(), ingressRoutes()]) },
+    { path: `${istioResourcesDir}/ingress.yaml`, content: yamlDocuments(generator, [ingressGateway(), ingressRoutes(), ingressRateLimit()]) },
     { path: `${istioResourcesDir}/edge-access.yaml`, content: yamlDocuments(generator, [edgeRequestAuthentication(), edgeAuthorizationPolicy(access)]) },
     ...callees.map((policies) => ({
       path: `${istioResourcesDir}/${policies.callee.name}.yaml`,
@@ -42,7 +41,7 @@ export function renderIstio(edges: readonly CallEdge[], services: readonly MeshS
   const kustomization = {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
-    namespace: clusterNamespace,
+    // No namespace override: every resource names its own (the gateway's EnvoyFilter is istio-system's).
     resources: resources.map((file) => file.path.slice('mesh/istio/'.length)),
   };
   const scenarios = callees.filter((policies) => policies.callee.name === scenarioCallee).flatMap(trafficScenarios);

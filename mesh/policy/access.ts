@@ -10,3 +10,10 @@ export const clusterAuth = {
   host: 'auth.bookstore.svc.cluster.local',
   jwksPath: '/jwks',
 };
+
+/**
+ * What the token service answers at the shop's front door (discovery, JWKS, the token and device
+ * endpoints, the sign-in page), by path prefix: the Envoy edge and the Istio ingress route these to
+ * it, open to anyone, rate limited like every other call.
+ */
+export const authPathPrefixes: readonly string[] = ['/.well-known/openid-configuration', '/jwks', '/token', '/device', '/sign-in/'];

@@ -69,7 +69,8 @@ describe('the cluster configs as Kubernetes and Istio users expect them', () => 
   it('Istio resources use the v1 APIs and include a namespace Sidecar', () => {
     const [kustomization] = readYaml(istioKustomization) as [{ resources: string[] }];
     const resources = kustomization.resources.flatMap((resource) => asKubernetesObjects(readYaml(`mesh/istio/${resource}`), resource));
-    for (const resource of resources) expect(resource.apiVersion, `${resource.kind}/${resource.metadata.name}`).to.match(/^(networking|security)\.istio\.io\/v1$/);
+    // EnvoyFilter has no v1: v1alpha3 is its only version.
+    for (const resource of resources) expect(resource.apiVersion, `${resource.kind}/${resource.metadata.name}`).to.match(resource.kind === 'EnvoyFilter' ? /^networking\.istio\.io\/v1alpha3$/ : /^(networking|security)\.istio\.io\/v1$/);
     expect(resources.filter((resource) => resource.kind === 'Sidecar').map((resource) => resource.metadata.name)).to.deep.equal(['default']);
   });
 
@@ -108,6 +109,6 @@ describe('the cluster configs as Kubernetes and Istio users expect them', () => 
     const images = kustomizeBuild('manifests/overlays/prod')
       .filter((object) => object.kind === 'Deployment')
       .flatMap((deployment) => (podSpec(deployment)['containers'] as { image: string }[]).map((container) => container.image));
-    expect(images.filter((image) => image.includes('bookstore-mesh'))).to.have.length(meshServices.length).and.satisfy((all: string[]) => all.every((image) => /^registry\.example\.com\/bookstore\/bookstore-mesh:\d+\.\d+\.\d+$/.test(image)));
+    expect(images.filter((image) => image.includes('bookstore-mesh'))).to.have.length(meshServices.length + 1).and.satisfy((all: string[]) => all.every((image) => /^registry\.example\.com\/bookstore\/bookstore-mesh:\d+\.\d+\.\d+$/.test(image)));
   });
 });

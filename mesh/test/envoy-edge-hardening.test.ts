@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { edgeMetricsPath, edgeMetricsPort } from '../envoy/bootstrap.js';
 import { edgeLimits } from '../envoy/edge-hardening.js';
 import { podsName } from '../envoy/edge-plan.js';
+import { authPathPrefixes, clusterAuth } from '../policy/access.js';
 import { meshServices } from '../policy/services.js';
 import { committedEdgeConfig } from './support/envoy-config.js';
 import { committedBaseObjects } from './support/manifest-tree.js';
@@ -16,7 +17,7 @@ const managerOf = (listener: Tree | undefined): Tree =>
   ((listener?.['filter_chains'] as { filters: { typed_config: Tree }[] }[] | undefined)?.[0]?.filters[0]?.typed_config ?? {});
 
 describe('the Envoy edge as an edge proxy (Envoy edge-proxy guide)', () => {
-  const { routes, clusters } = committedEdgeConfig();
+  const { routes, authRoutes, clusters } = committedEdgeConfig();
   const edge = managerOf(listeners.find((listener) => listener['name'] === 'edge'));
 
   it('rewrites Host to the callee, so a sidecar routes the call by its own name (and with mTLS)', () => {
@@ -25,6 +26,8 @@ describe('the Envoy edge as an edge proxy (Envoy edge-proxy guide)', () => {
       expect((route.route as Tree)['host_rewrite_literal'], route.match.prefix).to.equal(route.route.cluster);
       expect(meshServices.map((service) => service.name)).to.include(route.route.cluster);
     }
+    expect(authRoutes.map((route) => route.match.prefix)).to.deep.equal(authPathPrefixes);
+    for (const route of authRoutes) expect((route.route as Tree)['host_rewrite_literal'], route.match.prefix).to.equal(clusterAuth.host);
   });
 
   it('balances over every pod of a service: each cluster resolves a headless Service, not the ClusterIP', () => {

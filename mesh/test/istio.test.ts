@@ -1,13 +1,15 @@
 import { expect } from 'chai';
 import type { IDestinationRule, IVirtualService } from '@kubernetes-models/istio/networking.istio.io/v1';
+import { authName } from '../../manifests/generator/auth-workload.js';
 import { appLabel, clusterNamespace, serviceHost } from '../../manifests/generator/cluster.js';
 import { edgeCaller } from '../envoy/edge-plan.js';
 import { durationFromMs, retryOn } from '../envoy/policy-units.js';
 import { calleePolicies } from '../istio/callee-policies.js';
 import { istioKustomization } from '../istio/render.js';
 import { virtualService, type HttpRoute } from '../istio/virtual-service.js';
+import { authPathPrefixes } from '../policy/access.js';
 import { callEdges, callPolicy, type CallEdge } from '../policy/resilience.js';
-import { clusterGrpcPort, edgePort, externalSystems, meshService, meshServices } from '../policy/services.js';
+import { authPort, clusterGrpcPort, edgePort, externalSystems, meshService, meshServices } from '../policy/services.js';
 import { edgeDeadlines } from '../../services/edge/src/transcoding-options.js';
 import { kustomizationProblems } from './support/kustomization-rules.js';
 import { asKubernetesObjects, type KubernetesObject } from './support/kubernetes-object.js';
@@ -142,17 +144,22 @@ describe('the Istio resources of mesh/istio', () => {
     }
   });
 
-  it('requires mutual TLS for the whole namespace', () => {
-    const policies = ofKind<{ spec: { selector?: unknown; mtls: { mode: string } } }>('PeerAuthentication');
-    expect(policies.map((policy) => [policy.metadata.namespace, policy.spec.selector, policy.spec.mtls.mode])).to.deep.equal([[clusterNamespace, undefined, 'STRICT']]);
+  it('requires mutual TLS for the whole namespace, but on the token service\'s HTTP port (istiod fetches its JWKS)', () => {
+    const policies = ofKind<{ spec: { selector?: unknown; mtls: { mode: string }; portLevelMtls?: Record<string, { mode: string }> } }>('PeerAuthentication');
+    expect(policies.map((policy) => [policy.metadata.namespace, policy.spec.selector, policy.spec.mtls.mode, policy.spec.portLevelMtls])).to.deep.equal([
+      [clusterNamespace, undefined, 'STRICT', undefined],
+      [clusterNamespace, { matchLabels: { app: authName } }, 'STRICT', { [String(authPort)]: { mode: 'PERMISSIVE' } }],
+    ]);
   });
 
-  it('sends everything from the ingress gateway to the transcoding edge', () => {
+  it('sends the token service\'s paths from the ingress gateway to it, everything else to the transcoding edge', () => {
     const [gateway] = ofKind<{ spec: { selector: Record<string, string> } }>('Gateway');
     expect(gateway?.spec.selector).to.deep.equal({ istio: 'ingressgateway' });
     const ingress = ofKind<IVirtualService>('VirtualService').filter((vs) => vs.spec?.gateways !== undefined);
     expect(ingress.flatMap((vs) => vs.spec?.gateways ?? [])).to.deep.equal([`${clusterNamespace}/${gateway?.metadata.name ?? ''}`]);
     const destinations = ingress.flatMap((vs) => (vs.spec?.http ?? []).flatMap((route) => route.route ?? []).map((route) => route.destination));
-    expect(destinations).to.deep.equal([{ host: serviceHost(edgeCaller), port: { number: edgePort } }]);
+    expect(destinations).to.deep.equal([{ host: serviceHost(authName), port: { number: authPort } }, { host: serviceHost(edgeCaller), port: { number: edgePort } }]);
+    const [toAuth] = ingress.flatMap((vs) => vs.spec?.http ?? []);
+    expect(toAuth?.match?.map((match) => match.uri?.prefix)).to.deep.equal(authPathPrefixes);
   });
 });

@@ -172,9 +172,9 @@ describe('the Kubernetes manifests', () => {
       });
     }
 
-    it('only dev ships the placeholder database Secret; prod expects the real one to exist', () => {
+    it('only dev ships the placeholder database and token-service Secrets; prod expects the real ones to exist', () => {
       const secrets = (overlay: string): string[] => kustomizeBuild(overlay).filter((object) => object.kind === 'Secret').map((object) => object.metadata.name);
-      expect(secrets('manifests/overlays/dev')).to.deep.equal(['postgres-credentials']);
+      expect(secrets('manifests/overlays/dev')).to.deep.equal(['auth-keys', 'postgres-credentials']);
       expect(secrets('manifests/overlays/prod')).to.deep.equal([]);
     });
   });

@@ -27,6 +27,6 @@ try {
 }
 
 function customerTokenOf(customer: string | undefined, email: string | undefined): Promise<string> {
-  if (customer === undefined) throw new Error('ROLE=customer needs CUSTOMER=<id>');
+  if (customer === undefined) throw new Error(`say whose token: ROLE=${staffRoleNames.join('|')}, or ROLE=customer CUSTOMER=<id>`);
   return tokens.customer(customer, email);
 }

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { DescMethod } from '@bufbuild/protobuf';
-import { accessRules, fieldValueOf, type AccessRule } from '../../services/edge/src/access/access-rules.js';
+import { accessRules, fieldValueOf, type AccessRule } from '../../services/kit/src/access/access-rules.js';
 import { loadDescriptorSet } from '../../services/edge/src/descriptors/load-descriptor-set.js';
 import { RouteTable } from '../../services/edge/src/routing/route-table.js';
 import { queryBindings } from '../../services/edge/src/transcode/query-bindings.js';

@@ -82,7 +82,7 @@ function settingProblems(service: ComposeService, composeDir: string, exists: Ex
   if (service.networks !== undefined) {
     const { default: network, ...others } = service.networks;
     if (Object.keys(others).length > 0) problems.push(`networks: only default is declared, not ${Object.keys(others).join(', ')}`);
-    if (!Array.isArray(network.aliases) || !network.aliases.every((alias) => /^[a-z0-9][a-z0-9-]*$/.test(alias))) problems.push('networks.default.aliases: a list of DNS names');
+    if (!Array.isArray(network.aliases) || !network.aliases.every((alias) => /^[a-z0-9][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)*$/.test(alias))) problems.push('networks.default.aliases: a list of DNS names');
   }
   if (service.stop_grace_period !== undefined && !duration.test(service.stop_grace_period)) problems.push(`stop_grace_period: ${service.stop_grace_period}`);
   return problems;

@@ -56,12 +56,15 @@ export function committedLocalReplyMappers(): LocalReplyMapper[] {
   return connectionManager(readYaml(envoyBootstrapPath)[0] as Bootstrap).local_reply_config?.mappers ?? [];
 }
 
-export function committedEdgeConfig(): { bootstrap: Bootstrap; routes: EdgeRoute[]; clusters: EdgeCluster[]; httpFilters: Filter[] } {
+export function committedEdgeConfig(): { bootstrap: Bootstrap; routes: EdgeRoute[]; authRoutes: EdgeRoute[]; clusters: EdgeCluster[]; httpFilters: Filter[] } {
   const bootstrap = readYaml(envoyBootstrapPath)[0] as Bootstrap;
   const manager = connectionManager(bootstrap);
+  const allRoutes = manager.route_config.virtual_hosts.flatMap((host) => host.routes);
   return {
     bootstrap,
-    routes: manager.route_config.virtual_hosts.flatMap((host) => host.routes),
+    // The routes to the upstream services; the token service's own paths are apart.
+    routes: allRoutes.filter((route) => route.route.cluster !== authCluster),
+    authRoutes: allRoutes.filter((route) => route.route.cluster === authCluster),
     // The upstream services; the admin loopback and the token service's cluster (jwt_authn's JWKS) are apart.
     clusters: bootstrap.static_resources.clusters.filter((cluster) => cluster.name !== adminCluster && cluster.name !== authCluster),
     httpFilters: manager.http_filters,

@@ -52,7 +52,8 @@ export function deploymentProblems(objects: readonly KubernetesObject[]): string
     const scaled =
       autoscalers.some((hpa) => hpa.spec?.scaleTargetRef.kind === 'Deployment' && hpa.spec.scaleTargetRef.name === deployment.metadata.name) ||
       ofKind<{ spec?: { scaleTargetRef: { name: string } } }>(objects, 'ScaledObject').some((scaledObject) => scaledObject.spec?.scaleTargetRef.name === deployment.metadata.name);
-    if (!scaled) problems.push(`${where}: no HorizontalPodAutoscaler or ScaledObject targets it`);
+    // A Deployment pinned to one replica (the token service keeps sign-ins in memory) is not scaled.
+    if (!scaled && deployment.spec?.replicas !== 1) problems.push(`${where}: no HorizontalPodAutoscaler or ScaledObject targets it`);
     const podLabels = deployment.spec?.template.metadata?.labels ?? {};
     const covered = budgets.some((pdb) => {
       const selector = Object.entries(pdb.spec?.selector?.matchLabels ?? {});

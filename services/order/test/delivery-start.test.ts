@@ -15,11 +15,12 @@ import {
   placeOrderRequest,
   startCatalogUnderTest,
   startOrderUnderTest,
-  startStandInPayment,
+  startPaymentUnderTest,
   couponNews,
   startStandInCoupon,
   type CatalogUnderTest,
   type OrderUnderTest,
+  type PaymentUnderTest,
 } from './support.js';
 
 const customerId = 3;
@@ -41,7 +42,7 @@ describe('the delivery start, confirmed by the order, with the real catalog and 
   let deliveryStore: TestDatabase;
   let delivery: DeliveryUnderTest;
   let order: OrderUnderTest;
-  let payment: Awaited<ReturnType<typeof startStandInPayment>>;
+  let payment: PaymentUnderTest;
   let traffic: EventTraffic;
 
   before(async () => {
@@ -52,7 +53,7 @@ describe('the delivery start, confirmed by the order, with the real catalog and 
     );
     deliveryStore = await createTestStore('sqlite', 'delivery_handshake');
     delivery = await startDeliveryUnderTest(nats.url, deliveryStore.url);
-    payment = await startStandInPayment();
+    payment = await startPaymentUnderTest(nats.url);
     order = await startOrderUnderTest({ natsUrl: nats.url, catalogAddress: catalog.address, couponAddress: coupon.address, paymentAddress: payment.address });
     traffic = await EventTraffic.open(nats.url);
   });

@@ -11,10 +11,11 @@ import {
   startCatalogUnderTest,
   startCouponUnderTest,
   startOrderUnderTest,
-  startStandInPayment,
+  startPaymentUnderTest,
   type CatalogUnderTest,
   type CouponUnderTest,
   type OrderUnderTest,
+  type PaymentUnderTest,
 } from './support.js';
 
 describe('order over gRPC, asking the real catalog and coupon', function () {
@@ -23,14 +24,14 @@ describe('order over gRPC, asking the real catalog and coupon', function () {
   let catalog: CatalogUnderTest;
   let coupon: CouponUnderTest;
   let order: OrderUnderTest;
-  let payment: Awaited<ReturnType<typeof startStandInPayment>>;
+  let payment: PaymentUnderTest;
   let bookId: number;
 
   before(async () => {
     nats = await NatsServer.start();
     catalog = await startCatalogUnderTest(nats.url);
     coupon = await startCouponUnderTest(nats.url);
-    payment = await startStandInPayment();
+    payment = await startPaymentUnderTest(nats.url);
     order = await startOrderUnderTest({ natsUrl: nats.url, catalogAddress: catalog.address, couponAddress: coupon.address, paymentAddress: payment.address, kind: 'postgres' });
     bookId = await catalog.newBook(10);
   });

@@ -12,11 +12,12 @@ import {
   placeOrderRequest,
   startCatalogUnderTest,
   startOrderUnderTest,
-  startStandInPayment,
+  startPaymentUnderTest,
   couponNews,
   startStandInCoupon,
   type CatalogUnderTest,
   type OrderUnderTest,
+  type PaymentUnderTest,
 } from './support.js';
 
 const customerId = 3;
@@ -45,7 +46,7 @@ describe('order policies driven by real events', function () {
   let catalog: CatalogUnderTest;
   let coupon: Awaited<ReturnType<typeof startStandInCoupon>>;
   let order: OrderUnderTest;
-  let payment: Awaited<ReturnType<typeof startStandInPayment>>;
+  let payment: PaymentUnderTest;
   let traffic: EventTraffic;
   let published: ReceivedEvent[];
   let bookId: number;
@@ -56,7 +57,7 @@ describe('order policies driven by real events', function () {
     coupon = await startStandInCoupon(({ id }) =>
       Promise.resolve({ id, customerId, discount: 100, state: CouponState.ISSUED, createTime: undefined, updateTime: undefined }),
     );
-    payment = await startStandInPayment();
+    payment = await startPaymentUnderTest(nats.url);
     order = await startOrderUnderTest({ natsUrl: nats.url, catalogAddress: catalog.address, couponAddress: coupon.address, paymentAddress: payment.address });
     traffic = await EventTraffic.open(nats.url);
     published = await traffic.watch([orderEvents.OrderStateChanged, orderEvents.OrderCancelled]);

@@ -5,7 +5,7 @@ import { OrderState } from '#contracts/order/v1/order.js';
 import { callError } from '#kit-testing/grpc-probes.js';
 import { NatsServer } from '#kit/process/nats-server.js';
 import { waitFor } from '#kit/process/ports.js';
-import { placeOrderDirectly, placeOrderRequest, startCatalogUnderTest, startOrderUnderTest, startStandInCoupon, startStandInPayment, type CatalogUnderTest, type OrderUnderTest } from './support.js';
+import { placeOrderDirectly, placeOrderRequest, startCatalogUnderTest, startOrderUnderTest, startStandInCoupon, startPaymentUnderTest, type CatalogUnderTest, type OrderUnderTest, type PaymentUnderTest } from './support.js';
 
 describe('order when catalog or coupon is down or slow', function () {
   this.timeout(60_000);
@@ -13,7 +13,7 @@ describe('order when catalog or coupon is down or slow', function () {
   let catalog: CatalogUnderTest;
   let coupon: Awaited<ReturnType<typeof startStandInCoupon>>;
   let order: OrderUnderTest;
-  let payment: Awaited<ReturnType<typeof startStandInPayment>>;
+  let payment: PaymentUnderTest;
   let bookId: number;
   /** What the stand-in coupon does with the next GetCoupon: answer, or keep the caller waiting. */
   let couponAnswers: 'at once' | 'never' = 'at once';
@@ -26,7 +26,7 @@ describe('order when catalog or coupon is down or slow', function () {
     coupon = await startStandInCoupon(({ id }) =>
       couponAnswers === 'at once' ? Promise.resolve(issued(id)) : new Promise((resolve) => held.push(() => { resolve(issued(id)); })),
     );
-    payment = await startStandInPayment();
+    payment = await startPaymentUnderTest(nats.url);
     order = await startOrderUnderTest({ natsUrl: nats.url, catalogAddress: catalog.address, couponAddress: coupon.address, paymentAddress: payment.address });
     bookId = await catalog.newBook(5);
   });

@@ -2,7 +2,7 @@ import { credentials, Metadata } from '@grpc/grpc-js';
 import { CatalogServiceClient, type CatalogServiceService } from '#contracts/catalog/v1/catalog.js';
 import { CouponServiceClient, CouponServiceService, type Coupon, type CouponServiceServer, type GetCouponRequest } from '#contracts/coupon/v1/coupon.js';
 import { OrderServiceClient, type Order, type OrderServiceService, type PlaceOrderRequest } from '#contracts/order/v1/order.js';
-import { PaymentServiceService, PaymentState, type PaymentServiceServer } from '#contracts/payment/v1/payment.js';
+import { PaymentServiceClient } from '#contracts/payment/v1/payment.js';
 import type { ServiceConfig } from '#kit/config/service-config.js';
 import { startGrpcServer, type ServedService } from '#kit/grpc/server.js';
 import { unary } from '#kit/grpc/unary.js';
@@ -12,6 +12,8 @@ import type { StoreKind } from '#kit-testing/stores.js';
 import { catalog } from '../../catalog/src/main.js';
 import { coupon } from '../../coupon/src/main.js';
 import { order, type OrderConfig } from '../src/main.js';
+import { payment } from '../../payment/src/main.js';
+import { RunningProcessor } from '../../../mesh/card-processor/test/running-processor.js';
 import type { CouponUsed, CouponUseRejected } from '#contracts/events/v1/coupon.js';
 import { couponEvents } from '#contracts/events.js';
 import type { NewEvent } from '#kit/events/event.js';
@@ -57,31 +59,24 @@ async function startStandIn(service: string, served: ServedService): Promise<Sta
   return { address: `127.0.0.1:${server.port}`, stop: () => server.shutdown(0) };
 }
 
-/**
- * A PaymentService whose Pay answers `state` at once: for order tests that are not about payment
- * (services/payment and the end-to-end tests run the real one with the card processor).
- */
-export function startStandInPayment(state: PaymentState = PaymentState.PAID): Promise<StandIn> {
-  const implementation: Pick<PaymentServiceServer, 'pay'> = {
-    pay: unary((request) =>
-      Promise.resolve({
-        id: request.orderId,
-        orderId: request.orderId,
-        customerId: request.customerId,
-        amount: request.amount,
-        currency: request.currency,
-        state,
-        providerReference: undefined,
-        attempts: 1,
-        declineReason: undefined,
-        createTime: undefined,
-        updateTime: undefined,
-        paidTime: undefined,
-        refundedTime: undefined,
-      }),
-    ),
+/** The real payment context in-process, charging a real card processor of its own. */
+export interface PaymentUnderTest {
+  address: string;
+  processor: RunningProcessor;
+  stop(): Promise<void>;
+}
+
+export async function startPaymentUnderTest(natsUrl: string): Promise<PaymentUnderTest> {
+  const processor = await RunningProcessor.start();
+  const under = await startServiceUnderTest(payment, PaymentServiceClient, { natsUrl, env: { PROCESSOR_URL: processor.url } });
+  return {
+    address: under.address,
+    processor,
+    async stop() {
+      await under.stop();
+      await processor.stop();
+    },
   };
-  return startStandIn('payment', { definition: PaymentServiceService, implementation });
 }
 
 export type OrderUnderTest = ServiceUnderTest<OrderConfig, typeof OrderServiceService>;

@@ -1,11 +1,13 @@
 import type { IncomingMessage } from 'node:http';
+import type { Metadata } from '@grpc/grpc-js';
 import { fromJson, toJson, type DescField, type DescMethod, type Message, type Registry } from '@bufbuild/protobuf';
 import type { RateLimit } from '../../../../mesh/policy/rate-limits.js';
 import type { UnaryOutcome } from '../backend/grpc-backends.js';
-import { jsonFieldPath } from '../descriptors/field-path.js';
+import { jsonFieldPath } from '#kit/access/field-path.js';
 import type { Route } from '../routing/route-table.js';
 import { TranscodeError } from '../transcode/transcode-error.js';
-import { accessRules, customerRole, fieldValueOf, type AccessRule } from './access-rules.js';
+import { accessRules, customerRole, fieldValueOf, type AccessRule } from '#kit/access/access-rules.js';
+import { verifiedClaimsHeader } from '#kit/access/own-data.js';
 import { RateLimiter } from './rate-limiter.js';
 import { permissionDenied, TokenVerifier, type Caller, type TokenVerifierConfig } from './token-verifier.js';
 
@@ -92,6 +94,18 @@ export class AccessGate {
     if (rule === undefined) throw new Error(`no access rule for ${method.parent.typeName}.${method.name}`);
     return rule;
   }
+}
+
+/**
+ * The verified caller for the service, as Envoy's jwt_authn forwards it (forward_payload_header),
+ * so the service checks a customer's own data itself (services/kit/src/access/own-data.ts). A
+ * header of that name from the client is never passed on.
+ */
+export function forwardVerifiedClaims(metadata: Metadata, admission: Admission): Metadata {
+  metadata.remove(verifiedClaimsHeader);
+  const { caller } = admission;
+  if (caller !== undefined) metadata.set(verifiedClaimsHeader, Buffer.from(JSON.stringify({ sub: caller.subject, roles: [...caller.roles] })).toString('base64url'));
+  return metadata;
 }
 
 function checkOwnCustomer(customer: string, message: Message, fields: readonly DescField[], what: 'request' | 'resource'): void {

@@ -3,7 +3,7 @@ import type { JsonValue, Message, Registry } from '@bufbuild/protobuf';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { describeFailure } from '#kit/grpc/call-failure.js';
 import type { Logger } from '#kit/log/log.js';
-import type { AccessGate } from '../access/access-gate.js';
+import { forwardVerifiedClaims, type AccessGate } from '../access/access-gate.js';
 import type { GrpcBackends, UnaryOutcome } from '../backend/grpc-backends.js';
 import type { Route, RouteTable } from '../routing/route-table.js';
 import { httpStatusOf } from '../transcode/http-status.js';
@@ -92,7 +92,7 @@ async function answerRequest(context: TranscodingContext, request: IncomingMessa
     if (!response.writableFinished) clientGone.abort();
   });
   const call = (target: Pick<Route, 'method' | 'grpcPath'>, callRequest: Message): Promise<UnaryOutcome> =>
-    context.backends.call(target, callRequest, grpcMetadata(request, requestId), new Date(Date.now() + deadlineMs), clientGone.signal);
+    context.backends.call(target, callRequest, forwardVerifiedClaims(grpcMetadata(request, requestId), admission), new Date(Date.now() + deadlineMs), clientGone.signal);
   await context.access.checkOwner(admission, route, message, call);
   const outcome = await call(route, message);
 

@@ -1,5 +1,5 @@
 import type { DescField, DescMessage, DescMethod, Registry } from '@bufbuild/protobuf';
-import { resolveFieldPath } from '../descriptors/field-path.js';
+import { resolveFieldPath } from '#kit/access/field-path.js';
 import { httpBindings, httpRuleSchemas, type HttpBinding } from '../descriptors/http-rules.js';
 import { valueType } from '../descriptors/value-type.js';
 import { urlBindingProblem } from '../transcode/url-value.js';

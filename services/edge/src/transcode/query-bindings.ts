@@ -1,4 +1,4 @@
-import { FieldPathError, resolveFieldPath } from '../descriptors/field-path.js';
+import { FieldPathError, resolveFieldPath } from '#kit/access/field-path.js';
 import type { BoundValue, Route } from '../routing/route-table.js';
 import type { GrpcJsonTranscoderOptions } from '../transcoding-options.js';
 import type { QueryParameter } from './query-parameters.js';

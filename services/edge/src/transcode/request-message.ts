@@ -1,5 +1,5 @@
 import { fromJson, toBinary, type DescField, type DescMessage, type JsonObject, type JsonValue, type Message, type Registry } from '@bufbuild/protobuf';
-import { findField, jsonFieldPath } from '../descriptors/field-path.js';
+import { findField, jsonFieldPath } from '#kit/access/field-path.js';
 import { hasSpecialJson, valueType } from '../descriptors/value-type.js';
 import type { BoundValue, Route } from '../routing/route-table.js';
 import type { GrpcJsonTranscoderOptions } from '../transcoding-options.js';

@@ -1,5 +1,5 @@
 import type { DescField, DescMessage, JsonObject, JsonValue } from '@bufbuild/protobuf';
-import { findField } from '../descriptors/field-path.js';
+import { findField } from '#kit/access/field-path.js';
 import { hasSpecialJson, valueType } from '../descriptors/value-type.js';
 import { isJsonObject } from './json.js';
 

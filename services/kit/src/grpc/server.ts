@@ -1,4 +1,5 @@
 import { Server, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import { checkOwnData } from '../access/own-data.js';
 import type { Logger } from '../log/log.js';
 import { contractsRegistry } from './contracts-registry.js';
 import { addHealthService, type HealthReporter } from './health.js';
@@ -41,7 +42,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   const server = new Server();
   const registry = await contractsRegistry(descriptorSetPath);
   for (const { definition, implementation } of services) {
-    server.addService(withRequestDecodingChecks(definition, registry), observeUnaryCalls(definition, admitDeclaredCallers(service, implementation), log));
+    server.addService(withRequestDecodingChecks(definition, registry), observeUnaryCalls(definition, admitDeclaredCallers(service, checkOwnData(definition, implementation, registry)), log));
   }
   const served = services.map(({ definition }) => serviceName(definition));
   const health = addHealthService(server, served);

@@ -1,6 +1,6 @@
 import { getOption, hasOption, isMessage, toJson, type DescField, type DescMethod, type Message, type Registry } from '@bufbuild/protobuf';
-import { roleClaimOf } from '#kit/access/role-claim.js';
-import { resolveFieldPath } from '../descriptors/field-path.js';
+import { roleClaimOf } from './role-claim.js';
+import { resolveFieldPath } from './field-path.js';
 
 /** One method's access as declared in the protos (option (bookstore.access.v1.access)). */
 export interface AccessRule {
