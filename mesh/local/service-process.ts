@@ -48,7 +48,9 @@ export class ServiceProcess {
     this.exitListeners.add(listener);
   }
 
-  async start(readyTimeoutMs = 60_000): Promise<void> {
+  // Every service of a fresh clone starting at once on two cores (tsx transforming each from a cold
+  // cache) can take a minute to get ready; one that never does still fails the start.
+  async start(readyTimeoutMs = 120_000): Promise<void> {
     if (this.child !== undefined) return;
     const child = spawn(process.execPath, ['--import', 'tsx', this.spec.entry], {
       env: { ...process.env, ...this.spec.env },
