@@ -81,15 +81,26 @@ export class LocalMesh {
           : await NatsServer.start({ storeDir: join(dataDir, 'nats'), port: options.natsPort });
     const natsUrl = options.natsUrl ?? nats?.url ?? '';
     const streamReplicas = options.natsUrl === undefined ? Math.min(3, natsNodes) : 1;
-    const port = async (fixed: number): Promise<number> => (options.ports === 'fixed' ? fixed : freePort());
+    // A port free a moment ago may come back from the next ask too: each process gets one of its own.
+    const taken = new Set<number>();
+    const freshPort = async (): Promise<number> => {
+      for (;;) {
+        const candidate = await freePort();
+        if (!taken.has(candidate)) {
+          taken.add(candidate);
+          return candidate;
+        }
+      }
+    };
+    const port = async (fixed: number): Promise<number> => (options.ports === 'fixed' ? fixed : freshPort());
 
     const ports = new Map<string, { grpcPort: number; adminPort: number }[]>();
     for (const service of meshServices) {
       const list = [];
       for (let index = 0; index < (options.replicas?.[service.name] ?? 1); index += 1) {
         list.push({
-          grpcPort: index === 0 ? await port(service.localGrpcPort) : await freePort(),
-          adminPort: index === 0 ? await port(service.localAdminPort) : await freePort(),
+          grpcPort: index === 0 ? await port(service.localGrpcPort) : await freshPort(),
+          adminPort: index === 0 ? await port(service.localAdminPort) : await freshPort(),
         });
       }
       ports.set(service.name, list);
