@@ -2,6 +2,8 @@ import { ConfigError, readConfig } from '#kit/config/config.js';
 import { databaseUrlSchemes } from '#kit/config/service-config.js';
 import { exitConfigError } from '#kit/host/lifecycle.js';
 import { externalSystems, meshServices } from '../policy/services.js';
+import { startConsole } from '../console/console-server.js';
+import { meshTargets } from '../console/targets.js';
 import { startControlServer } from './control-server.js';
 import { LocalMesh } from './local-mesh.js';
 import { formatLogLine } from './log-lines.js';
@@ -16,6 +18,7 @@ import { formatLogLine } from './log-lines.js';
  *   <SERVICE>_DATABASE_URL, e.g. CATALOG_DATABASE_URL=postgres://…  switch one service to PostgreSQL
  *   REPLICAS           processes per service (1); <SERVICE>_REPLICAS, e.g. CATALOG_REPLICAS=3, for one
  *   MESH_CONTROL_PORT  the control port `make rollout` calls (9100)
+ *   MESH_CONSOLE_PORT  the console's port (9200): services, replicas and an order's trace in a browser
  */
 function readMeshConfig() {
   try {
@@ -25,6 +28,7 @@ function readMeshConfig() {
       natsPort: env.optionalString('MESH_NATS_PORT') === undefined ? undefined : env.port('MESH_NATS_PORT'),
       natsNodes: env.int('NATS_NODES', 1, { min: 1, max: 5 }),
       controlPort: env.port('MESH_CONTROL_PORT', 9100),
+      consolePort: env.port('MESH_CONSOLE_PORT', 9200),
       replicas: Object.fromEntries(
         meshServices.map((service) => [
           service.name,
@@ -75,9 +79,11 @@ ${meshServices
   .join('\n')}
 ${externalSystems.map((system) => `  ${system.name.padEnd(10)}  HTTP ${mesh.externalUrl(system.name)}   e.g. curl ${mesh.externalUrl(system.name)}/faults`).join('\n')}
   control     http://127.0.0.1:${config.controlPort}   make rollout
+  console     http://127.0.0.1:${config.consolePort}   the services live, an order's trace
   data        ${mesh.dataDir}   (certificates for grpcurl under tls/)
 `);
 await startControlServer(mesh, config.controlPort, (line) => { print('mesh', line); });
+await startConsole({ port: config.consolePort, targets: () => meshTargets(mesh), tracesUrl: undefined });
 
 let stopping = false;
 const stop = (signal: string): void => {
