@@ -1,6 +1,9 @@
 import type { Knex } from 'knex';
 import { Counter, Gauge } from 'prom-client';
+import { sharedReading } from '../admin/shared-reading.js';
+import { EventHeader } from './headers.js';
 import { outboxTable } from './migrations.js';
+import type { OutboxRow } from './outbox.js';
 import { eventStream } from './streams.js';
 
 export const eventsPublished = new Counter({
@@ -29,18 +32,48 @@ export const eventsDeadLettered = new Counter({
 
 const relayedOutboxes = new Set<{ readonly db: Knex }>();
 
-/** Counted when scraped, over the outboxes of the relays running in this process. */
+interface OutboxBacklog {
+  pending: number;
+  /** When the oldest pending event was recorded; undefined with none pending. */
+  oldestAt: number | undefined;
+}
+
+/** Over the outboxes of the relays running in this process: a count and the first row by sequence. */
+const outboxBacklog = sharedReading(async (): Promise<OutboxBacklog> => {
+  const databases = new Set([...relayedOutboxes].map((relay) => relay.db));
+  let pending = 0;
+  let oldestAt: number | undefined;
+  for (const db of databases) {
+    const row = await db(outboxTable).count({ pending: '*' }).first().catch(() => undefined);
+    pending += Number(row?.pending ?? 0);
+    const oldest = await db<OutboxRow>(outboxTable).orderBy('sequence').first('headers').catch(() => undefined);
+    const recordedAt = oldest === undefined ? undefined : recordedAtOf(oldest.headers);
+    if (recordedAt !== undefined && (oldestAt === undefined || recordedAt < oldestAt)) oldestAt = recordedAt;
+  }
+  return { pending, oldestAt };
+});
+
+function recordedAtOf(headers: string): number | undefined {
+  const text = (JSON.parse(headers) as Record<string, string | undefined>)[EventHeader.occurredAt];
+  const at = text === undefined ? NaN : Date.parse(text);
+  return Number.isNaN(at) ? undefined : at;
+}
+
+/** Counted when scraped. */
 new Gauge({
   name: 'bookstore_outbox_pending',
   help: 'Events committed to the outbox and not yet published',
   async collect() {
-    const databases = new Set([...relayedOutboxes].map((relay) => relay.db));
-    let pending = 0;
-    for (const db of databases) {
-      const row = await db(outboxTable).count({ pending: '*' }).first().catch(() => undefined);
-      pending += Number(row?.pending ?? 0);
-    }
-    this.set(pending);
+    this.set((await outboxBacklog()).pending);
+  },
+});
+
+new Gauge({
+  name: 'bookstore_outbox_oldest_age_seconds',
+  help: 'How long the oldest event in the outbox has waited to be published; 0 when none waits',
+  async collect() {
+    const { oldestAt } = await outboxBacklog();
+    this.set(oldestAt === undefined ? 0 : Math.max(0, (Date.now() - oldestAt) / 1000));
   },
 });
 
@@ -65,30 +98,72 @@ export function watchEventStream(source: () => Promise<StreamSize | undefined>):
   return () => streamSizeSources.delete(source);
 }
 
-async function eventStreamSize(): Promise<StreamSize | undefined> {
+/** One stream info request for both gauges of a scrape. */
+const eventStreamSize = sharedReading(async (): Promise<StreamSize | undefined> => {
   for (const source of streamSizeSources) {
     const size = await source().catch(() => undefined);
     if (size !== undefined) return size;
   }
   return undefined;
-}
+});
 
 /**
- * Asked of the broker when scraped (one stream info request). The stream keeps every event
- * (mesh/README.md, "Event stream capacity"); no value while the broker cannot be asked.
+ * A gauge per label value of one reading, set when scraped: what the reading lacks shows no value.
+ * The readings below ask the broker, so a broker that cannot be asked leaves these gauges empty.
  */
-function streamSizeGauge(name: string, help: string, measure: (size: StreamSize) => number): void {
+function readingGauge<T>(name: string, help: string, label: string, reading: () => Promise<ReadonlyMap<string, T>>, measure: (value: T) => number): void {
   new Gauge({
     name,
     help,
-    labelNames: ['stream'] as const,
+    labelNames: [label],
     async collect() {
-      const size = await eventStreamSize();
+      const values = await reading();
       this.reset();
-      if (size !== undefined) this.set({ stream: eventStream }, measure(size));
+      for (const [labelValue, value] of values) this.set({ [label]: labelValue }, measure(value));
     },
   });
 }
 
-streamSizeGauge('bookstore_event_stream_messages', 'Events the event stream holds', (size) => size.messages);
-streamSizeGauge('bookstore_event_stream_bytes', 'Bytes the event stream holds on the broker', (size) => size.bytes);
+/** The stream keeps every event (mesh/README.md, "Event stream capacity"). */
+const eventStreamSizes = async (): Promise<ReadonlyMap<string, StreamSize>> => {
+  const size = await eventStreamSize();
+  return new Map(size === undefined ? [] : [[eventStream, size]]);
+};
+readingGauge('bookstore_event_stream_messages', 'Events the event stream holds', 'stream', eventStreamSizes, (size: StreamSize) => size.messages);
+readingGauge('bookstore_event_stream_bytes', 'Bytes the event stream holds on the broker', 'stream', eventStreamSizes, (size: StreamSize) => size.bytes);
+
+/** What the broker says of a durable consumer: messages not yet delivered, and delivered not yet acknowledged. */
+export interface ConsumerLag {
+  pending: number;
+  ackPending: number;
+}
+
+/** Durable consumers this process consumes, and how to ask the broker about each. */
+const consumerLagSources = new Set<{ readonly durable: string; readonly lag: () => Promise<ConsumerLag> }>();
+
+/**
+ * Includes durable consumer `durable` in the consumer lag gauges until the returned function is
+ * called: while this process's event bus is open, so the lag still shows while the consumer is stopped.
+ */
+export function watchConsumerLag(durable: string, lag: () => Promise<ConsumerLag>): () => void {
+  const source = { durable, lag };
+  consumerLagSources.add(source);
+  return () => consumerLagSources.delete(source);
+}
+
+/**
+ * One consumer info request per durable consumer, at most once a second however often /metrics is
+ * read; no value for a consumer the broker cannot answer about.
+ */
+const consumerLags = sharedReading(async (): Promise<ReadonlyMap<string, ConsumerLag>> => {
+  const lags = new Map<string, ConsumerLag>();
+  for (const { durable, lag } of consumerLagSources) {
+    if (lags.has(durable)) continue;
+    const answer = await lag().catch(() => undefined);
+    if (answer !== undefined) lags.set(durable, answer);
+  }
+  return lags;
+}, 1_000);
+
+readingGauge('bookstore_consumer_pending_messages', 'Events in the stream a durable consumer has not been delivered yet (JetStream num_pending)', 'consumer', consumerLags, (lag: ConsumerLag) => lag.pending);
+readingGauge('bookstore_consumer_ack_pending_messages', 'Events delivered to a durable consumer and not yet acknowledged (JetStream num_ack_pending)', 'consumer', consumerLags, (lag: ConsumerLag) => lag.ackPending);
