@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { Counter, Gauge } from 'prom-client';
+import { backlogGauges, type Backlog } from '../admin/backlog-gauges.js';
 import { sharedReading } from '../admin/shared-reading.js';
 import { EventHeader } from './headers.js';
 import { outboxTable } from './migrations.js';
@@ -30,28 +31,18 @@ export const eventsDeadLettered = new Counter({
   labelNames: ['consumer', 'event'] as const,
 });
 
-const relayedOutboxes = new Set<{ readonly db: Knex }>();
-
-interface OutboxBacklog {
-  pending: number;
-  /** When the oldest pending event was recorded; undefined with none pending. */
-  oldestAt: number | undefined;
-}
-
-/** Over the outboxes of the relays running in this process: a count and the first row by sequence. */
-const outboxBacklog = sharedReading(async (): Promise<OutboxBacklog> => {
-  const databases = new Set([...relayedOutboxes].map((relay) => relay.db));
-  let pending = 0;
-  let oldestAt: number | undefined;
-  for (const db of databases) {
-    const row = await db(outboxTable).count({ pending: '*' }).first().catch(() => undefined);
-    pending += Number(row?.pending ?? 0);
-    const oldest = await db<OutboxRow>(outboxTable).orderBy('sequence').first('headers').catch(() => undefined);
-    const recordedAt = oldest === undefined ? undefined : recordedAtOf(oldest.headers);
-    if (recordedAt !== undefined && (oldestAt === undefined || recordedAt < oldestAt)) oldestAt = recordedAt;
-  }
-  return { pending, oldestAt };
+/** Counted when scraped, over the outboxes of the relays running in this process. */
+const watchOutboxBacklog = backlogGauges({
+  count: { name: 'bookstore_outbox_pending', help: 'Events committed to the outbox and not yet published' },
+  oldestAge: { name: 'bookstore_outbox_oldest_age_seconds', help: 'How long the oldest event in the outbox has waited to be published; 0 when none waits' },
 });
+
+/** A count and the first row by sequence, whose recorded time is its event's. */
+async function outboxBacklog(db: Knex): Promise<Backlog> {
+  const row = await db(outboxTable).count({ pending: '*' }).first();
+  const oldest = await db<OutboxRow>(outboxTable).orderBy('sequence').first('headers');
+  return { count: Number(row?.pending ?? 0), oldestAt: oldest === undefined ? undefined : recordedAtOf(oldest.headers) };
+}
 
 function recordedAtOf(headers: string): number | undefined {
   const text = (JSON.parse(headers) as Record<string, string | undefined>)[EventHeader.occurredAt];
@@ -59,28 +50,9 @@ function recordedAtOf(headers: string): number | undefined {
   return Number.isNaN(at) ? undefined : at;
 }
 
-/** Counted when scraped. */
-new Gauge({
-  name: 'bookstore_outbox_pending',
-  help: 'Events committed to the outbox and not yet published',
-  async collect() {
-    this.set((await outboxBacklog()).pending);
-  },
-});
-
-new Gauge({
-  name: 'bookstore_outbox_oldest_age_seconds',
-  help: 'How long the oldest event in the outbox has waited to be published; 0 when none waits',
-  async collect() {
-    const { oldestAt } = await outboxBacklog();
-    this.set(oldestAt === undefined ? 0 : Math.max(0, (Date.now() - oldestAt) / 1000));
-  },
-});
-
-/** Includes `relay`'s outbox in bookstore_outbox_pending until the returned function is called. */
+/** Includes `relay`'s outbox in the outbox gauges until the returned function is called. */
 export function watchOutbox(relay: { readonly db: Knex }): () => void {
-  relayedOutboxes.add(relay);
-  return () => relayedOutboxes.delete(relay);
+  return watchOutboxBacklog(relay.db, () => outboxBacklog(relay.db));
 }
 
 /** How much the event stream holds on the broker. */
