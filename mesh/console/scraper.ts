@@ -1,4 +1,4 @@
-import { increaseBetween, ratesOf, type Increase, type Rates, type Scrape } from './figures.js';
+import { errorCodes, increaseBetween, ratesOf, type Increase, type Rates, type Scrape } from './figures.js';
 import { parsePrometheusText, PrometheusTextError } from './prometheus-text.js';
 import { serviceStateOf, stateOf, type State } from './state.js';
 import type { Target } from './targets.js';
@@ -27,6 +27,8 @@ export interface Overview {
   atMs: number;
   /** Over how many seconds rates and p99 are computed at most. */
   windowSeconds: number;
+  /** The gRPC codes the error ratios count. */
+  errorCodes: readonly string[];
   services: ServiceView[];
 }
 
@@ -87,6 +89,7 @@ export class Scraper {
     return {
       atMs: Date.now(),
       windowSeconds: this.options.windowMs / 1000,
+      errorCodes,
       services: [...byService].map(([name, { replicas, increases, states }]) => ({ name, replicas, ...ratesOf(increases), ...serviceStateOf(states) })),
     };
   }

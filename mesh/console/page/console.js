@@ -76,6 +76,7 @@ async function refresh() {
     const response = await fetch('/api/overview');
     const overview = await response.json();
     document.getElementById('window').textContent = String(overview.windowSeconds);
+    document.getElementById('error-codes').textContent = overview.errorCodes.join(', ');
     document.getElementById('services').replaceChildren(...overview.services.map(serviceCard));
     updated.textContent = `updated ${new Date(overview.atMs).toLocaleTimeString()}`;
     updated.classList.remove('problem');
