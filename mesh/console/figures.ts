@@ -16,14 +16,15 @@ export interface Increase {
   buckets: ReadonlyMap<number, number>;
 }
 
+/** null where nothing was measured yet (fewer than two scrapes, or a process without metrics). */
 export interface Rates {
-  requestsPerSecond: number;
+  requestsPerSecond: number | null;
   /** Share of the handled RPCs that ended in an error code (errorCodes); null without RPCs. */
   errorRatio: number | null;
   /** From the buckets, as PromQL's histogram_quantile(0.99, …); null without RPCs. */
   p99Seconds: number | null;
   /** Events the service's consumers handled per second. */
-  eventsPerSecond: number;
+  eventsPerSecond: number | null;
 }
 
 /**
@@ -75,7 +76,8 @@ function bucketBound(le: string | undefined): number {
 
 /** Rates of one replica, or of a service over its replicas' increases (rates add, buckets merge). */
 export function ratesOf(increases: readonly Increase[]): Rates {
-  const perSecond = (value: (increase: Increase) => number): number => increases.reduce((sum, increase) => sum + value(increase) / increase.seconds, 0);
+  const perSecond = (value: (increase: Increase) => number): number | null =>
+    increases.length === 0 ? null : increases.reduce((sum, increase) => sum + value(increase) / increase.seconds, 0);
   const handled = increases.reduce((sum, increase) => sum + increase.handled, 0);
   const errors = increases.reduce((sum, increase) => sum + increase.errors, 0);
   const buckets = new Map<number, number>();

@@ -11,7 +11,9 @@ export interface Health {
 
 export interface ReplicaView extends Rates, State {
   name: string;
-  adminUrl: string;
+  readyUrl: string;
+  /** Whether the process serves metrics: the edge and the token service do not. */
+  scraped: boolean;
   health: Health;
   /** Why the last scrape of /metrics gave no figures, when it did not. */
   metricsProblem?: string;
@@ -19,6 +21,7 @@ export interface ReplicaView extends Rates, State {
 
 export interface ServiceView extends Rates, State {
   name: string;
+  scraped: boolean;
   replicas: ReplicaView[];
 }
 
@@ -82,7 +85,7 @@ export class Scraper {
       const state = stateOf(scrapes.at(-1)?.samples ?? []);
       const service = byService.get(target.service) ?? { replicas: [], increases: [], states: [] };
       byService.set(target.service, service);
-      service.replicas.push({ name: target.replica, adminUrl: target.adminUrl, health, ...(metricsProblem === undefined ? {} : { metricsProblem }), ...ratesOf(increase === undefined ? [] : [increase]), ...state });
+      service.replicas.push({ name: target.replica, readyUrl: target.readyUrl, scraped: target.metricsUrl !== undefined, health, ...(metricsProblem === undefined ? {} : { metricsProblem }), ...ratesOf(increase === undefined ? [] : [increase]), ...state });
       if (increase !== undefined) service.increases.push(increase);
       service.states.push(state);
     }
@@ -90,23 +93,30 @@ export class Scraper {
       atMs: Date.now(),
       windowSeconds: this.options.windowMs / 1000,
       errorCodes,
-      services: [...byService].map(([name, { replicas, increases, states }]) => ({ name, replicas, ...ratesOf(increases), ...serviceStateOf(states) })),
+      services: [...byService].map(([name, { replicas, increases, states }]) => ({
+        name,
+        scraped: replicas.some((replica) => replica.scraped),
+        replicas,
+        ...ratesOf(increases),
+        ...serviceStateOf(states),
+      })),
     };
   }
 
   private async scrapeAll(): Promise<void> {
     const targets = this.targets();
-    const keys = new Set(targets.map((target) => `${target.replica} ${target.adminUrl}`));
+    const keyOf = (target: Target): string => `${target.replica} ${target.readyUrl}`;
+    const keys = new Set(targets.map(keyOf));
     for (const key of this.watched.keys()) if (!keys.has(key)) this.watched.delete(key);
     await Promise.all(
       targets.map(async (target) => {
-        const key = `${target.replica} ${target.adminUrl}`;
+        const key = keyOf(target);
         const watched = this.watched.get(key) ?? { target, scrapes: [], health: { status: 'down' } };
         this.watched.set(key, watched);
         const [health, scrape] = await Promise.all([this.health(target), this.metrics(target)]);
         watched.health = health;
         watched.metricsProblem = typeof scrape === 'string' ? scrape : undefined;
-        if (typeof scrape === 'string') return;
+        if (typeof scrape !== 'object') return;
         watched.scrapes.push(scrape);
         const oldest = scrape.atMs - this.options.windowMs;
         while ((watched.scrapes[0]?.atMs ?? Infinity) < oldest) watched.scrapes.shift();
@@ -116,19 +126,20 @@ export class Scraper {
 
   private async health(target: Target): Promise<Health> {
     try {
-      const response = await fetch(`${target.adminUrl}/readyz`, { signal: this.timeout() });
+      const response = await fetch(target.readyUrl, { signal: this.timeout() });
       const body = await response.text();
       if (response.ok) return { status: 'ready' };
       return { status: 'not-ready', detail: failedChecks(body) };
     } catch {
-      return { status: 'down', detail: 'its admin server does not answer' };
+      return { status: 'down', detail: `${target.readyUrl} does not answer` };
     }
   }
 
-  /** The scrape, or why there is none. */
-  private async metrics(target: Target): Promise<Scrape | string> {
+  /** The scrape, or why there is none; nothing from a process without metrics. */
+  private async metrics(target: Target): Promise<Scrape | string | undefined> {
+    if (target.metricsUrl === undefined) return undefined;
     try {
-      const response = await fetch(`${target.adminUrl}/metrics`, { signal: this.timeout() });
+      const response = await fetch(target.metricsUrl, { signal: this.timeout() });
       if (!response.ok) return `/metrics answered ${response.status}`;
       return { atMs: Date.now(), samples: parsePrometheusText(await response.text()) };
     } catch (error) {

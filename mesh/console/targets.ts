@@ -1,20 +1,29 @@
 import type { LocalMesh } from '../local/local-mesh.js';
 import { meshServices } from '../policy/services.js';
 
-/** A replica the console watches: its admin server answers /metrics and /readyz. */
+/** A process the console watches: its readiness, and its Prometheus metrics where it serves them. */
 export interface Target {
   service: string;
   replica: string;
-  adminUrl: string;
+  readyUrl: string;
+  metricsUrl?: string;
 }
 
-/** Every replica of every service of the mesh, asked anew at each scrape. */
+/**
+ * Every replica of every service of the mesh (their admin servers), and the edge and the token
+ * service (readiness only: they serve no /metrics), asked anew at each scrape.
+ */
 export function meshTargets(mesh: LocalMesh): Target[] {
-  return meshServices.flatMap((service) =>
-    Array.from({ length: mesh.replicaCount(service.name) }, (_, index) => ({
-      service: service.name,
-      replica: mesh.process(service.name, index).spec.label,
-      adminUrl: mesh.adminUrl(service.name, index),
-    })),
-  );
+  return [
+    { service: 'edge', replica: 'edge', readyUrl: `${mesh.edgeUrl}/readyz` },
+    ...meshServices.flatMap((service) =>
+      Array.from({ length: mesh.replicaCount(service.name) }, (_, index) => ({
+        service: service.name,
+        replica: mesh.process(service.name, index).spec.label,
+        readyUrl: `${mesh.adminUrl(service.name, index)}/readyz`,
+        metricsUrl: `${mesh.adminUrl(service.name, index)}/metrics`,
+      })),
+    ),
+    { service: 'auth', replica: 'auth', readyUrl: `${mesh.authUrl}/readyz` },
+  ];
 }

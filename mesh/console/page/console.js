@@ -12,7 +12,7 @@ function el(tag, attributes, ...children) {
   return node;
 }
 
-const rate = (value) => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
+const rate = (value) => (value === null ? '–' : value >= 100 ? value.toFixed(0) : value.toFixed(1));
 const ratio = (value) => (value === null ? '–' : `${(value * 100).toFixed(value > 0 && value < 0.01 ? 2 : 1)} %`);
 const millis = (seconds) => (seconds === null ? '–' : `${(seconds * 1000).toFixed(seconds < 0.01 ? 1 : 0)} ms`);
 const age = (seconds) => `${seconds.toFixed(0)} s`;
@@ -35,7 +35,7 @@ function replicaTable(service) {
         el(
           'tr',
           {},
-          el('th', { scope: 'row', title: replica.adminUrl }, replica.name),
+          el('th', { scope: 'row', title: replica.readyUrl }, replica.name),
           el('td', { class: replica.health.status, title: replica.health.detail ?? replica.metricsProblem }, healthText(replica.health)),
           el('td', { class: 'number' }, rate(replica.requestsPerSecond)),
           el('td', { class: 'number' }, ratio(replica.errorRatio)),
@@ -47,6 +47,7 @@ function replicaTable(service) {
 }
 
 function stateLines(view) {
+  if (!view.scraped) return [el('p', { class: 'line note' }, 'readiness only: this process serves no metrics')];
   const lines = [];
   const line = (label, ...content) => lines.push(el('p', { class: 'line' }, el('b', {}, `${label}: `), ...content));
   if (view.breakers.length > 0) line('breakers', view.breakers.flatMap(({ callee, state }, index) => [index > 0 ? ' · ' : '', `→ ${callee} `, el('span', { class: `state-${state}` }, state)]));
@@ -107,7 +108,8 @@ function treeOrder(spans) {
   return ordered;
 }
 
-const hue = (service) => [...service].reduce((sum, char) => (sum * 31 + char.charCodeAt(0)) % 360, 7);
+// A colour per service, never red: red bars are the failed spans.
+const hue = (service) => 40 + ([...service].reduce((sum, char) => (sum * 31 + char.charCodeAt(0)) % 997, 7) % 270);
 
 function waterfall(trace) {
   const start = Math.min(...trace.spans.map((span) => span.startUnixMs));
@@ -125,7 +127,7 @@ function waterfall(trace) {
         el(
           'li',
           { class: span.status === 'ERROR' ? 'span error' : 'span', 'data-service': span.service, 'data-depth': depth, title: span.statusMessage },
-          el('span', { class: 'name', style: `padding-left: ${depth * 14}px` }, el('span', { class: 'service' }, span.service), ` ${span.name}`, span.links.length > 0 ? ' (linked)' : ''),
+          el('span', { class: 'name', style: `padding-left: ${depth * 14}px` }, el('span', { class: 'span-service' }, span.service), ` ${span.name}`, span.links.length > 0 ? ' (linked)' : ''),
           el('span', { class: 'track' }, el('span', { class: 'bar', style: `--hue: ${hue(span.service)}; left: ${((span.startUnixMs - start) / total) * 100}%; width: ${(span.durationMs / total) * 100}%` })),
           el('span', { class: 'timing' }, `${span.durationMs.toFixed(1)} ms `, el('span', { class: 'status' }, span.status)),
         ),

@@ -70,6 +70,7 @@ describe('the console figures', () => {
     const idle = replica();
     const scrape = await idle.scrape(0);
     expect(increaseBetween([scrape])).to.equal(undefined);
+    expect(ratesOf([])).to.deep.equal({ requestsPerSecond: null, errorRatio: null, p99Seconds: null, eventsPerSecond: null });
     const rates = ratesOf([increaseBetween([scrape, await idle.scrape(1_000)])].filter((increase) => increase !== undefined));
     expect(rates).to.deep.equal({ requestsPerSecond: 0, errorRatio: null, p99Seconds: null, eventsPerSecond: 0 });
   });
