@@ -116,9 +116,9 @@ export class Scraper {
         const [health, scrape] = await Promise.all([this.health(target), this.metrics(target)]);
         watched.health = health;
         watched.metricsProblem = typeof scrape === 'string' ? scrape : undefined;
-        if (typeof scrape !== 'object') return;
-        watched.scrapes.push(scrape);
-        const oldest = scrape.atMs - this.options.windowMs;
+        if (typeof scrape === 'object') watched.scrapes.push(scrape);
+        // A replica that stopped answering loses its figures once they are older than the window.
+        const oldest = Date.now() - this.options.windowMs;
         while ((watched.scrapes[0]?.atMs ?? Infinity) < oldest) watched.scrapes.shift();
       }),
     );
