@@ -21,7 +21,7 @@ interface RouteSeries {
 }
 
 /** The label value of a request no rule matched: never the raw path, which clients choose. */
-export const unmatchedRoute = 'unmatched';
+const unmatchedRoute = 'unmatched';
 const knownMethods = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 const series = new Map<Route | string, RouteSeries>();
 
