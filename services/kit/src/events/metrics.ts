@@ -21,7 +21,7 @@ export const eventsHandled = new Counter({
 
 export const eventsFailed = new Counter({
   name: 'bookstore_events_failed_total',
-  help: 'Deliveries not handled: reason not_yet (prerequisite missing), error (handler failed) or store_unavailable',
+  help: 'Deliveries not handled: reason not_yet (prerequisite missing), error (handler failed), store_unavailable or malformed (a replay could not decode it)',
   labelNames: ['consumer', 'event', 'reason'] as const,
 });
 
