@@ -6,13 +6,13 @@ export interface Scrape {
   samples: readonly Sample[];
 }
 
-/** Counters and histogram buckets of the gRPC server RPCs, increased over a window. */
+/** What a process answered (its gRPC server calls; the edge's REST requests), increased over a window. */
 export interface Increase {
   seconds: number;
   handled: number;
   errors: number;
   events: number;
-  /** grpc_server_handling_seconds buckets by upper bound (`le`), cumulative. */
+  /** Duration buckets by upper bound (`le`), cumulative. */
   buckets: ReadonlyMap<number, number>;
 }
 
@@ -33,6 +33,15 @@ export interface Rates {
  * caller's business; ABORTED is a dependency's outage (README, "Error codes") and counts.
  */
 export const errorCodes: readonly string[] = ['UNKNOWN', 'INTERNAL', 'UNAVAILABLE', 'DEADLINE_EXCEEDED', 'DATA_LOSS', 'UNIMPLEMENTED', 'ABORTED'];
+
+/**
+ * The metrics of what a process answers: a service's gRPC server calls (failed: errorCodes), the
+ * edge's REST requests (failed: 5xx; a 4xx or 429 is the caller's). A process has one of the two.
+ */
+const answers = [
+  { handled: 'grpc_server_handled_total', failed: (sample: Sample) => errorCodes.includes(sample.labels.grpc_code ?? ''), buckets: 'grpc_server_handling_seconds_bucket' },
+  { handled: 'bookstore_edge_requests_total', failed: (sample: Sample) => /^5\d\d$/.test(sample.labels.status ?? ''), buckets: 'bookstore_edge_request_duration_seconds_bucket' },
+];
 
 const seriesKey = (sample: Sample): string => `${sample.name}${JSON.stringify(Object.entries(sample.labels).sort(([a], [b]) => a.localeCompare(b)))}`;
 
@@ -61,12 +70,16 @@ export function increaseBetween(scrapes: readonly Scrape[]): Increase | undefine
   const before = scrapes[0];
   const after = scrapes.at(-1);
   if (before === undefined || after === undefined || after.atMs <= before.atMs) return undefined;
+  const buckets = new Map<number, number>();
+  for (const answer of answers) {
+    for (const [bound, count] of increaseOf(before, after, answer.buckets, () => true, (sample) => bucketBound(sample.labels.le))) buckets.set(bound, (buckets.get(bound) ?? 0) + count);
+  }
   return {
     seconds: (after.atMs - before.atMs) / 1000,
-    handled: total(increaseOf(before, after, 'grpc_server_handled_total')),
-    errors: total(increaseOf(before, after, 'grpc_server_handled_total', (sample) => errorCodes.includes(sample.labels.grpc_code ?? ''))),
+    handled: answers.reduce((sum, answer) => sum + total(increaseOf(before, after, answer.handled)), 0),
+    errors: answers.reduce((sum, answer) => sum + total(increaseOf(before, after, answer.handled, answer.failed)), 0),
     events: total(increaseOf(before, after, 'bookstore_events_handled_total')),
-    buckets: increaseOf(before, after, 'grpc_server_handling_seconds_bucket', () => true, (sample) => bucketBound(sample.labels.le)),
+    buckets,
   };
 }
 

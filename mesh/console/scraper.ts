@@ -12,7 +12,7 @@ export interface Health {
 export interface ReplicaView extends Rates, State {
   name: string;
   readyUrl: string;
-  /** Whether the process serves metrics: the edge and the token service do not. */
+  /** Whether the process serves metrics: the token service does not. */
   scraped: boolean;
   health: Health;
   /** Why the last scrape of /metrics gave no figures, when it did not. */

@@ -10,12 +10,12 @@ export interface Target {
 }
 
 /**
- * Every replica of every service of the mesh (their admin servers), and the edge and the token
- * service (readiness only: they serve no /metrics), asked anew at each scrape.
+ * The edge, every replica of every service of the mesh (their admin servers) and the token
+ * service (readiness only: it serves no /metrics), asked anew at each scrape.
  */
 export function meshTargets(mesh: LocalMesh): Target[] {
   return [
-    { service: 'edge', replica: 'edge', readyUrl: `${mesh.edgeUrl}/readyz` },
+    { service: 'edge', replica: 'edge', readyUrl: `${mesh.edgeUrl}/readyz`, metricsUrl: `${mesh.edgeAdminUrl}/metrics` },
     ...meshServices.flatMap((service) =>
       Array.from({ length: mesh.replicaCount(service.name) }, (_, index) => ({
         service: service.name,

@@ -66,6 +66,24 @@ describe('the console figures', () => {
     expect(service.p99Seconds).to.be.greaterThan(0.1);
   });
 
+  it('counts the edge\'s REST requests, 5xx answers as errors and 4xx as the caller\'s', async () => {
+    const registry = new Registry();
+    const requests = new Counter({ name: 'bookstore_edge_requests_total', help: 'requests', labelNames: ['route', 'method', 'status'], registers: [registry] });
+    const seconds = new Histogram({ name: 'bookstore_edge_request_duration_seconds', help: 'latency', labelNames: ['route', 'method'], buckets: [0.1, 1], registers: [registry] });
+    const scrape = async (atMs: number): Promise<Scrape> => ({ atMs, samples: parsePrometheusText(await registry.metrics()) });
+    const before = await scrape(0);
+    for (const status of ['200', '200', '404', '429', '503']) {
+      requests.inc({ route: '/orders', method: 'POST', status });
+      seconds.observe({ route: '/orders', method: 'POST' }, 0.05);
+    }
+
+    const increase = increaseBetween([before, await scrape(1_000)]);
+    const rates = ratesOf(increase === undefined ? [] : [increase]);
+
+    expect(rates).to.include({ requestsPerSecond: 5, errorRatio: 1 / 5 });
+    expect(rates.p99Seconds).to.be.lessThanOrEqual(0.1);
+  });
+
   it('has no error ratio and no p99 without calls, and no rates from one scrape', async () => {
     const idle = replica();
     const scrape = await idle.scrape(0);
