@@ -18,6 +18,7 @@ import type { GrpcJsonTranscoderOptions } from '../transcoding-options.js';
 import { callDeadlineMs } from './grpc-timeout.js';
 import { readBody } from './read-body.js';
 import { grpcMetadata } from './request-headers.js';
+import { nameRequestSpan } from './request-span.js';
 import { responseHeadersOf } from './response-headers.js';
 import { sendJson } from './send-json.js';
 
@@ -54,6 +55,7 @@ export async function transcode(context: TranscodingContext, request: IncomingMe
     }
     return { httpStatus: local.httpStatus, grpcCode: local.code };
   });
+  nameRequestSpan(request.method, answer.route?.template.source);
   const level = answer.httpStatus >= 500 ? 'warn' : 'info';
   context.logger[level](
     {

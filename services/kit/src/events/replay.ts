@@ -3,9 +3,11 @@ import type { Knex } from 'knex';
 import { asNumber } from '../db/columns.js';
 import type { Migration } from '../db/database.js';
 import { withCallContext } from '../context/call-context.js';
+import { tracedTransaction } from '../db/traced-transaction.js';
 import { type Logger } from '../log/log.js';
 import { publishDeadLetter } from './dead-letter.js';
 import type { EventType, ReceivedEvent } from './event.js';
+import { handleInSpan, publishLinks } from './event-spans.js';
 import { eventsDeadLettered, eventsFailed, eventsHandled } from './metrics.js';
 import { ReadLoop } from './read-loop.js';
 import { eventCallContext, MalformedEvent, receivedEvent } from './received.js';
@@ -196,7 +198,7 @@ export class StreamReader implements StreamReplay {
     if (last === undefined) return;
     const applied: ReceivedEvent[] = [];
     const deadLettered: { event: ReceivedEvent; poison: Poison }[] = [];
-    await this.options.db.transaction(async (trx) => {
+    await tracedTransaction(this.options.db, async (trx) => {
       const position = await replayPosition(trx, this.name);
       for (const msg of batch) {
         if (msg.info.streamSequence <= position) continue;
@@ -204,7 +206,7 @@ export class StreamReader implements StreamReplay {
         if (event === undefined) continue;
         const poison = this.stuck.poison(msg.info.streamSequence);
         if (poison === undefined) {
-          await this.applyOne(event, trx);
+          await handleInSpan(msg.headers, event, this.name, () => this.applyOne(event, trx));
           applied.push(event);
         } else {
           await publishDeadLetter(this.js, msg, this.name, poison.reason, poison.failures);
@@ -215,7 +217,7 @@ export class StreamReader implements StreamReplay {
         .insert({ reader: this.name, sequence: Math.max(position, last.info.streamSequence) })
         .onConflict('reader')
         .merge();
-    });
+    }, publishLinks(batch));
     this.stuck.passed(last.info.streamSequence);
     for (const { event, poison } of deadLettered) {
       eventsDeadLettered.inc({ consumer: this.name, event: event.subject });

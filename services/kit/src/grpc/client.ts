@@ -1,4 +1,4 @@
-import type { ChannelCredentials, Client, ClientOptions } from '@grpc/grpc-js';
+import { status, type ChannelCredentials, type Client, type ClientOptions } from '@grpc/grpc-js';
 import { callPolicy, type CallPolicy } from '../../../../mesh/policy/resilience.js';
 import { currentCallContext } from '../context/call-context.js';
 import { type Logger } from '../log/log.js';
@@ -7,6 +7,7 @@ import { channelTarget } from './channel-target.js';
 import { describeFailure } from './call-failure.js';
 import { deadlineOnly, inProcessResilience } from './call-resilience.js';
 import { clientCredentials } from './mutual-tls.js';
+import { startClientSpan } from '../telemetry/rpc-spans.js';
 
 /** What the kit reads of one method of a generated service definition. */
 interface MethodShape {
@@ -73,7 +74,10 @@ export function createGrpcClient<S extends ServiceShape<S>>(
       return runner.run(
         (timeoutMs) =>
           new Promise<ResponseOf<S[K]>>((resolve, reject) => {
-            client.makeUnaryRequest(path, requestSerialize, responseDeserialize, request, metadata.clone(), { deadline: Date.now() + timeoutMs }, (error, response) => {
+            // One client span per attempt, each the parent of the server span it reaches.
+            const span = startClientSpan(path, metadata);
+            client.makeUnaryRequest(path, requestSerialize, responseDeserialize, request, span.metadata, { deadline: Date.now() + timeoutMs }, (error, response) => {
+              span.end(error?.code ?? status.OK, error?.details);
               if (error === null) {
                 // grpc-js passes a response whenever it passes no error.
                 resolve(response as ResponseOf<S[K]>);
