@@ -7,6 +7,7 @@ import { meshTargets } from '../console/targets.js';
 import { startControlServer } from './control-server.js';
 import { LocalMesh } from './local-mesh.js';
 import { formatLogLine } from './log-lines.js';
+import { defaultTracesPort } from './traces/trace-api.js';
 
 /**
  * `make dev`: the whole shop on one machine. Environment, validated before anything starts (one
@@ -18,6 +19,7 @@ import { formatLogLine } from './log-lines.js';
  *   <SERVICE>_DATABASE_URL, e.g. CATALOG_DATABASE_URL=postgres://…  switch one service to PostgreSQL
  *   REPLICAS           processes per service (1); <SERVICE>_REPLICAS, e.g. CATALOG_REPLICAS=3, for one
  *   MESH_CONTROL_PORT  the control port `make rollout` calls (9100)
+ *   MESH_TRACES_PORT   the trace store's port: OTLP/HTTP and `make trace` (4318)
  *   MESH_CONSOLE_PORT  the console's port (9200): services, replicas and an order's trace in a browser
  */
 function readMeshConfig() {
@@ -28,6 +30,7 @@ function readMeshConfig() {
       natsPort: env.optionalString('MESH_NATS_PORT') === undefined ? undefined : env.port('MESH_NATS_PORT'),
       natsNodes: env.int('NATS_NODES', 1, { min: 1, max: 5 }),
       controlPort: env.port('MESH_CONTROL_PORT', 9100),
+      tracesPort: env.port('MESH_TRACES_PORT', defaultTracesPort),
       consolePort: env.port('MESH_CONSOLE_PORT', 9200),
       replicas: Object.fromEntries(
         meshServices.map((service) => [
@@ -69,6 +72,7 @@ bookstore-mesh is up (Ctrl-C stops it)
   REST edge   ${mesh.edgeUrl}        e.g. curl ${mesh.edgeUrl}/books   admin ${mesh.edgeAdminUrl}/metrics
   tokens      ${mesh.authUrl}        e.g. make -s token ROLE=book-manager
   NATS        ${mesh.natsUrl}
+  traces      ${mesh.tracesUrl}        e.g. make trace ORDER=1 (OTLP/HTTP at /v1/traces)
 ${meshServices
   .flatMap((service) =>
     Array.from({ length: mesh.replicaCount(service.name) }, (_, replica) => {
@@ -83,7 +87,7 @@ ${externalSystems.map((system) => `  ${system.name.padEnd(10)}  HTTP ${mesh.exte
   data        ${mesh.dataDir}   (certificates for grpcurl under tls/)
 `);
 await startControlServer(mesh, config.controlPort, (line) => { print('mesh', line); });
-await startConsole({ port: config.consolePort, targets: () => meshTargets(mesh), tracesUrl: undefined });
+await startConsole({ port: config.consolePort, targets: () => meshTargets(mesh), tracesUrl: mesh.tracesUrl });
 
 let stopping = false;
 const stop = (signal: string): void => {
