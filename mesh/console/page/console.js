@@ -108,14 +108,15 @@ function treeOrder(spans) {
   return ordered;
 }
 
-// A colour per service, never red: red bars are the failed spans.
-const hue = (service) => 40 + ([...service].reduce((sum, char) => (sum * 31 + char.charCodeAt(0)) % 997, 7) % 270);
+// Hues far apart for the services of one trace, in the order they appear, never red: red bars are the failed spans.
+const hues = [220, 150, 35, 280, 190, 95, 320, 250, 60, 170];
 
 function waterfall(trace) {
   const start = Math.min(...trace.spans.map((span) => span.startUnixMs));
   const end = Math.max(...trace.spans.map((span) => span.startUnixMs + span.durationMs));
   const total = Math.max(end - start, 0.001);
   const services = [...new Set(trace.spans.map((span) => span.service))];
+  const hue = (service) => hues[services.indexOf(service) % hues.length];
   return el(
     'section',
     { class: 'trace', 'aria-label': `trace ${trace.traceId}` },
