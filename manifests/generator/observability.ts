@@ -61,7 +61,6 @@ export function collectorConfig(): string {
     service: {
       extensions: ['health_check'],
       pipelines: { traces: { receivers: ['otlp'], processors: ['memory_limiter', 'batch'], exporters: ['otlp/trace-store'] } },
-      telemetry: { metrics: { address: `0.0.0.0:${String(otelCollector.metricsPort)}` } },
     },
   };
   return stringify(config, { lineWidth: 0 });

@@ -2,7 +2,7 @@
  * Names and ports of the observability stack in a cluster (manifests/components/observability),
  * which the Envoy edge, Istio, the services' OTLP exporter and Grafana's data sources point at.
  */
-export const otelCollector = { name: 'otel-collector', otlpGrpcPort: 4317, otlpHttpPort: 4318, metricsPort: 8888 } as const;
+export const otelCollector = { name: 'otel-collector', otlpGrpcPort: 4317, otlpHttpPort: 4318 } as const;
 export const traceStore = { name: 'jaeger', otlpGrpcPort: 4317, queryPort: 16686 } as const;
 export const prometheus = { name: 'prometheus', port: 9090 } as const;
 export const grafana = { name: 'grafana', port: 3000 } as const;
