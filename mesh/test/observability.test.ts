@@ -11,7 +11,7 @@ import { meshServices } from '../policy/services.js';
 import { driftProblems } from './support/drift.js';
 import { asKubernetesObjects, type KubernetesObject } from './support/kubernetes-object.js';
 import { schemaProblems } from './support/kubernetes-schemas.js';
-import { dashboardExpressions, metricNames, promqlProblems, ruleExpressions } from './support/promql.js';
+import { dashboardExpressions, exposedLabels, exposedMetricNames, metricNames, promqlProblems, ruleExpressions, selectorLabels } from './support/promql.js';
 import { readRepoFile, readYaml } from './support/repo-files.js';
 
 interface Panel {
@@ -113,6 +113,22 @@ describe('dashboards and alerts as code (mesh/observability)', () => {
     expect(promqlProblems('sum(rate(grpc_server_handled_total[1m])')).to.not.deep.equal([]);
     expect(promqlProblems('sum by (le) rate(x[1m]))')).to.not.deep.equal([]);
     expect(metricNames('histogram_quantile(0.99, sum by (le) (rate(a_bucket{x="y"}[1m]))) > 1 and on() max(b) or vector(0)')).to.deep.equal(['a_bucket', 'b']);
+  });
+
+  it('reads the names and labels a scrape exposes and the labels a selector matches on', () => {
+    const exposition = [
+      '# HELP a_seconds x',
+      '# TYPE a_seconds histogram',
+      'a_seconds_bucket{le="0.1",grpc_code="OK"} 1',
+      '# TYPE b_total counter',
+      'b_total 3',
+    ].join('\n');
+    expect([...exposedMetricNames(exposition)].sort()).to.deep.equal(['a_seconds_bucket', 'a_seconds_count', 'a_seconds_sum', 'b_total']);
+    expect(exposedLabels(exposition).get('a_seconds_bucket')).to.deep.equal(new Set(['le', 'grpc_code']));
+    expect(selectorLabels('sum by (x) (rate(a_seconds_bucket{grpc_code=~"U.*", service="c"}[1m])) / b_total')).to.deep.equal([
+      { metric: 'a_seconds_bucket', labels: ['grpc_code', 'service'] },
+      { metric: 'b_total', labels: [] },
+    ]);
   });
 
   it('alerts: the rules file and the PrometheusRule hold the one declaration, each with a runbook section', () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { meshServices } from '../../policy/services.js';
-import { dashboardExpressions, exposedMetricNames, metricNames, natsExporterMetrics, ruleExpressions } from '../../test/support/promql.js';
+import { dashboardExpressions, exposedLabels, exposedMetricNames, metricNames, natsExporterMetrics, ruleExpressions, scrapeLabels, selectorLabels } from '../../test/support/promql.js';
 import { id, Shop } from './shop.js';
 
 /**
@@ -48,6 +48,16 @@ describe('dashboards and alerts name only metrics a running shop exports', funct
     const selected = [...dashboardExpressions(), ...ruleExpressions()].flatMap(({ where, expr }) => metricNames(expr).map((name) => ({ where, name })));
     const missing = selected.filter(({ name }) => !exported.has(name) && !natsExporterMetrics.includes(name)).map(({ where, name }) => `${name} (${where})`);
     expect([...new Set(missing)]).to.deep.equal([]);
+    // A label a selector matches on is one the metric's samples carry (or the scrape adds).
+    const carried = new Map<string, Set<string>>();
+    for (const text of expositions) for (const [name, labels] of exposedLabels(text)) carried.set(name, new Set([...(carried.get(name) ?? []), ...labels]));
+    const unknownLabels = [...dashboardExpressions(), ...ruleExpressions()].flatMap(({ where, expr }) =>
+      selectorLabels(expr).flatMap(({ metric, labels }) => {
+        const known = carried.get(metric);
+        return known === undefined ? [] : labels.filter((label) => !known.has(label) && !scrapeLabels.includes(label)).map((label) => `${metric}{${label}} (${where})`);
+      }),
+    );
+    expect([...new Set(unknownLabels)]).to.deep.equal([]);
     // The exemption is for the NATS exporter's own names only, and each is still used.
     for (const name of natsExporterMetrics) {
       expect(name).to.match(/^(gnatsd_varz|jetstream)_/);

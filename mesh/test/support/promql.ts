@@ -29,6 +29,41 @@ export function metricNames(expr: string): string[] {
   return names;
 }
 
+/** Each vector selector's metric name with the label names its matchers use. */
+export function selectorLabels(expr: string): { metric: string; labels: string[] }[] {
+  const selectors: { metric: string; labels: string[] }[] = [];
+  parser.parse(expr).iterate({
+    enter: (node) => {
+      if (node.name !== 'VectorSelector') return;
+      const identifier = node.node.getChild('Identifier');
+      if (identifier === null) return;
+      const labels: string[] = [];
+      node.node.getChild('LabelMatchers')?.cursor().iterate((inner) => {
+        if (inner.name === 'LabelName') labels.push(expr.slice(inner.from, inner.to));
+      });
+      selectors.push({ metric: expr.slice(identifier.from, identifier.to), labels });
+    },
+  });
+  return selectors;
+}
+
+/** The label names each series name carries in an exposition's samples (metrics without a sample are absent). */
+export function exposedLabels(exposition: string): Map<string, Set<string>> {
+  const labels = new Map<string, Set<string>>();
+  for (const line of exposition.split('\n')) {
+    const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([^}]*)\})? /.exec(line);
+    if (sample === null) continue;
+    const [, name = '', , body = ''] = sample;
+    const known = labels.get(name) ?? new Set<string>();
+    for (const [, label = ''] of body.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="/g)) known.add(label);
+    labels.set(name, known);
+  }
+  return labels;
+}
+
+/** Labels Prometheus adds to every series of the cluster's scrape (manifests/generator/observability.ts), not the processes. */
+export const scrapeLabels = ['service', 'pod'];
+
 export interface NamedExpression {
   where: string;
   expr: string;
