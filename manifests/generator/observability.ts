@@ -293,7 +293,8 @@ export function natsExporterPatch(): object {
     metadata: { name: natsService },
     spec: {
       template: {
-        metadata: { annotations: prometheusAnnotations(natsExporter.port, '/metrics') },
+        // The merge puts the exporter first: kubectl logs and exec still mean the server.
+        metadata: { annotations: { ...prometheusAnnotations(natsExporter.port, '/metrics'), 'kubectl.kubernetes.io/default-container': natsService } },
         spec: {
           containers: [
             {

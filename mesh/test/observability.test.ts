@@ -9,6 +9,8 @@ import { edgeTracingCluster, istioTracingProvider, otelCollector } from '../obse
 import { istioInstallFile } from '../istio/render.js';
 import { meshServices } from '../policy/services.js';
 import { driftProblems } from './support/drift.js';
+import { kustomizationProblems } from './support/kustomization-rules.js';
+import { kustomizeAvailable, kustomizeBuild } from './support/kustomize.js';
 import { asKubernetesObjects, type KubernetesObject } from './support/kubernetes-object.js';
 import { schemaProblems } from './support/kubernetes-schemas.js';
 import { dashboardExpressions, exposedLabels, exposedMetricNames, metricNames, promqlProblems, ruleExpressions, selectorLabels } from './support/promql.js';
@@ -163,6 +165,53 @@ describe('dashboards and alerts as code (mesh/observability)', () => {
     const problems = schemaProblems(broken as unknown as KubernetesObject).join('\n');
     expect(problems).to.match(/rules\/0 must NOT have additional properties \(annotation\)/).and.match(/rules\/1 must match exactly one schema/).and.match(/rules\/2\/for must match pattern/);
   });
+});
+
+describe('the observability component (manifests/components/observability)', () => {
+  const objects = asKubernetesObjects(readYaml(`${componentDir}/observability.yaml`), 'observability.yaml');
+
+  it('validates strictly against the Kubernetes v1.35.0 schemas, and its kustomizations name only files that exist', () => {
+    expect(objects.flatMap(schemaProblems)).to.deep.equal([]);
+    expect([componentDir, 'manifests/components/prometheus-rules'].flatMap((dir) => kustomizationProblems(dir))).to.deep.equal([]);
+  });
+
+  it('runs the collector, the trace store, Prometheus and Grafana outside the mesh, each with a Service', () => {
+    const deployments = objects.filter((object) => object.kind === 'Deployment') as (KubernetesObject & { spec: { template: { metadata: { labels: Record<string, string> } } } })[];
+    expect(deployments.map((deployment) => deployment.metadata.name)).to.deep.equal([otelCollector.name, 'jaeger', 'prometheus', 'grafana']);
+    for (const deployment of deployments) {
+      expect(deployment.spec.template.metadata.labels['sidecar.istio.io/inject'], deployment.metadata.name).to.equal('false');
+      expect(objects.some((object) => object.kind === 'Service' && object.metadata.name === deployment.metadata.name), deployment.metadata.name).to.equal(true);
+    }
+  });
+
+  it('gives Grafana every dashboard and Prometheus the rules, through ConfigMaps kustomize builds from the generated files', () => {
+    const [kustomization] = readYaml(`${componentDir}/kustomization.yaml`) as [{ configMapGenerator: { name: string; files?: string[] }[] }];
+    const files = (name: string): string[] => kustomization.configMapGenerator.find((generator) => generator.name === name)?.files ?? [];
+    expect(files('grafana-dashboards')).to.deep.equal(dashboardFiles.map((file) => `grafana/dashboards/${file.path.slice(dashboardsDir.length + 1)}`));
+    expect(files('prometheus-config')).to.include('prometheus/bookstore.rules.yaml');
+    const prometheusConfig = parse(readRepoFile(`${componentDir}/prometheus/prometheus.yml`)) as { rule_files: string[]; scrape_configs: { relabel_configs: { target_label?: string }[] }[] };
+    expect(prometheusConfig.rule_files).to.deep.equal(['/etc/prometheus/bookstore.rules.yaml']);
+    expect(prometheusConfig.scrape_configs.flatMap((config) => config.relabel_configs.map((relabel) => relabel.target_label))).to.include.members(['service', 'pod']);
+  });
+});
+
+describe('each overlay with the observability component, as kubectl kustomize builds it', function () {
+  before(function () {
+    if (!kustomizeAvailable()) this.skip();
+  });
+
+  for (const overlay of ['manifests/overlays/dev', 'manifests/overlays/prod']) {
+    it(`${overlay}: NATS has the exporter beside it, annotated for the scrape, and the services' ConfigMap the OTLP endpoint`, () => {
+      const built = kustomizeBuild(overlay);
+      const nats = built.find((object) => object.kind === 'StatefulSet' && object.metadata.name === 'nats') as (KubernetesObject & { spec: { template: { metadata: { annotations?: Record<string, string> }; spec: { containers: { name: string }[] } } } }) | undefined;
+      expect(nats?.spec.template.spec.containers.map((container) => container.name).sort()).to.deep.equal(['nats', 'nats-exporter']);
+      expect(nats?.spec.template.metadata.annotations?.['kubectl.kubernetes.io/default-container']).to.equal('nats');
+      expect(nats?.spec.template.metadata.annotations?.['prometheus.io/port']).to.equal('7777');
+      const config = built.find((object) => object.kind === 'ConfigMap' && object.metadata.name.startsWith('bookstore-config-')) as (KubernetesObject & { data: Record<string, string> }) | undefined;
+      expect(config?.data['OTEL_EXPORTER_OTLP_ENDPOINT']).to.equal(`http://${otelCollector.name}:${String(otelCollector.otlpHttpPort)}`);
+      expect(built.some((object) => object.kind === 'PrometheusRule')).to.equal(overlay.endsWith('prod'));
+    });
+  }
 });
 
 describe('tracing in the cluster points at the collector', () => {
