@@ -38,7 +38,7 @@ describe('dashboards and alerts name only metrics a running shop exports', funct
 
     const urls = [
       ...meshServices.flatMap((service) => Array.from({ length: shop.mesh.replicaCount(service.name) }, (_, replica) => `${shop.mesh.adminUrl(service.name, replica)}/metrics`)),
-      `${shop.mesh.edgeUrl}/metrics`,
+      `${shop.mesh.edgeAdminUrl}/metrics`,
     ];
     const expositions = await Promise.all(urls.map(scrape));
     const exported = new Set(expositions.flatMap((text) => [...exposedMetricNames(text)]));
