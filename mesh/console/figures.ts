@@ -1,3 +1,4 @@
+import { serverFaultCodes } from '../observability/signals.js';
 import type { Sample } from './prometheus-text.js';
 
 /** What one scrape of a replica's admin /metrics returned, and when. */
@@ -27,12 +28,8 @@ export interface Rates {
   eventsPerSecond: number | null;
 }
 
-/**
- * Codes that say the service failed, not the caller, as the alert rules count them: a refusal of
- * the shop (INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION, PERMISSION_DENIED, …) is the
- * caller's business; ABORTED is a dependency's outage (README, "Error codes") and counts.
- */
-export const errorCodes: readonly string[] = ['UNKNOWN', 'INTERNAL', 'UNAVAILABLE', 'DEADLINE_EXCEEDED', 'DATA_LOSS', 'UNIMPLEMENTED', 'ABORTED'];
+/** Codes that say the service failed, not the caller: the ones the dashboards and alert rules count. */
+export const errorCodes: readonly string[] = serverFaultCodes;
 
 /**
  * The metrics of what a process answers: a service's gRPC server calls (failed: errorCodes), the
