@@ -6,6 +6,7 @@ import { outgoingMetadata } from './call-metadata.js';
 import { channelTarget } from './channel-target.js';
 import { describeFailure } from './call-failure.js';
 import { deadlineOnly, inProcessResilience } from './call-resilience.js';
+import { healthProbe } from './health-probe.js';
 import { clientCredentials } from './mutual-tls.js';
 
 /** What the kit reads of one method of a generated service definition. */
@@ -63,7 +64,7 @@ export function createGrpcClient<S extends ServiceShape<S>>(
   const log = options.log.child({ component: 'grpc-client', callee });
   const { target, options: channelOptions } = channelTarget(address);
   const client = new Generated(target, clientCredentials(), channelOptions);
-  const runner = options.inProcessResilience ? inProcessResilience(caller, callee, policy, log) : deadlineOnly(policy);
+  const runner = options.inProcessResilience ? inProcessResilience(caller, callee, policy, log, healthProbe(client)) : deadlineOnly(policy);
 
   return {
     call<K extends UnaryMethodName<S>>(method: K, request: RequestOf<S[K]>): Promise<ResponseOf<S[K]>> {
@@ -87,6 +88,7 @@ export function createGrpcClient<S extends ServiceShape<S>>(
       );
     },
     close() {
+      runner.close();
       client.close();
     },
   };
