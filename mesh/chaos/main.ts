@@ -6,6 +6,8 @@ import { PostgresServer } from '#kit/process/postgres-server.js';
 import { RestClient } from '../invariants/rest-client.js';
 import { LocalMesh } from '../local/local-mesh.js';
 import { meshServices } from '../policy/services.js';
+import { RouteTokens } from '../tokens/route-tokens.js';
+import { ShopTokens } from '../tokens/shop-tokens.js';
 import { chaosLine, runChaos } from './chaos.js';
 import { postgresStores } from './postgres-stores.js';
 
@@ -48,7 +50,10 @@ const mesh = await LocalMesh.start({
 });
 let failed: boolean;
 try {
-  const report = await runChaos(mesh, new RestClient(mesh.edgeUrl), { seed: seed ?? 0, operations: operations ?? 0, concurrency: 4, kills: kills ?? 0, quietTimeoutMs: 120_000, victims: { postgres } });
+  // Each request carries the token of someone allowed to make it, got by real grants from the shop's token service.
+  const tokens = new ShopTokens({ issuer: mesh.authUrl, edgeUrl: mesh.edgeUrl, staffClientsFile: mesh.staffClientsFile });
+  const rest = new RestClient(mesh.edgeUrl, new RouteTokens(tokens, mesh.edgeUrl).tokenFor);
+  const report = await runChaos(mesh, rest, { seed: seed ?? 0, operations: operations ?? 0, concurrency: 4, kills: kills ?? 0, quietTimeoutMs: 120_000, victims: { postgres } });
   console.log(`killed: ${report.kills.join(', ') || 'nothing'}`);
   for (const violation of report.violations) console.log(`invariant ${violation.invariant}: ${violation.message}`);
   console.log(chaosLine(report));
