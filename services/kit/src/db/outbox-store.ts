@@ -3,10 +3,11 @@ import type { ReceivedEvent } from '../events/event.js';
 import { checkDeadlineBeforeCommit } from './commit-deadline.js';
 import type { Database } from './database.js';
 import { createdWith, isDuplicateKey, rememberCreated, type RequestKey } from './request-keys.js';
+import { inStoreTransaction } from './store-transaction.js';
 
 /**
  * What every service's store with an outbox shares: `transaction(work)` runs the use cases' work in
- * one knex transaction on the service's adapter (`within`), and once a transaction that recorded
+ * one transaction (store-transaction.ts) on the service's adapter (`within`), and once a transaction that recorded
  * events has committed, calls `onEventsCommitted` so the relay publishes them at once. A gRPC call's
  * work whose deadline passed meanwhile is rolled back (commit-deadline.ts).
  */
@@ -44,7 +45,7 @@ export abstract class OutboxStore<Tx extends { readonly recorded: boolean }> {
   }
 
   private async run<T>(work: (tx: Tx) => Promise<T>, beforeCommit: (trx: Knex.Transaction, result: T) => Promise<void>): Promise<T> {
-    const done = await this.db.knex.transaction(async (trx) => {
+    const done = await inStoreTransaction(this.db.knex, async (trx) => {
       const tx = this.within(trx);
       const result = await work(tx);
       await beforeCommit(trx, result);

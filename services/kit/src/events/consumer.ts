@@ -1,6 +1,7 @@
 import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import type { Knex } from 'knex';
 import { withCallContext } from '../context/call-context.js';
+import { inStoreTransaction } from '../db/store-transaction.js';
 import { type Logger } from '../log/log.js';
 import { NotYet, type EventType, type ReceivedEvent } from './event.js';
 import { publishDeadLetter } from './dead-letter.js';
@@ -154,7 +155,7 @@ export class DurableConsumer implements EventConsumer {
     }
     const progress = { claimed: false, handled: false };
     try {
-      await this.options.db.transaction(async (trx) => {
+      await inStoreTransaction(this.options.db, async (trx) => {
         progress.claimed = await claimEvent(trx, this.durable, event.id);
         if (!progress.claimed) return;
         await this.options.handle(event, trx);
