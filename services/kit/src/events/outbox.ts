@@ -40,7 +40,10 @@ export async function recordEvents(trx: Knex.Transaction, events: readonly NewEv
   return rows.map((row) => row.event_id);
 }
 
+const insertSqls: string[] = [];
+
 /** The insert of `count` outbox rows, a hot statement. */
 function insertSql(count: number): string {
-  return `insert into ${outboxTable} (event_id, subject, payload, headers) values ${Array.from({ length: count }, () => '(?, ?, ?, ?)').join(', ')}`;
+  insertSqls[count] ??= `insert into ${outboxTable} (event_id, subject, payload, headers) values ${Array.from({ length: count }, () => '(?, ?, ?, ?)').join(', ')}`;
+  return insertSqls[count];
 }
