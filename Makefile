@@ -78,9 +78,9 @@ test: deps lint ## Install what is missing, lint, then run every test (unit, int
 bench: deps proto ## Measure hot paths as ratios against a baseline measured in the same run
 	node --expose-gc --import tsx mesh/bench/main.ts
 
-MESH_GENERATORS := mesh/envoy/generate.ts mesh/istio/generate.ts manifests/generator/generate.ts
+MESH_GENERATORS := mesh/envoy/generate.ts mesh/istio/generate.ts mesh/observability/generate.ts manifests/generator/generate.ts
 
-generate-mesh: proto ## Rewrite the generated Envoy, Istio and Kubernetes files from mesh/policy and proto/
+generate-mesh: proto ## Rewrite the generated Envoy, Istio, Kubernetes and observability (dashboards, alert rules) files from mesh/policy and proto/
 	for generator in $(MESH_GENERATORS); do node --import tsx $$generator; done
 
 check-manifests: proto ## Regenerate Envoy, Istio and Kubernetes files into a temp dir, compare, run the config tests
