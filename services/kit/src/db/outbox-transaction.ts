@@ -34,6 +34,11 @@ export abstract class OutboxTransaction<E> {
     return hotStatements(this.trx);
   }
 
+  /** A hot statement's select `sql`, locking the rows it reads until the transaction ends (as forUpdate). */
+  protected lockingSql(sql: string): string {
+    return this.dialect === 'postgres' ? `${sql} for update` : sql;
+  }
+
   /** `query`, locking the rows it reads until the transaction ends. */
   protected forUpdate<TRecord extends object, TResult>(query: Knex.QueryBuilder<TRecord, TResult>): Knex.QueryBuilder<TRecord, TResult> {
     // SQLite has one writer at a time, so the transaction itself is the lock there.

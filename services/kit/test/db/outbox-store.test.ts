@@ -27,6 +27,12 @@ class OrdersTransaction extends OutboxTransaction<number> {
   lockingQuery(): string {
     return this.forUpdate(this.trx(outboxTable).where({ sequence: 1 })).toQuery();
   }
+
+  async lockingStatement(): Promise<string> {
+    const sql = this.lockingSql(`select sequence from ${outboxTable} where sequence = ?`);
+    await this.statements.rows(sql, [1]);
+    return sql;
+  }
 }
 
 class OrdersStore extends OutboxStore<OrdersTransaction> {
@@ -193,6 +199,8 @@ for (const kind of storeKinds) {
     it(`locks the rows it reads for update ${kind === 'postgres' ? 'with FOR UPDATE' : 'by the transaction alone'}`, async () => {
       const query = await orders.transaction((tx) => Promise.resolve(tx.lockingQuery()));
       expect(query.toLowerCase().includes('for update')).to.equal(kind === 'postgres');
+      const statement = await orders.transaction((tx) => tx.lockingStatement());
+      expect(statement.toLowerCase().includes('for update')).to.equal(kind === 'postgres');
     });
   });
 }

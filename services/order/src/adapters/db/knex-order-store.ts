@@ -44,7 +44,7 @@ export class KnexOrderTransaction extends OutboxTransaction<OrderEvent> implemen
   }
 
   async orderForUpdate(id: number): Promise<Order | undefined> {
-    const row = await this.forUpdate(this.trx<OrderRow>('orders').where({ id })).first();
+    const [row] = await this.statements.rows<OrderRow>(this.lockingSql(`select ${orderColumns} from orders where id = ?`), [id]);
     return row === undefined ? undefined : toOrder(row);
   }
 
@@ -76,13 +76,9 @@ export class KnexOrderTransaction extends OutboxTransaction<OrderEvent> implemen
   }
 
   async saveOrder(order: Order): Promise<void> {
-    await this.trx('orders').where({ id: order.id }).update({
-      state: order.state,
-      cancel_reason: order.cancelReason ?? null,
-      coupon_used_at: order.couponUsedAt ?? null,
-      delivery_started_at: order.deliveryStartedAt ?? null,
-      payment_state: order.paymentState,
-      updated_at: order.updatedAt,
-    });
+    await this.statements.rows(
+      'update orders set state = ?, cancel_reason = ?, coupon_used_at = ?, delivery_started_at = ?, payment_state = ?, updated_at = ? where id = ?',
+      [order.state, order.cancelReason ?? null, order.couponUsedAt ?? null, order.deliveryStartedAt ?? null, order.paymentState, order.updatedAt, order.id],
+    );
   }
 }
