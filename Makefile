@@ -23,7 +23,7 @@ STAMP_DEPS := node_modules/.deps-stamp
 STAMP_PROTO := proto/gen/.stamp
 TEST_SPEC := 'services/*/test/**/*.test.ts' 'mesh/**/test/**/*.test.ts'
 
-.PHONY: help deps proto build lint breaking release-contracts dev test bench generate-mesh check-manifests clean check-invariants new-context token load rollout chaos
+.PHONY: help deps proto build lint breaking release-contracts dev test bench generate-mesh check-manifests clean check-invariants new-context token trace load rollout chaos
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -68,7 +68,7 @@ release-contracts: proto ## Record today's contracts and their event payloads as
 	cd proto && ../$(BIN)/buf build --exclude-source-info -o released/bookstore.binpb
 	node --import tsx mesh/contracts/record-event-payloads.ts
 
-dev: proto ## Run the local mesh: nats-server, every service (REPLICAS=2 for two of each), the edge on :8080
+dev: proto ## Run the local mesh: nats-server, every service (REPLICAS=2 for two of each), the edge on :8080, the trace store on :4318
 	MESH_DEPS=dev mesh/tools/ensure-system-deps.sh
 	node --import tsx mesh/local/main.ts
 
@@ -108,6 +108,9 @@ chaos: proto ## A shop of its own, the seeded workload under seeded SIGKILLs of 
 
 new-context: ## Copy the customer context as a new one, every name changed (NAME=<name>; docs/adding-a-context.md)
 	@mesh/tools/new-context.sh "$(NAME)"
+
+trace: ## Print an order's trace from the running make dev as a tree (service, operation, duration, status): ORDER=<id>
+	@node --import tsx mesh/local/traces/main.ts
 
 token: ## Print one access token from the running make dev: ROLE=book-manager|coupon-manager|courier|auditor, or ROLE=customer CUSTOMER=<id>
 	@node --import tsx mesh/tokens/main.ts

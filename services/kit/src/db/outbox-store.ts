@@ -3,7 +3,7 @@ import type { ReceivedEvent } from '../events/event.js';
 import { checkDeadlineBeforeCommit } from './commit-deadline.js';
 import type { Database } from './database.js';
 import { createdWith, isDuplicateKey, rememberCreated, type RequestKey } from './request-keys.js';
-import { inStoreTransaction } from './store-transaction.js';
+import { tracedTransaction } from './traced-transaction.js';
 
 /**
  * What every service's store with an outbox shares: `transaction(work)` runs the use cases' work in
@@ -45,7 +45,7 @@ export abstract class OutboxStore<Tx extends { readonly recorded: boolean }> {
   }
 
   private async run<T>(work: (tx: Tx) => Promise<T>, beforeCommit: (trx: Knex.Transaction, result: T) => Promise<void>): Promise<T> {
-    const done = await inStoreTransaction(this.db.knex, async (trx) => {
+    const done = await tracedTransaction(this.db.knex, async (trx) => {
       const tx = this.within(trx);
       const result = await work(tx);
       await beforeCommit(trx, result);
