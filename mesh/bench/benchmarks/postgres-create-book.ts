@@ -7,7 +7,7 @@ import { benchBook, bookRegisteredRow, catalogCommands, insertBookSql, insertOut
 
 const transactionsInFlight = 8;
 
-/** CreateBook through the use case and knex against the same statements on a raw `pg` pool of the kit's size. */
+/** CreateBook through the use case and the kit's store transaction against the same statements on a raw `pg` pool of the kit's size. */
 export const postgresCreateBook: Benchmark = {
   name: 'CreateBook tx (PostgreSQL)',
   unit: 'transaction',
@@ -27,7 +27,7 @@ export const postgresCreateBook: Benchmark = {
       const pool = closers.add(new pg.Pool({ connectionString: rawStore.url, max: 10 }), (opened) => opened.end());
       return {
         ours: {
-          label: `catalog CreateBook use case -> KnexCatalogStore -> knex transaction (book + recordEvents); ${transactionsInFlight} in flight`,
+          label: `catalog CreateBook use case -> KnexCatalogStore -> kit store transaction (prepared book and outbox inserts); ${transactionsInFlight} in flight`,
           run: inFlight(() => commands.createBook(benchBook), transactionsInFlight),
         },
         baseline: {

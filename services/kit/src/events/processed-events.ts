@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { dialectOf } from '../db/database.js';
+import { hotStatements } from '../db/store-transaction.js';
 import type { Logger } from '../log/log.js';
 import { processedEventsTable } from './migrations.js';
 
@@ -22,11 +23,10 @@ import { processedEventsTable } from './migrations.js';
  * delivery of the same event wait for this transaction on PostgreSQL instead of handling it too.
  */
 export async function claimEvent(trx: Knex.Transaction, durable: string, eventId: string): Promise<boolean> {
-  const inserted = await trx(processedEventsTable)
-    .insert({ consumer: durable, event_id: eventId })
-    .onConflict(['consumer', 'event_id'])
-    .ignore()
-    .returning('event_id');
+  const inserted = await hotStatements(trx).rows(
+    `insert into ${processedEventsTable} (consumer, event_id) values (?, ?) on conflict (consumer, event_id) do nothing returning event_id`,
+    [durable, eventId],
+  );
   return inserted.length > 0;
 }
 
