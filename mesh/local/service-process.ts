@@ -50,10 +50,11 @@ export class ServiceProcess {
 
   // Every service of a fresh clone starting at once on two cores (tsx transforming each from a cold
   // cache) can take a minute to get ready; one that never does still fails the start.
-  async start(readyTimeoutMs = 120_000): Promise<void> {
+  // `env` adds to the spec's for this start only (e.g. MYPAGE_REBUILD for one rebuild).
+  async start(readyTimeoutMs = 120_000, env: Readonly<Record<string, string>> = {}): Promise<void> {
     if (this.child !== undefined) return;
     const child = spawn(process.execPath, ['--import', 'tsx', this.spec.entry], {
-      env: { ...process.env, ...this.spec.env },
+      env: { ...process.env, ...this.spec.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
       // A process group of its own: Ctrl-C reaches only the runner, which stops services in order.
       detached: true,
