@@ -4,6 +4,7 @@ import { clientCredentials } from '#kit/grpc/mutual-tls.js';
 import { eventStream } from '#kit/events/streams.js';
 import { NatsServer } from '#kit/process/nats-server.js';
 import { createPostgresDatabase } from '#kit-testing/postgres.js';
+import type { Runtime } from '../../local/entries.js';
 import { rawGetBook } from '#kit-testing/grpc-probes.js';
 import { callWithMetadata } from '#kit-testing/verified-claims.js';
 import { drain, readBacklog, backlogSize, type Backlog } from './backlog.js';
@@ -25,9 +26,13 @@ export interface ShopPlan {
   backlogLoadSeconds: number;
   /** Quiet time after the start before the idle memory is read. */
   settleSeconds: number;
+  /** How the measured mesh runs: compiled, as `make dev` (needs `make build`), or through tsx (the test, no build needed). */
+  runtime: Runtime;
+  /** First start the mesh through tsx too, for its ready time and idle memory beside the compiled one's. */
+  compareTsx: boolean;
 }
 
-export const fullShopPlan: ShopPlan = { orderLoadSeconds: 8, readLoadSeconds: 4, visibilitySamples: 200, backlogLoadSeconds: 4, settleSeconds: 3 };
+export const fullShopPlan: ShopPlan = { orderLoadSeconds: 8, readLoadSeconds: 4, visibilitySamples: 200, backlogLoadSeconds: 4, settleSeconds: 3, runtime: 'compiled', compareTsx: true };
 
 const drainTimeoutMs = 120_000;
 
@@ -35,6 +40,8 @@ const drainTimeoutMs = 120_000;
 export interface ShopMeasures {
   readyMs: number;
   idle: TreeSample[];
+  /** The same start through tsx, when the plan asks for it. */
+  tsx: { readyMs: number; idle: TreeSample[] } | undefined;
   afterLoad: TreeSample[];
   pipeline: LoadOutcome;
   grpcOrders: OrderLoad;
@@ -63,14 +70,24 @@ export interface OrderLoad extends LoadOutcome {
  * (order on a fresh PostgreSQL database, the rest on SQLite) and the minimal pipeline beside it.
  */
 export async function measureShop(plan: ShopPlan, log: (line: string) => void): Promise<ShopMeasures> {
-  log('whole shop: starting the local mesh ...');
-  const shop = await ShopUnderBench.start();
+  let tsx: ShopMeasures['tsx'];
+  if (plan.compareTsx) {
+    log('whole shop: starting the local mesh through tsx ...');
+    const throughTsx = await ShopUnderBench.start('tsx');
+    try {
+      tsx = { readyMs: throughTsx.readyMs, idle: await idleSample(throughTsx, plan) };
+    } finally {
+      await throughTsx.close();
+    }
+  }
+  log(`whole shop: starting the local mesh (${plan.runtime}) ...`);
+  const shop = await ShopUnderBench.start(plan.runtime);
   const pipelineNats = await NatsServer.start();
   const pipelineDatabase = await createPostgresDatabase('bench_pipeline');
   let pipeline: PipelineProcess | undefined;
   try {
-    await new Promise((resolve) => setTimeout(resolve, plan.settleSeconds * 1000));
-    const idle = shop.sample();
+    const idle = await idleSample(shop, plan);
+    await shop.seed();
     pipeline = await startMinimalPipeline({ databaseUrl: pipelineDatabase.url, natsUrl: pipelineNats.url, tls: shop.mesh.tlsFiles('order') });
     const pipelineClient = new OrderServiceClient(pipeline.address, clientCredentials(shop.mesh.tlsFiles('edge')));
     const pipelineRoots = [{ label: 'minimal pipeline', pid: pipeline.pid }, { label: 'nats-server', pid: pipelineNats.pid }];
@@ -111,6 +128,7 @@ export async function measureShop(plan: ShopPlan, log: (line: string) => void): 
     return {
       readyMs: shop.readyMs,
       idle,
+      tsx,
       afterLoad,
       pipeline: pipelineLoad,
       grpcOrders: grpcOrders.load,
@@ -130,6 +148,11 @@ export async function measureShop(plan: ShopPlan, log: (line: string) => void): 
     await pipelineDatabase.drop();
     await shop.close();
   }
+}
+
+async function idleSample(shop: ShopUnderBench, plan: ShopPlan): Promise<TreeSample[]> {
+  await new Promise((resolve) => setTimeout(resolve, plan.settleSeconds * 1000));
+  return shop.sample();
 }
 
 /** An order load, then the wait until every consumer and outbox has caught up; CPU per order over both. */

@@ -12,6 +12,7 @@ import { clientCredentials } from '#kit/grpc/mutual-tls.js';
 import { createPostgresDatabase, type TestDatabase } from '#kit-testing/postgres.js';
 import { callWithMetadata } from '#kit-testing/verified-claims.js';
 import { RestClient } from '../../invariants/rest-client.js';
+import type { Runtime } from '../../local/entries.js';
 import { LocalMesh } from '../../local/local-mesh.js';
 import { RouteTokens } from '../../tokens/route-tokens.js';
 import { ShopTokens } from '../../tokens/shop-tokens.js';
@@ -38,6 +39,9 @@ export interface BenchCustomer {
 export class ShopUnderBench {
   /** Lines of one label as they come (e.g. my page's while it rebuilds). */
   lineListener: ((label: string, line: string) => void) | undefined;
+  /** The book every order is for, and the signed-in customers: seed() makes them. */
+  bookId = 0;
+  customers: readonly BenchCustomer[] = [];
   private requestCount = 0;
 
   private constructor(
@@ -52,11 +56,10 @@ export class ShopUnderBench {
     readonly myPage: MyPageServiceClient,
     /** One keep-alive agent per client, each from a loopback address of its own (a caller of its own at the edge). */
     readonly agents: readonly Agent[],
-    readonly bookId: number,
-    readonly customers: readonly BenchCustomer[],
   ) {}
 
-  static async start(): Promise<ShopUnderBench> {
+  /** The mesh started and ready, `runtime` as `make dev` (compiled) or as the tests run it (tsx); nothing in it yet. */
+  static async start(runtime: Runtime): Promise<ShopUnderBench> {
     const dataDir = mkdtempSync(join(tmpdir(), 'bookstore-bench-'));
     const orderDatabase = await createPostgresDatabase('bench_shop_order');
     let mesh: LocalMesh | undefined;
@@ -67,21 +70,13 @@ export class ShopUnderBench {
       mesh = await LocalMesh.start({
         dataDir,
         ports: 'free',
+        runtime,
         databaseUrls: { order: orderDatabase.url },
         onLine: (label, line) => { lineOf.listener?.(label, line); },
       });
       const readyMs = performance.now() - started;
       const nats = await connect({ servers: mesh.natsUrl, name: 'bench-shop' });
       const tls = clientCredentials(mesh.tlsFiles('edge'));
-      const tokens = new ShopTokens({ issuer: mesh.authUrl, edgeUrl: mesh.edgeUrl, staffClientsFile: mesh.staffClientsFile });
-      const rest = new RestClient(mesh.edgeUrl, new RouteTokens(tokens, mesh.edgeUrl).tokenFor);
-      const book = (await rest.post('/books', { bookName: 'Bench Book', stock: 100_000_000, price: 1_000 })) as { id: string };
-      const signedIn: BenchCustomer[] = [];
-      for (let index = 0; index < customers; index += 1) {
-        const email = `bench-${index}-${Date.now()}@example.com`;
-        const customer = (await rest.post('/customers', { name: `Bench customer ${index}`, email })) as { id: string };
-        signedIn.push({ id: Number(customer.id), token: await tokens.customer(customer.id, email) });
-      }
       shop = new ShopUnderBench(
         mesh,
         readyMs,
@@ -93,8 +88,6 @@ export class ShopUnderBench {
         new CatalogServiceClient(mesh.grpcAddress('catalog'), tls),
         new MyPageServiceClient(mesh.grpcAddress('mypage'), tls),
         Array.from({ length: clients }, (_, index) => new Agent({ keepAlive: true, maxSockets: 1, localAddress: `127.0.0.${index + 2}` })),
-        Number(book.id),
-        signedIn,
       );
       const listening = shop;
       lineOf.listener = (label, line) => { listening.lineListener?.(label, line); };
@@ -105,6 +98,21 @@ export class ShopUnderBench {
       rmSync(dataDir, { recursive: true, force: true });
       throw error;
     }
+  }
+
+  /** A book with stock for every order, and customers signed in through the token service. */
+  async seed(): Promise<void> {
+    const tokens = new ShopTokens({ issuer: this.mesh.authUrl, edgeUrl: this.mesh.edgeUrl, staffClientsFile: this.mesh.staffClientsFile });
+    const rest = new RestClient(this.mesh.edgeUrl, new RouteTokens(tokens, this.mesh.edgeUrl).tokenFor);
+    const book = (await rest.post('/books', { bookName: 'Bench Book', stock: 100_000_000, price: 1_000 })) as { id: string };
+    const signedIn: BenchCustomer[] = [];
+    for (let index = 0; index < customers; index += 1) {
+      const email = `bench-${index}-${Date.now()}@example.com`;
+      const customer = (await rest.post('/customers', { name: `Bench customer ${index}`, email })) as { id: string };
+      signedIn.push({ id: Number(customer.id), token: await tokens.customer(customer.id, email) });
+    }
+    this.bookId = Number(book.id);
+    this.customers = signedIn;
   }
 
   /** An order as a client asks for it; its own request id, so a retry would be safe. */

@@ -8,7 +8,7 @@ describe('make bench: the whole shop', function () {
   let measured: ShopMeasures;
 
   before(async () => {
-    measured = await measureShop({ orderLoadSeconds: 0.5, readLoadSeconds: 0.3, visibilitySamples: 3, backlogLoadSeconds: 0.5, settleSeconds: 0 }, () => undefined);
+    measured = await measureShop({ orderLoadSeconds: 0.5, readLoadSeconds: 0.3, visibilitySamples: 3, backlogLoadSeconds: 0.5, settleSeconds: 0, runtime: 'tsx', compareTsx: false }, () => undefined);
   });
 
   it('places orders every way in, and measures the minimal pipeline beside them', () => {
