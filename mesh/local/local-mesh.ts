@@ -4,7 +4,7 @@ import { peerAddressVariable } from '#kit/config/peer-address.js';
 import { NatsCluster } from '#kit/process/nats-cluster.js';
 import { NatsServer } from '#kit/process/nats-server.js';
 import { freePort } from '#kit/process/ports.js';
-import { authPort, edgePort, externalSystems, meshServices, type MeshService } from '../policy/services.js';
+import { authPort, edgeAdminPort, edgePort, externalSystems, meshServices, type MeshService } from '../policy/services.js';
 import type { TlsFiles } from '#kit/grpc/mutual-tls.js';
 import { localCertificates, tlsEnv } from './certificates.js';
 import { nodeArguments, ownRuntime, repoRoot, type Runtime } from './entries.js';
@@ -65,6 +65,8 @@ export class LocalMesh {
     private readonly externals: Map<string, { process: ServiceProcess; url: string }>,
     readonly edge: ServiceProcess,
     readonly edgeUrl: string,
+    /** The edge's admin port: /livez, /readyz, /metrics (the services' are adminUrl()). */
+    readonly edgeAdminUrl: string,
     readonly auth: ServiceProcess,
     /** The token service's issuer URL. */
     readonly authUrl: string,
@@ -180,16 +182,17 @@ export class LocalMesh {
       env: { ...common, ...tlsEnv(tlsFiles('auth')), AUTH_PORT: String(authHttpPort), AUTH_ISSUER: authUrl, AUTH_DATA_DIR: join(dataDir, 'auth') },
     });
     const httpPort = await port(edgePort);
+    const edgeAdmin = await port(edgeAdminPort);
     const edge = new ServiceProcess({
       label: 'edge',
       nodeArguments: entryOf(serviceEntry('edge')),
       readyUrl: `http://127.0.0.1:${httpPort}/readyz`,
       onLine: options.onLine,
-      env: { ...common, ...tlsEnv(tlsFiles('edge')), EDGE_PORT: String(httpPort), AUTH_ISSUER: authUrl },
+      env: { ...common, ...tlsEnv(tlsFiles('edge')), EDGE_PORT: String(httpPort), EDGE_ADMIN_PORT: String(edgeAdmin), AUTH_ISSUER: authUrl },
     });
 
     const started = nats === undefined ? [] : nats instanceof NatsCluster ? nats.nodes : [nats];
-    const mesh = new LocalMesh(options, natsUrl, started, replicas, externals, edge, `http://127.0.0.1:${httpPort}`, auth, authUrl, tlsFiles);
+    const mesh = new LocalMesh(options, natsUrl, started, replicas, externals, edge, `http://127.0.0.1:${httpPort}`, `http://127.0.0.1:${edgeAdmin}`, auth, authUrl, tlsFiles);
     try {
       await Promise.all([...externals.values()].map((external) => external.process.start()));
       // In waves, one replica of every service at a time: a dozen processes starting at once on a

@@ -62,7 +62,7 @@ const mesh = await LocalMesh.start({ ...config, ports: 'fixed', supervise: true,
 
 console.log(`
 bookstore-mesh is up (Ctrl-C stops it)
-  REST edge   ${mesh.edgeUrl}        e.g. curl ${mesh.edgeUrl}/books
+  REST edge   ${mesh.edgeUrl}        e.g. curl ${mesh.edgeUrl}/books   admin ${mesh.edgeAdminUrl}/metrics
   tokens      ${mesh.authUrl}        e.g. make -s token ROLE=book-manager
   NATS        ${mesh.natsUrl}
 ${meshServices

@@ -1,5 +1,6 @@
 import { fromBinary, toBinary, type Message } from '@bufbuild/protobuf';
-import { Client, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { Client, Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { clientCalls } from '#kit/grpc/call-metrics.js';
 import { codeOf } from '#kit/grpc/call-resilience.js';
 import { channelTarget } from '#kit/grpc/channel-target.js';
 import { clientCredentials } from '#kit/grpc/mutual-tls.js';
@@ -23,6 +24,7 @@ export type UnaryOutcome = { ok: true; response: Message; headers: Metadata } | 
 /**
  * Generic unary calls to the mesh's gRPC services: the request and response are (de)serialized
  * from the descriptors, so no generated client is needed for any service. One channel per address.
+ * Each try is counted in grpc_client_* as the kit's client counts its tries (call-metrics.ts).
  */
 export class GrpcBackends {
   private readonly clients = new Map<string, Client>();
@@ -62,8 +64,10 @@ export class GrpcBackends {
 
   private tryOnce(route: Pick<Route, 'method' | 'grpcPath'>, request: Message, metadata: Metadata, deadline: Date, cancel: AbortSignal): Promise<UnaryOutcome> {
     const client = this.client(this.backendOf(route).address);
+    const calls = clientCalls(route.grpcPath);
     return new Promise((resolve) => {
       let headers = new Metadata();
+      const started = calls.started();
       const call = client.makeUnaryRequest<Message, Message>(
         route.grpcPath,
         (message) => Buffer.from(toBinary(route.method.input, message)),
@@ -72,6 +76,7 @@ export class GrpcBackends {
         metadata,
         { deadline },
         (error, response) => {
+          calls.handled(error?.code ?? status.OK, started);
           if (error !== null) resolve({ ok: false, error, headers });
           else if (response !== undefined) resolve({ ok: true, response, headers });
         },

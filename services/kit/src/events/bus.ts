@@ -5,7 +5,7 @@ import { connect } from '@nats-io/transport-node';
 import type { Logger } from '../log/log.js';
 import { deleteConsumer, filtersSeveralSubjects, provisionConsumer } from './consumer-config.js';
 import { consumeDefaults, DurableConsumer, type ConsumeOptions, type EventConsumer } from './consumer.js';
-import { eventsPublished, watchEventStream, type StreamSize } from './metrics.js';
+import { eventsPublished, watchConsumerLag, watchEventStream, type ConsumerLag, type StreamSize } from './metrics.js';
 import { StreamReader, type ReplayOptions, type StreamReplay } from './replay.js';
 import { ensureStreams, eventStream } from './streams.js';
 
@@ -83,6 +83,8 @@ class NatsEventBus implements EventBus {
   private connected = true;
   private readonly reconnectListeners = new Set<() => void>();
   private readonly unwatchStream = watchEventStream(() => this.eventStreamSize());
+  /** Lag gauges of the durable consumers started here: they stay until the bus closes. */
+  private readonly unwatchConsumers = new Map<string, () => void>();
 
   constructor(
     private readonly nc: NatsConnection,
@@ -112,6 +114,9 @@ class NatsEventBus implements EventBus {
       ackWaitMs: options.ackWaitMs ?? consumeDefaults.ackWaitMs,
       serverFiltersSeveralSubjects: filtersSeveralSubjects(this.nc.info?.version),
     });
+    if (!this.unwatchConsumers.has(options.durable)) {
+      this.unwatchConsumers.set(options.durable, watchConsumerLag(options.durable, () => this.consumerLag(options.durable)));
+    }
     return new DurableConsumer(this.js, () => this.nc.isClosed(), this.log, options);
   }
 
@@ -137,6 +142,7 @@ class NatsEventBus implements EventBus {
 
   async close(): Promise<void> {
     this.unwatchStream();
+    for (const unwatch of this.unwatchConsumers.values()) unwatch();
     if (this.nc.isClosed()) return;
     await this.nc.drain().catch(() => this.nc.close());
   }
@@ -145,6 +151,12 @@ class NatsEventBus implements EventBus {
     if (!this.isConnected()) return undefined;
     const { state } = await this.jsm.streams.info(eventStream);
     return { messages: state.messages, bytes: state.bytes };
+  }
+
+  private async consumerLag(durable: string): Promise<ConsumerLag> {
+    if (!this.isConnected()) throw new Error('NATS connection lost');
+    const info = await this.jsm.consumers.info(eventStream, durable);
+    return { pending: info.num_pending, ackPending: info.num_ack_pending };
   }
 
   private async followStatus(): Promise<void> {

@@ -1,8 +1,9 @@
-import type { ChannelCredentials, Client, ClientOptions } from '@grpc/grpc-js';
+import { status, type ChannelCredentials, type Client, type ClientOptions } from '@grpc/grpc-js';
 import { callPolicy, type CallPolicy } from '../../../../mesh/policy/resilience.js';
 import { currentCallContext } from '../context/call-context.js';
 import { type Logger } from '../log/log.js';
 import { outgoingMetadata } from './call-metadata.js';
+import { clientCalls } from './call-metrics.js';
 import { channelTarget } from './channel-target.js';
 import { describeFailure } from './call-failure.js';
 import { deadlineOnly, inProcessResilience } from './call-resilience.js';
@@ -70,10 +71,13 @@ export function createGrpcClient<S extends ServiceShape<S>>(
       // RequestOf and ResponseOf are read from this very definition, which TypeScript cannot see through.
       const { path, requestSerialize, responseDeserialize } = Generated.service[method] as unknown as UnaryMethod<RequestOf<S[K]>, ResponseOf<S[K]>>;
       const metadata = outgoingMetadata(currentCallContext());
+      const calls = clientCalls(path);
       return runner.run(
         (timeoutMs) =>
           new Promise<ResponseOf<S[K]>>((resolve, reject) => {
+            const started = calls.started();
             client.makeUnaryRequest(path, requestSerialize, responseDeserialize, request, metadata.clone(), { deadline: Date.now() + timeoutMs }, (error, response) => {
+              calls.handled(error?.code ?? status.OK, started);
               if (error === null) {
                 // grpc-js passes a response whenever it passes no error.
                 resolve(response as ResponseOf<S[K]>);
@@ -84,6 +88,7 @@ export function createGrpcClient<S extends ServiceShape<S>>(
               reject(failure);
             });
           }),
+        calls.refused,
       );
     },
     close() {

@@ -52,7 +52,7 @@ for (const kind of storeKinds) {
       expect(OrderCancelled.decode(stored[2]?.data ?? new Uint8Array()).orderId).to.equal(1);
     });
 
-    it('keeps events in the outbox while the broker is down and publishes them when it is back', async () => {
+    it('keeps events in the outbox while the broker is down, its backlog and oldest age shown, and publishes them when it is back', async () => {
       const relay = relayFor(world);
       relay.start();
       await world.nats.pause();
@@ -65,12 +65,19 @@ for (const kind of storeKinds) {
       expect(error.message).to.match(/not connected/);
       expect(await world.outboxSize()).to.equal(2);
       expect(await metricValue('bookstore_outbox_pending', {})).to.equal(2);
+      // As if the first of them had waited an hour for the broker.
+      const first = await world.db<{ sequence: number; headers: string }>('kit_outbox').orderBy('sequence').first('sequence', 'headers');
+      const anHourAgo = new Date(Date.now() - 3_600_000).toISOString();
+      const headers = { ...(JSON.parse(first?.headers ?? '{}') as object), [EventHeader.occurredAt]: anHourAgo };
+      await world.db('kit_outbox').where({ sequence: first?.sequence }).update({ headers: JSON.stringify(headers) });
+      expect(await metricValue('bookstore_outbox_oldest_age_seconds', {})).to.be.at.least(3_600);
 
       await world.nats.resume();
       await eventually(async () => (await world.outboxSize()) === 0, 'the relay to publish after the broker is back');
       const stored = await world.streamEvents();
       expect(stored.map((event) => event.headers.get(EventHeader.id))).to.deep.equal(ids);
       expect(await metricValue('bookstore_outbox_pending', {})).to.equal(0);
+      expect(await metricValue('bookstore_outbox_oldest_age_seconds', {})).to.equal(0);
       expect(await metricValue('bookstore_events_published_total', { event: orderPlaced.subject })).to.equal(published + 2);
     });
 
