@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { compiledEntry } from '../policy/runtime.js';
+import { compiledEntry, nodeFlags } from '../policy/runtime.js';
 
 /** How the local mesh runs a process: its compiled JavaScript (`make build`), or its TypeScript through tsx. */
 export type Runtime = 'compiled' | 'tsx';
@@ -14,5 +14,5 @@ export const ownRuntime: Runtime = compiledHere ? 'compiled' : 'tsx';
 
 /** Node's arguments that run `source` (a .ts file relative to the repository root) the given way. */
 export function nodeArguments(source: string, runtime: Runtime): string[] {
-  return runtime === 'compiled' ? [join(repoRoot, compiledEntry(source))] : ['--import', 'tsx', join(repoRoot, source)];
+  return runtime === 'compiled' ? [...nodeFlags, join(repoRoot, compiledEntry(source))] : [...nodeFlags, '--import', 'tsx', join(repoRoot, source)];
 }
