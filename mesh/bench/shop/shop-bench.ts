@@ -246,14 +246,21 @@ async function deliveryCatchesUp(shop: ShopUnderBench, seconds: number, order: (
 async function myPageRebuilds(shop: ShopUnderBench): Promise<{ events: number; eventsPerSec: number }> {
   const myPage = shop.mesh.process('mypage');
   const times: { emptied?: number; caughtUp?: number } = {};
+  let sawCaughtUp: () => void = () => undefined;
+  // A line can reach us after the readiness probe has answered: pino writes asynchronously.
+  const caughtUpLogged = new Promise<void>((resolve) => { sawCaughtUp = resolve; });
   shop.lineListener = (label, line) => {
     if (label !== 'mypage' || !line.startsWith('{')) return;
     const { msg, time } = JSON.parse(line) as { msg?: string; time?: string };
     if (msg?.startsWith('my page emptied') === true) times.emptied = Date.parse(time ?? '');
-    if (msg === 'stream replay caught up') times.caughtUp = Date.parse(time ?? '');
+    if (msg === 'stream replay caught up' && times.emptied !== undefined) {
+      times.caughtUp = Date.parse(time ?? '');
+      sawCaughtUp();
+    }
   };
   await myPage.stop();
   await myPage.start(120_000, { MYPAGE_REBUILD: 'true' });
+  await Promise.race([caughtUpLogged, new Promise((resolve) => setTimeout(resolve, 30_000).unref())]);
   shop.lineListener = undefined;
   const metrics = await (await fetch(`${shop.mesh.adminUrl('mypage')}/metrics`)).text();
   const events = [...metrics.matchAll(/^bookstore_events_handled_total\{[^}]*consumer="mypage"[^}]*\} (\d+)/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
