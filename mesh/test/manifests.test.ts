@@ -45,7 +45,7 @@ describe('the Kubernetes manifests', () => {
         const deployment = deploymentsOf(base).find((candidate) => candidate.metadata.name === service.name);
         const container = deployment?.spec?.template.spec?.containers[0];
         expect(container?.image, service.name).to.match(new RegExp(`^${serviceImageName}:`));
-        expect(container?.command).to.deep.equal(['node', '--max-semi-space-size=2', `dist/services/${service.name}/src/main.js`]);
+        expect(container?.command).to.deep.equal(['node', '--max-semi-space-size=4', `dist/services/${service.name}/src/main.js`]);
         expect(container?.ports?.map((port) => [port.name, port.containerPort])).to.deep.equal([['grpc-api', clusterGrpcPort], ['http-admin', clusterAdminPort]]);
         const kubeService = base.find((object): object is KubernetesObject & IService => object.kind === 'Service' && object.metadata.name === service.name);
         expect(kubeService?.spec?.ports?.map((port) => [port.name, port.port])).to.deep.equal([['grpc-api', clusterGrpcPort], ['http-admin', clusterAdminPort]]);
