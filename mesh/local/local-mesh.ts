@@ -11,6 +11,8 @@ import { nodeArguments, ownRuntime, repoRoot, type Runtime } from './entries.js'
 import { compiledEntry, serviceEntry } from '../policy/runtime.js';
 import { ServiceProcess } from './service-process.js';
 import { Supervisor } from './supervisor.js';
+import { defaultTracesPort } from './traces/trace-api.js';
+import { startTraceServer, type RunningTraceServer } from './traces/trace-server.js';
 
 export interface LocalMeshOptions {
   /** SQLite files and the nats-server store live here. */
@@ -27,6 +29,8 @@ export interface LocalMeshOptions {
   replicas?: Readonly<Record<string, number>>;
   /** Store URL per service; SQLite under dataDir by default. */
   databaseUrls?: Readonly<Record<string, string>>;
+  /** Port of the trace store (OTLP/HTTP and its query API); 4318 with fixed ports, a free one otherwise. */
+  tracesPort?: number | undefined;
   /** Extra environment for every process. */
   env?: Readonly<Record<string, string>>;
   /** Restart replicas that exit or fail liveness, as a kubelet does (supervisor.ts); off by default. */
@@ -51,8 +55,9 @@ const rolloutSettleMs = 1_500;
 
 /**
  * The whole shop on one machine: a nats-server with JetStream, every service of
- * mesh/policy/services.ts (SQLite by default) and the REST edge. Used by `make dev` and by the
- * end-to-end tests, which stop, kill and restart single services through it.
+ * mesh/policy/services.ts (SQLite by default), the REST edge, and the trace store they all export
+ * their spans to. Used by `make dev` and by the end-to-end tests, which stop, kill and restart
+ * single services through it.
  */
 export class LocalMesh {
   private constructor(
@@ -72,7 +77,13 @@ export class LocalMesh {
     readonly authUrl: string,
     /** A process's certificate, key and the mesh's CA: what a client needs to call a service as that process. */
     readonly tlsFiles: (name: string) => TlsFiles,
+    private readonly traces: RunningTraceServer,
   ) {}
+
+  /** The trace store every process exports its spans to; `GET /api/traces?orderId=<id>` finds an order's traces. */
+  get tracesUrl(): string {
+    return this.traces.url;
+  }
 
   static async start(options: LocalMeshOptions): Promise<LocalMesh> {
     const runtime = options.runtime ?? ownRuntime;
@@ -102,6 +113,7 @@ export class LocalMesh {
       }
     };
     const port = async (fixed: number): Promise<number> => (options.ports === 'fixed' ? fixed : freshPort());
+    const traces = await startTraceServer(join(dataDir, 'traces.sqlite'), options.tracesPort ?? (await port(defaultTracesPort)));
 
     const ports = new Map<string, { grpcPort: number; adminPort: number }[]>();
     for (const service of meshServices) {
@@ -139,6 +151,7 @@ export class LocalMesh {
     const processorUrl = externals.get('card-processor')?.url ?? '';
     const common = {
       NATS_URL: natsUrl,
+      OTEL_EXPORTER_OTLP_ENDPOINT: traces.url,
       EVENT_STREAM_REPLICAS: String(streamReplicas),
       FAULTS_ENABLED: 'true',
       PROCESSOR_URL: processorUrl,
@@ -192,7 +205,7 @@ export class LocalMesh {
     });
 
     const started = nats === undefined ? [] : nats instanceof NatsCluster ? nats.nodes : [nats];
-    const mesh = new LocalMesh(options, natsUrl, started, replicas, externals, edge, `http://127.0.0.1:${httpPort}`, `http://127.0.0.1:${edgeAdmin}`, auth, authUrl, tlsFiles);
+    const mesh = new LocalMesh(options, natsUrl, started, replicas, externals, edge, `http://127.0.0.1:${httpPort}`, `http://127.0.0.1:${edgeAdmin}`, auth, authUrl, tlsFiles, traces);
     try {
       await Promise.all([...externals.values()].map((external) => external.process.start()));
       // In waves, one replica of every service at a time: a dozen processes starting at once on a
@@ -284,6 +297,7 @@ export class LocalMesh {
     await Promise.all([...this.replicas.values()].flat().map((replica) => replica.process.stop()));
     await Promise.all([...this.externals.values()].map((external) => external.process.stop()));
     await Promise.all(this.natsNodes.map((node) => node.pause()));
+    await this.traces.close();
   }
 
   get dataDir(): string {

@@ -5,11 +5,13 @@ import { withCallContext } from '#kit/context/call-context.js';
 import type { ProcessSettings } from '#kit/config/process-settings.js';
 import { createLogger } from '#kit/log/log.js';
 import { listen } from '#kit/process/ports.js';
+import { flushTraces, startTracing } from '#kit/telemetry/tracing.js';
 import { AccessGate, type EdgeAccessConfig } from './access/access-gate.js';
 import { GrpcBackends, type GrpcBackend } from './backend/grpc-backends.js';
 import { loadDescriptorSet } from './descriptors/load-descriptor-set.js';
 import { answerHealth, healthPaths } from './http/health.js';
-import { requestIdOf, traceIdOf } from './http/request-headers.js';
+import { requestIdOf } from './http/request-headers.js';
+import { inRequestSpan } from './http/request-span.js';
 import { transcode } from './http/transcoding-handler.js';
 import { RouteTable } from './routing/route-table.js';
 import { edgeDeadlines, grpcJsonTranscoderOptions, requestIdHeader } from './transcoding-options.js';
@@ -48,6 +50,7 @@ export interface RunningEdge {
  * table (throwing at once for a rule it cannot serve), and serves REST on config.host:config.port.
  */
 export async function startEdge(config: EdgeConfig): Promise<RunningEdge> {
+  startTracing('edge', config.tracing);
   const logger = createLogger('edge', config.logLevel);
   const registry = loadDescriptorSet(config.descriptorSetPath);
   const backends = new GrpcBackends(config.backends);
@@ -64,7 +67,7 @@ export async function startEdge(config: EdgeConfig): Promise<RunningEdge> {
     if (answerHealth(request, response, draining, grpcJsonTranscoderOptions.print_options)) return;
     inFlight.add(response);
     response.on('close', () => inFlight.delete(response));
-    void withCallContext({ correlationId: requestId, traceId: traceIdOf(request) }, () => transcode(context, request, response, requestId));
+    void withCallContext({ correlationId: requestId }, () => inRequestSpan(request, response, () => transcode(context, request, response, requestId)));
   });
   await listen(server, config.port, config.host);
   const { port } = server.address() as AddressInfo;
@@ -95,6 +98,7 @@ export async function startEdge(config: EdgeConfig): Promise<RunningEdge> {
     clearTimeout(cut);
     backends.close();
     await admin?.close();
+    await flushTraces();
     logger.info('edge stopped');
   };
   const unspecified = config.host === '0.0.0.0' || config.host === '::';

@@ -4,6 +4,7 @@ import { clientCalls } from '#kit/grpc/call-metrics.js';
 import { codeOf } from '#kit/grpc/call-resilience.js';
 import { channelTarget } from '#kit/grpc/channel-target.js';
 import { clientCredentials } from '#kit/grpc/mutual-tls.js';
+import { startClientSpan } from '#kit/telemetry/rpc-spans.js';
 import type { CallPolicy } from '../../../../mesh/policy/resilience.js';
 import type { Route } from '../routing/route-table.js';
 
@@ -54,7 +55,7 @@ export class GrpcBackends {
     const retryCodes = new Set<number>(retries.retryOn.map((name) => codeOf[name]));
     for (let retry = 0; ; retry += 1) {
       const tryDeadline = new Date(Math.min(deadline.getTime(), Date.now() + retries.perTryTimeoutMs));
-      const outcome = await this.tryOnce(route, request, metadata.clone(), tryDeadline, cancel);
+      const outcome = await this.tryOnce(route, request, metadata, tryDeadline, cancel);
       const pauseMs = Math.min(250, 25 * 2 ** retry);
       const again = !outcome.ok && retryCodes.has(outcome.error.code) && retry < retries.attempts && !cancel.aborted && Date.now() + pauseMs < deadline.getTime();
       if (!again) return outcome;
@@ -65,6 +66,7 @@ export class GrpcBackends {
   private tryOnce(route: Pick<Route, 'method' | 'grpcPath'>, request: Message, metadata: Metadata, deadline: Date, cancel: AbortSignal): Promise<UnaryOutcome> {
     const client = this.client(this.backendOf(route).address);
     const calls = clientCalls(route.grpcPath);
+    const span = startClientSpan(route.grpcPath, metadata);
     return new Promise((resolve) => {
       let headers = new Metadata();
       const started = calls.started();
@@ -73,10 +75,11 @@ export class GrpcBackends {
         (message) => Buffer.from(toBinary(route.method.input, message)),
         (bytes) => fromBinary(route.method.output, bytes),
         request,
-        metadata,
+        span.metadata,
         { deadline },
         (error, response) => {
           calls.handled(error?.code ?? status.OK, started);
+          span.end(error?.code ?? status.OK, error?.details);
           if (error !== null) resolve({ ok: false, error, headers });
           else if (response !== undefined) resolve({ ok: true, response, headers });
         },

@@ -19,6 +19,7 @@ import { callDeadlineMs } from './grpc-timeout.js';
 import { readBody } from './read-body.js';
 import { countRequest } from './request-metrics.js';
 import { grpcMetadata } from './request-headers.js';
+import { nameRequestSpan } from './request-span.js';
 import { responseHeadersOf } from './response-headers.js';
 import { sendJson } from './send-json.js';
 
@@ -44,6 +45,7 @@ interface Answer {
 export async function transcode(context: TranscodingContext, request: IncomingMessage, response: ServerResponse, requestId: string): Promise<void> {
   const started = performance.now();
   const target = targetOf(context, request);
+  nameRequestSpan(request.method, target.match?.route.template.source);
   const answer = await answerRequest(context, target, request, response, requestId).catch((error: unknown): Answer => {
     const local = error instanceof TranscodeError ? error : new TranscodeError(status.INTERNAL, 'the edge failed to transcode the request');
     if (!(error instanceof TranscodeError)) context.logger.error({ err: error }, 'transcoding failed');

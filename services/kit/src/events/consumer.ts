@@ -1,9 +1,11 @@
 import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import type { Knex } from 'knex';
 import { withCallContext } from '../context/call-context.js';
+import { tracedTransaction } from '../db/traced-transaction.js';
 import { type Logger } from '../log/log.js';
 import { NotYet, type EventType, type ReceivedEvent } from './event.js';
 import { publishDeadLetter } from './dead-letter.js';
+import { handleInSpan } from './event-spans.js';
 import { HandlerErrors } from './handler-errors.js';
 import { eventsDeadLettered, eventsFailed, eventsHandled } from './metrics.js';
 import { claimEvent, ProcessedEventsPruner } from './processed-events.js';
@@ -140,7 +142,7 @@ export class DurableConsumer implements EventConsumer {
       await this.giveUp(msg, errorText(error));
       return;
     }
-    await withCallContext(eventCallContext(event), () => this.handle(msg, event));
+    await handleInSpan(msg.headers, event, this.durable, () => withCallContext(eventCallContext(event), () => this.handle(msg, event)));
   }
 
   private async handle(msg: JsMsg, event: ReceivedEvent): Promise<void> {
@@ -154,7 +156,7 @@ export class DurableConsumer implements EventConsumer {
     }
     const progress = { claimed: false, handled: false };
     try {
-      await this.options.db.transaction(async (trx) => {
+      await tracedTransaction(this.options.db, async (trx) => {
         progress.claimed = await claimEvent(trx, this.durable, event.id);
         if (!progress.claimed) return;
         await this.options.handle(event, trx);

@@ -8,6 +8,7 @@ import { channelTarget } from './channel-target.js';
 import { describeFailure } from './call-failure.js';
 import { deadlineOnly, inProcessResilience } from './call-resilience.js';
 import { clientCredentials } from './mutual-tls.js';
+import { startClientSpan } from '../telemetry/rpc-spans.js';
 
 /** What the kit reads of one method of a generated service definition. */
 interface MethodShape {
@@ -76,8 +77,11 @@ export function createGrpcClient<S extends ServiceShape<S>>(
         (timeoutMs) =>
           new Promise<ResponseOf<S[K]>>((resolve, reject) => {
             const started = calls.started();
-            client.makeUnaryRequest(path, requestSerialize, responseDeserialize, request, metadata.clone(), { deadline: Date.now() + timeoutMs }, (error, response) => {
+            // One client span per attempt, each the parent of the server span it reaches.
+            const span = startClientSpan(path, metadata);
+            client.makeUnaryRequest(path, requestSerialize, responseDeserialize, request, span.metadata, { deadline: Date.now() + timeoutMs }, (error, response) => {
               calls.handled(error?.code ?? status.OK, started);
+              span.end(error?.code ?? status.OK, error?.details);
               if (error === null) {
                 // grpc-js passes a response whenever it passes no error.
                 resolve(response as ResponseOf<S[K]>);

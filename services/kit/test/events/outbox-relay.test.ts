@@ -4,7 +4,8 @@ import type { ReceivedEvent } from '#kit/events/event.js';
 import { EventHeader } from '#kit/events/headers.js';
 import { recordEvents } from '#kit/events/outbox.js';
 import { OutboxRelay } from '#kit/events/relay.js';
-import { withCallContext } from '#kit/context/call-context.js';
+import { inSpan } from '#kit/telemetry/spans.js';
+import { recordSpans } from '#kit-testing/recorded-spans.js';
 import { storeKinds } from '#kit-testing/stores.js';
 import { cancelled, eventually, EventsWorld, log, metricValue, openTestDatabase, orderPlaced, placed, rejectionOf } from './support.js';
 
@@ -154,7 +155,7 @@ describe('recorded event headers', () => {
   });
 
   it('carry the event, correlation id, cause, time and trace of the story that raised them', async () => {
-    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const recorded = recordSpans();
     const cause: ReceivedEvent = {
       id: 'cause-event-id',
       type: orderPlaced,
@@ -163,13 +164,16 @@ describe('recorded event headers', () => {
       correlationId: '42',
       causationId: undefined,
       occurredAt: new Date(),
-      traceparent: undefined,
       deliveryCount: 1,
       streamSequence: 1,
     };
     const before = new Date();
-    await withCallContext({ traceId }, () => world.db.transaction((trx) => recordEvents(trx, [cancelled(42)], cause)));
+    const traceId = await inSpan('the story', {}, async (span) => {
+      await world.db.transaction((trx) => recordEvents(trx, [cancelled(42)], cause));
+      return span.spanContext().traceId;
+    });
     await new OutboxRelay({ db: world.db, bus: world.bus, log }).flush();
+    recorded.stop();
 
     const [stored] = await world.streamEvents();
     const header = (name: string): string | undefined => stored?.headers.get(name);
@@ -177,6 +181,9 @@ describe('recorded event headers', () => {
     expect(header(EventHeader.correlationId)).to.equal('42');
     expect(header(EventHeader.causationId)).to.equal('cause-event-id');
     expect(new Date(header(EventHeader.occurredAt) ?? '').getTime()).to.be.at.least(before.getTime());
-    expect(header(EventHeader.traceparent)).to.match(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+    // The publish span, a child of the span that recorded the event, travels in the headers.
+    const publish = recorded.one('publish bookstore.order.OrderCancelled');
+    expect(publish.parentSpanContext?.spanId).to.equal(recorded.one('the story').spanContext().spanId);
+    expect(header('traceparent')).to.equal(`00-${traceId}-${publish.spanContext().spanId}-01`);
   });
 });

@@ -4,6 +4,8 @@ import type { CallPolicy } from '../../../../mesh/policy/resilience.js';
 import { CatalogServiceClient } from '#contracts/catalog/v1/catalog.js';
 import { createGrpcClient, type GrpcClient } from '#kit/grpc/client.js';
 import { withCallContext } from '#kit/context/call-context.js';
+import { inSpan } from '#kit/telemetry/spans.js';
+import { recordSpans } from '#kit-testing/recorded-spans.js';
 import { freePort, waitFor } from '#kit/process/ports.js';
 import { memoryLog } from './support/memory-log.js';
 import { callError } from '#kit-testing/grpc-probes.js';
@@ -67,12 +69,21 @@ describe('kit gRPC client', () => {
     }
   });
 
-  it('carries the correlation and trace id to the callee\'s log context', async () => {
-    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
-    await withCallContext({ correlationId: 'order-42', traceId }, () => client().call('getBook', { id: 1 }));
-    expect(catalog.contexts[0]).to.include({ correlationId: 'order-42', traceId });
-    const serverLine = memory.lines.find((line) => line.msg === 'grpc call');
-    expect(serverLine).to.include({ correlationId: 'order-42', traceId });
+  it('carries the correlation id and the trace to the callee\'s log context', async () => {
+    const recorded = recordSpans();
+    try {
+      const traceId = await withCallContext({ correlationId: 'order-42' }, () =>
+        inSpan('the caller', {}, async (span) => {
+          await client().call('getBook', { id: 1 });
+          return span.spanContext().traceId;
+        }),
+      );
+      expect(catalog.contexts[0]).to.include({ correlationId: 'order-42' });
+      const serverLine = memory.lines.find((line) => line.msg === 'grpc call');
+      expect(serverLine).to.include({ correlationId: 'order-42', traceId });
+    } finally {
+      recorded.stop();
+    }
   });
 
   describe('deadlines', () => {
