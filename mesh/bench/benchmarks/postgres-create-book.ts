@@ -3,6 +3,7 @@ import { createPostgresDatabase, type TestDatabase } from '#kit-testing/postgres
 import type { Benchmark } from '../benchmark.js';
 import { inFlight } from '../measure.js';
 import { withClosers } from '../support/closers.js';
+import { pgTransaction } from '../support/pg-transaction.js';
 import { benchBook, bookRegisteredRow, catalogCommands, insertBookSql, insertOutboxSql, openCatalogDatabase } from '../support/catalog-store.js';
 
 const transactionsInFlight = 8;
@@ -40,20 +41,12 @@ export const postgresCreateBook: Benchmark = {
   },
 };
 
-async function rawCreateBook(pool: pg.Pool): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
+function rawCreateBook(pool: pg.Pool): Promise<void> {
+  return pgTransaction(pool, async (client) => {
     const now = new Date();
     const { bookName, stock, price } = benchBook;
     const { rows } = await client.query<{ id: number }>(insertBookSql.postgres, [bookName, stock, price, stock, now, now]);
     const event = bookRegisteredRow(rows[0]?.id ?? 0, now);
     await client.query(insertOutboxSql.postgres, [event.eventId, event.subject, event.payload, event.headers]);
-    await client.query('commit');
-  } catch (error) {
-    await client.query('rollback');
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }

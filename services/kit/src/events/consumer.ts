@@ -171,9 +171,10 @@ export class DurableConsumer implements EventConsumer {
     this.errors.forget(event.streamSequence);
     if (progress.handled) {
       eventsHandled.inc({ consumer: this.durable, event: event.subject });
-      this.log.info({ consumer: this.durable, event: event.type.name, eventId: event.id }, 'event handled');
+      // Per-event lines are checked first: with their level off they cost no object.
+      if (this.log.isLevelEnabled('info')) this.log.info({ consumer: this.durable, event: event.type.name, eventId: event.id }, 'event handled');
       this.options.afterCommit?.();
-    } else this.log.debug({ consumer: this.durable }, 'event already processed; skipped');
+    } else if (this.log.isLevelEnabled('debug')) this.log.debug({ consumer: this.durable }, 'event already processed; skipped');
   }
 
   private async failed(msg: JsMsg, event: ReceivedEvent, error: unknown): Promise<void> {
@@ -199,7 +200,7 @@ export class DurableConsumer implements EventConsumer {
       return;
     }
     const delayMs = this.redeliveryDelay(event.deliveryCount);
-    this.log.debug({ consumer: this.durable, deliveries: event.deliveryCount, delayMs, reason: error.message }, 'event waits for its prerequisite');
+    if (this.log.isLevelEnabled('debug')) this.log.debug({ consumer: this.durable, deliveries: event.deliveryCount, delayMs, reason: error.message }, 'event waits for its prerequisite');
     msg.nak(delayMs);
   }
 

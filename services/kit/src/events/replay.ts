@@ -253,8 +253,11 @@ export class StreamReader implements StreamReplay {
         this.log.error({ reader: this.name, sequence: event.streamSequence, subject: event.subject, ...poison }, 'event moved to dead letters; the replay goes on past it');
       });
     }
+    // Per-event lines are checked first: with info off they cost no object and no call context.
+    const logEach = this.log.isLevelEnabled('info');
     for (const { event, trace } of applied) {
       eventsHandled.inc({ consumer: this.name, event: event.subject });
+      if (!logEach) continue;
       context.with(trace, () => {
         withCallContext({ correlationId: event.correlationId, eventId: event.id }, () => {
           this.log.info({ reader: this.name, event: event.type.name }, 'event applied');
