@@ -23,7 +23,7 @@ STAMP_DEPS := node_modules/.deps-stamp
 STAMP_PROTO := proto/gen/.stamp
 TEST_SPEC := 'services/*/test/**/*.test.ts' 'mesh/**/test/**/*.test.ts'
 
-.PHONY: help deps proto build lint breaking release-contracts dev test bench generate-mesh check-manifests clean check-invariants new-context token load rollout chaos
+.PHONY: help deps proto build lint breaking release-contracts dev test bench generate-mesh check-manifests clean check-invariants new-context token trace load rollout chaos
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -68,7 +68,7 @@ release-contracts: proto ## Record today's contracts and their event payloads as
 	cd proto && ../$(BIN)/buf build --exclude-source-info -o released/bookstore.binpb
 	node --import tsx mesh/contracts/record-event-payloads.ts
 
-dev: proto ## Run the local mesh: nats-server, every service (REPLICAS=2 for two of each), the edge on :8080
+dev: proto ## Run the local mesh: nats-server, every service (REPLICAS=2 for two of each), the edge on :8080, the trace store on :4318
 	MESH_DEPS=dev mesh/tools/ensure-system-deps.sh
 	node --import tsx mesh/local/main.ts
 
@@ -78,9 +78,9 @@ test: deps lint ## Install what is missing, lint, then run every test (unit, int
 bench: deps proto ## Measure hot paths as ratios against a baseline measured in the same run
 	node --expose-gc --import tsx mesh/bench/main.ts
 
-MESH_GENERATORS := mesh/envoy/generate.ts mesh/istio/generate.ts manifests/generator/generate.ts
+MESH_GENERATORS := mesh/envoy/generate.ts mesh/istio/generate.ts mesh/observability/generate.ts manifests/generator/generate.ts
 
-generate-mesh: proto ## Rewrite the generated Envoy, Istio and Kubernetes files from mesh/policy and proto/
+generate-mesh: proto ## Rewrite the generated Envoy, Istio, Kubernetes and observability (dashboards, alert rules) files from mesh/policy and proto/
 	for generator in $(MESH_GENERATORS); do node --import tsx $$generator; done
 
 check-manifests: proto ## Regenerate Envoy, Istio and Kubernetes files into a temp dir, compare, run the config tests
@@ -108,6 +108,9 @@ chaos: proto ## A shop of its own, the seeded workload under seeded SIGKILLs of 
 
 new-context: ## Copy the customer context as a new one, every name changed (NAME=<name>; docs/adding-a-context.md)
 	@mesh/tools/new-context.sh "$(NAME)"
+
+trace: ## Print an order's trace from the running make dev as a tree (service, operation, duration, status): ORDER=<id>
+	@node --import tsx mesh/local/traces/main.ts
 
 token: ## Print one access token from the running make dev: ROLE=book-manager|coupon-manager|courier|auditor, or ROLE=customer CUSTOMER=<id>
 	@node --import tsx mesh/tokens/main.ts

@@ -8,6 +8,7 @@ import { clusterNamespace } from './cluster.js';
 import { edgeConfigMap, edgeWorkload } from './edge-workload.js';
 import { kedaComponent, kedaResources } from './keda.js';
 import { natsConfig, natsConfigMap, natsWorkload } from './nats.js';
+import { observabilityComponent, prometheusRuleComponent } from './observability.js';
 import { networkPolicies } from './network-policies.js';
 import { databaseSecretTemplate, initDatabasesSql, postgresInitConfigMap, postgresWorkload } from './postgres.js';
 import { serviceWorkload } from './service-workload.js';
@@ -16,7 +17,7 @@ import { serviceConfigMap, serviceEnvironment } from './shared-config.js';
 const generator = 'manifests/generator/generate.ts';
 /** Every file under it is generated; the overlays beside it are written by hand. */
 export const baseDir = 'manifests/base';
-/** Generated kustomize components an overlay may add (the prod overlay adds them). */
+/** Generated kustomize components an overlay may add (the overlays say which they add). */
 export const componentsDir = 'manifests/components';
 /** kustomize may only read files under the kustomization, so the edge bootstrap is copied here. */
 export const edgeBootstrapCopy = `${baseDir}/edge/envoy.yaml`;
@@ -69,6 +70,8 @@ export function renderManifests({ services, edges, envoyBootstrap }: ManifestSou
     component('cloudnative-pg/kustomization.yaml', [cnpgComponent('cloudnative-pg.yaml')]),
     component('keda/keda.yaml', kedaResources(services)),
     component('keda/kustomization.yaml', [kedaComponent('keda.yaml', services)]),
+    ...observabilityComponent(services, `${componentsDir}/observability`, generator),
+    ...prometheusRuleComponent(`${componentsDir}/prometheus-rules`, generator),
   ];
   return [...resources, ...generatedInputs, yaml('kustomization.yaml', [kustomization]), ...components];
 }

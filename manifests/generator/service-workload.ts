@@ -84,6 +84,8 @@ function deployment(service: MeshService, labels: Record<string, string>): Deplo
               env: [
                 { name: 'GRPC_PORT', value: String(clusterGrpcPort) },
                 { name: 'ADMIN_PORT', value: String(clusterAdminPort) },
+                // The name its spans carry (docs/tracing.md); the exporter's endpoint comes from the ConfigMap.
+                { name: 'OTEL_SERVICE_NAME', value: name },
                 ...store.env,
               ],
               startupProbe: httpProbe('/livez', adminPortName, { periodSeconds: 2, failureThreshold: 60 }),

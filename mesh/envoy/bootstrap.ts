@@ -5,6 +5,7 @@ import { edgeClusters } from './edge-clusters.js';
 import { edgeLimits, hardenedConnectionManager, overloadManager } from './edge-hardening.js';
 import type { EdgeUpstream } from './edge-plan.js';
 import { edgeRoutes } from './edge-routes.js';
+import { edgeTracing, tracingClusterConfig } from './edge-tracing.js';
 import { typed, type JsonObject } from './json.js';
 import { localReplyConfig } from './local-replies.js';
 import type { MethodAccess } from './method-access.js';
@@ -40,7 +41,7 @@ export function envoyBootstrap(upstreams: readonly EdgeUpstream[], access: reado
         },
         metricsListener(),
       ],
-      clusters: [...edgeClusters(upstreams), adminLoopbackCluster(), authClusterConfig()],
+      clusters: [...edgeClusters(upstreams), adminLoopbackCluster(), authClusterConfig(), tracingClusterConfig()],
     },
   };
 }
@@ -86,6 +87,7 @@ function connectionManager(upstreams: readonly EdgeUpstream[], access: readonly 
     // x-request-id is generated when a client sends none (Envoy's default) and returned to it.
     always_set_request_id_in_response: true,
     ...hardenedConnectionManager(),
+    tracing: edgeTracing(),
     route_config: { name: 'edge', virtual_hosts: [{ name: 'bookstore', domains: ['*'], routes: [...authRoutes(), ...edgeRoutes(upstreams)] }] },
     http_filters: httpFilters(upstreams, access),
     // Envoy's own answers as google.rpc.Status JSON, like the local edge's (see local-replies.ts).

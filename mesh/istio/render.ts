@@ -11,12 +11,15 @@ import { ingressGateway, ingressRateLimit, ingressRoutes } from './ingress.js';
 import { authJwksPlaintext, strictMutualTls } from './peer-authentication.js';
 import { scenarioCallee, trafficScenarios } from './scenarios.js';
 import { namespaceSidecar } from './sidecar.js';
+import { istioInstall, namespaceTelemetry } from './tracing.js';
 import { virtualService } from './virtual-service.js';
 
 const generator = 'mesh/istio/generate.ts';
 /** Every file under it is generated; the generator deletes what it no longer writes. */
 export const istioResourcesDir = 'mesh/istio/resources';
 export const istioKustomization = 'mesh/istio/kustomization.yaml';
+/** Istio's own installation (meshConfig): `istioctl install -f`, not part of the kustomization. */
+export const istioInstallFile = 'mesh/istio/install.yaml';
 
 /** The Istio resources, one file per concern, per callee and per external system, and the kustomization applying them. */
 export function renderIstio(edges: readonly CallEdge[], services: readonly MeshService[], descriptorSet: Uint8Array = readDescriptorSet()): GeneratedFile[] {
@@ -27,6 +30,7 @@ export function renderIstio(edges: readonly CallEdge[], services: readonly MeshS
   const resources: GeneratedFile[] = [
     { path: `${istioResourcesDir}/peer-authentication.yaml`, content: yamlDocuments(generator, [strictMutualTls(), authJwksPlaintext()]) },
     { path: `${istioResourcesDir}/sidecar.yaml`, content: yamlDocuments(generator, [namespaceSidecar()]) },
+    { path: `${istioResourcesDir}/telemetry.yaml`, content: yamlDocuments(generator, [namespaceTelemetry()]) },
     { path: `${istioResourcesDir}/ingress.yaml`, content: yamlDocuments(generator, [ingressGateway(), ingressRoutes(), ingressRateLimit()]) },
     { path: `${istioResourcesDir}/edge-access.yaml`, content: yamlDocuments(generator, [edgeRequestAuthentication(), edgeAuthorizationPolicy(access)]) },
     ...callees.map((policies) => ({
@@ -45,5 +49,6 @@ export function renderIstio(edges: readonly CallEdge[], services: readonly MeshS
     resources: resources.map((file) => file.path.slice('mesh/istio/'.length)),
   };
   const scenarios = callees.filter((policies) => policies.callee.name === scenarioCallee).flatMap(trafficScenarios);
-  return [...resources, { path: istioKustomization, content: yamlDocuments(generator, [kustomization]) }, ...scenarios];
+  const install = { path: istioInstallFile, content: yamlDocuments(generator, [istioInstall()], ['istioctl install -f mesh/istio/install.yaml -y  (before the shop: see README, "Deploying to a cluster")']) };
+  return [...resources, { path: istioKustomization, content: yamlDocuments(generator, [kustomization]) }, install, ...scenarios];
 }

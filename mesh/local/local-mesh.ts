@@ -3,11 +3,13 @@ import { peerAddressVariable } from '#kit/config/peer-address.js';
 import { NatsCluster } from '#kit/process/nats-cluster.js';
 import { NatsServer } from '#kit/process/nats-server.js';
 import { freePort } from '#kit/process/ports.js';
-import { authPort, edgePort, externalSystems, meshServices, type MeshService } from '../policy/services.js';
+import { authPort, edgeAdminPort, edgePort, externalSystems, meshServices, type MeshService } from '../policy/services.js';
 import type { TlsFiles } from '#kit/grpc/mutual-tls.js';
 import { localCertificates, tlsEnv } from './certificates.js';
 import { ServiceProcess } from './service-process.js';
 import { Supervisor } from './supervisor.js';
+import { defaultTracesPort } from './traces/trace-api.js';
+import { startTraceServer, type RunningTraceServer } from './traces/trace-server.js';
 
 export interface LocalMeshOptions {
   /** SQLite files and the nats-server store live here. */
@@ -24,6 +26,8 @@ export interface LocalMeshOptions {
   replicas?: Readonly<Record<string, number>>;
   /** Store URL per service; SQLite under dataDir by default. */
   databaseUrls?: Readonly<Record<string, string>>;
+  /** Port of the trace store (OTLP/HTTP and its query API); 4318 with fixed ports, a free one otherwise. */
+  tracesPort?: number | undefined;
   /** Extra environment for every process. */
   env?: Readonly<Record<string, string>>;
   /** Restart replicas that exit or fail liveness, as a kubelet does (supervisor.ts); off by default. */
@@ -49,8 +53,9 @@ const entryOf = (name: string): string => join(repoRoot, 'services', name, 'src'
 
 /**
  * The whole shop on one machine: a nats-server with JetStream, every service of
- * mesh/policy/services.ts (SQLite by default) and the REST edge. Used by `make dev` and by the
- * end-to-end tests, which stop, kill and restart single services through it.
+ * mesh/policy/services.ts (SQLite by default), the REST edge, and the trace store they all export
+ * their spans to. Used by `make dev` and by the end-to-end tests, which stop, kill and restart
+ * single services through it.
  */
 export class LocalMesh {
   private constructor(
@@ -63,12 +68,20 @@ export class LocalMesh {
     private readonly externals: Map<string, { process: ServiceProcess; url: string }>,
     readonly edge: ServiceProcess,
     readonly edgeUrl: string,
+    /** The edge's admin port: /livez, /readyz, /metrics (the services' are adminUrl()). */
+    readonly edgeAdminUrl: string,
     readonly auth: ServiceProcess,
     /** The token service's issuer URL. */
     readonly authUrl: string,
     /** A process's certificate, key and the mesh's CA: what a client needs to call a service as that process. */
     readonly tlsFiles: (name: string) => TlsFiles,
+    private readonly traces: RunningTraceServer,
   ) {}
+
+  /** The trace store every process exports its spans to; `GET /api/traces?orderId=<id>` finds an order's traces. */
+  get tracesUrl(): string {
+    return this.traces.url;
+  }
 
   static async start(options: LocalMeshOptions): Promise<LocalMesh> {
     const dataDir = resolve(options.dataDir);
@@ -93,6 +106,7 @@ export class LocalMesh {
       }
     };
     const port = async (fixed: number): Promise<number> => (options.ports === 'fixed' ? fixed : freshPort());
+    const traces = await startTraceServer(join(dataDir, 'traces.sqlite'), options.tracesPort ?? (await port(defaultTracesPort)));
 
     const ports = new Map<string, { grpcPort: number; adminPort: number }[]>();
     for (const service of meshServices) {
@@ -130,6 +144,7 @@ export class LocalMesh {
     const processorUrl = externals.get('card-processor')?.url ?? '';
     const common = {
       NATS_URL: natsUrl,
+      OTEL_EXPORTER_OTLP_ENDPOINT: traces.url,
       EVENT_STREAM_REPLICAS: String(streamReplicas),
       FAULTS_ENABLED: 'true',
       PROCESSOR_URL: processorUrl,
@@ -173,16 +188,17 @@ export class LocalMesh {
       env: { ...common, ...tlsEnv(tlsFiles('auth')), AUTH_PORT: String(authHttpPort), AUTH_ISSUER: authUrl, AUTH_DATA_DIR: join(dataDir, 'auth') },
     });
     const httpPort = await port(edgePort);
+    const edgeAdmin = await port(edgeAdminPort);
     const edge = new ServiceProcess({
       label: 'edge',
       entry: entryOf('edge'),
       readyUrl: `http://127.0.0.1:${httpPort}/readyz`,
       onLine: options.onLine,
-      env: { ...common, ...tlsEnv(tlsFiles('edge')), EDGE_PORT: String(httpPort), AUTH_ISSUER: authUrl },
+      env: { ...common, ...tlsEnv(tlsFiles('edge')), EDGE_PORT: String(httpPort), EDGE_ADMIN_PORT: String(edgeAdmin), AUTH_ISSUER: authUrl },
     });
 
     const started = nats === undefined ? [] : nats instanceof NatsCluster ? nats.nodes : [nats];
-    const mesh = new LocalMesh(options, natsUrl, started, replicas, externals, edge, `http://127.0.0.1:${httpPort}`, auth, authUrl, tlsFiles);
+    const mesh = new LocalMesh(options, natsUrl, started, replicas, externals, edge, `http://127.0.0.1:${httpPort}`, `http://127.0.0.1:${edgeAdmin}`, auth, authUrl, tlsFiles, traces);
     try {
       await Promise.all([...externals.values()].map((external) => external.process.start()));
       // In waves, one replica of every service at a time: a dozen processes starting at once on a
@@ -274,6 +290,7 @@ export class LocalMesh {
     await Promise.all([...this.replicas.values()].flat().map((replica) => replica.process.stop()));
     await Promise.all([...this.externals.values()].map((external) => external.process.stop()));
     await Promise.all(this.natsNodes.map((node) => node.pause()));
+    await this.traces.close();
   }
 
   get dataDir(): string {

@@ -5,6 +5,7 @@ import { externalSystems, meshServices } from '../policy/services.js';
 import { startControlServer } from './control-server.js';
 import { LocalMesh } from './local-mesh.js';
 import { formatLogLine } from './log-lines.js';
+import { defaultTracesPort } from './traces/trace-api.js';
 
 /**
  * `make dev`: the whole shop on one machine. Environment, validated before anything starts (one
@@ -16,6 +17,7 @@ import { formatLogLine } from './log-lines.js';
  *   <SERVICE>_DATABASE_URL, e.g. CATALOG_DATABASE_URL=postgres://…  switch one service to PostgreSQL
  *   REPLICAS           processes per service (1); <SERVICE>_REPLICAS, e.g. CATALOG_REPLICAS=3, for one
  *   MESH_CONTROL_PORT  the control port `make rollout` calls (9100)
+ *   MESH_TRACES_PORT   the trace store's port: OTLP/HTTP and `make trace` (4318)
  */
 function readMeshConfig() {
   try {
@@ -25,6 +27,7 @@ function readMeshConfig() {
       natsPort: env.optionalString('MESH_NATS_PORT') === undefined ? undefined : env.port('MESH_NATS_PORT'),
       natsNodes: env.int('NATS_NODES', 1, { min: 1, max: 5 }),
       controlPort: env.port('MESH_CONTROL_PORT', 9100),
+      tracesPort: env.port('MESH_TRACES_PORT', defaultTracesPort),
       replicas: Object.fromEntries(
         meshServices.map((service) => [
           service.name,
@@ -62,9 +65,10 @@ const mesh = await LocalMesh.start({ ...config, ports: 'fixed', supervise: true,
 
 console.log(`
 bookstore-mesh is up (Ctrl-C stops it)
-  REST edge   ${mesh.edgeUrl}        e.g. curl ${mesh.edgeUrl}/books
+  REST edge   ${mesh.edgeUrl}        e.g. curl ${mesh.edgeUrl}/books   admin ${mesh.edgeAdminUrl}/metrics
   tokens      ${mesh.authUrl}        e.g. make -s token ROLE=book-manager
   NATS        ${mesh.natsUrl}
+  traces      ${mesh.tracesUrl}        e.g. make trace ORDER=1 (OTLP/HTTP at /v1/traces)
 ${meshServices
   .flatMap((service) =>
     Array.from({ length: mesh.replicaCount(service.name) }, (_, replica) => {

@@ -17,6 +17,8 @@ export interface MeshService {
 export const clusterGrpcPort = 50051;
 export const clusterAdminPort = 9090;
 export const edgePort = 8080;
+/** The local edge's admin port on one machine (/livez, /readyz, /metrics), apart from the services' 9101–9107 and the control port 9100. */
+export const edgeAdminPort = 9180;
 /** The token service (OAuth 2.0 / OIDC over HTTP, not gRPC), on one machine and in a cluster. */
 export const authPort = 8090;
 /** Callers in the call edges that serve no gRPC themselves: the REST edge and the token service. */

@@ -70,7 +70,7 @@ describe('the cluster configs as Kubernetes and Istio users expect them', () => 
     const [kustomization] = readYaml(istioKustomization) as [{ resources: string[] }];
     const resources = kustomization.resources.flatMap((resource) => asKubernetesObjects(readYaml(`mesh/istio/${resource}`), resource));
     // EnvoyFilter has no v1: v1alpha3 is its only version.
-    for (const resource of resources) expect(resource.apiVersion, `${resource.kind}/${resource.metadata.name}`).to.match(resource.kind === 'EnvoyFilter' ? /^networking\.istio\.io\/v1alpha3$/ : /^(networking|security)\.istio\.io\/v1$/);
+    for (const resource of resources) expect(resource.apiVersion, `${resource.kind}/${resource.metadata.name}`).to.match(resource.kind === 'EnvoyFilter' ? /^networking\.istio\.io\/v1alpha3$/ : /^(networking|security|telemetry)\.istio\.io\/v1$/);
     expect(resources.filter((resource) => resource.kind === 'Sidecar').map((resource) => resource.metadata.name)).to.deep.equal(['default']);
   });
 

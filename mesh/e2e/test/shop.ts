@@ -79,6 +79,27 @@ export class Shop {
   }
 }
 
+/**
+ * One shop for the mocha suite this is called in: opened before its tests, its problems printed
+ * when a test fails, closed after them. The returned function gives the open shop.
+ */
+export function shopForSuite(options: Parameters<typeof Shop.open>[0] = {}): () => Shop {
+  let shop: Shop | undefined;
+  before(async () => {
+    shop = await Shop.open(options);
+  });
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') console.log(shop?.problems().join('\n'));
+  });
+  after(async () => {
+    await shop?.close();
+  });
+  return () => {
+    if (shop === undefined) throw new Error('the shop is not open yet');
+    return shop;
+  };
+}
+
 export interface Refusal {
   status: number;
   code: number;

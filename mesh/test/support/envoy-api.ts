@@ -35,6 +35,7 @@ const entryProtos = [
   'envoy/extensions/retry/host/previous_hosts/v3/previous_hosts.proto',
   'envoy/extensions/resource_monitors/fixed_heap/v3/fixed_heap.proto',
   'envoy/extensions/resource_monitors/downstream_connections/v3/downstream_connections.proto',
+  'envoy/config/trace/v3/opentelemetry.proto',
 ];
 
 let loaded: protobuf.Root | undefined;

@@ -1,6 +1,7 @@
 import { adminCluster } from '../../envoy/bootstrap.js';
 import { authCluster } from '../../envoy/edge-access.js';
 import { envoyBootstrapPath } from '../../envoy/render.js';
+import { edgeTracingCluster } from '../../observability/stack.js';
 import { readYaml } from './repo-files.js';
 
 /** The parts of the committed edge bootstrap the drift checks read (its schema is checked elsewhere). */
@@ -66,7 +67,7 @@ export function committedEdgeConfig(): { bootstrap: Bootstrap; routes: EdgeRoute
     routes: allRoutes.filter((route) => route.route.cluster !== authCluster),
     authRoutes: allRoutes.filter((route) => route.route.cluster === authCluster),
     // The upstream services; the admin loopback and the token service's cluster (jwt_authn's JWKS) are apart.
-    clusters: bootstrap.static_resources.clusters.filter((cluster) => cluster.name !== adminCluster && cluster.name !== authCluster),
+    clusters: bootstrap.static_resources.clusters.filter((cluster) => ![adminCluster, authCluster, edgeTracingCluster].includes(cluster.name)),
     httpFilters: manager.http_filters,
   };
 }

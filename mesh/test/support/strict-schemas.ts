@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { repoRoot } from '../../envoy/generated-files.js';
+import { prometheusRuleSchema } from './prometheus-rule-schema.js';
 import { yamlDocumentsOf } from './repo-files.js';
 
 /**
@@ -92,6 +93,7 @@ function load(): Loaded {
       }
     }
   }
+  validators.set(gvk('monitoring.coreos.com/v1', 'PrometheusRule'), ajv.compile(prometheusRuleSchema));
   loaded = { validators, objectMeta };
   return loaded;
 }
@@ -105,7 +107,7 @@ const gvk = (apiVersion: string, kind: string): string => `${apiVersion}/${kind}
 
 /**
  * Problems of one object against the strict schema of its apiVersion and kind (a Kubernetes type, or
- * a custom resource of Istio, KEDA or CloudNativePG, whose metadata is checked as Kubernetes' ObjectMeta).
+ * a custom resource of Istio, KEDA or CloudNativePG, or the prometheus-operator's PrometheusRule (prometheus-rule-schema.ts), whose metadata is checked as Kubernetes' ObjectMeta).
  */
 export function strictSchemaProblems(object: { apiVersion: string; kind: string; metadata?: unknown }, name: string): string[] {
   const { validators, objectMeta } = load();

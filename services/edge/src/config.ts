@@ -37,6 +37,7 @@ export function readEdgeConfig(env: Env = process.env): EdgeConfig {
     (read) => ({
       host: read.string('EDGE_HOST', '0.0.0.0'),
       port: read.port('EDGE_PORT', edgePort),
+      adminPort: read.optionalString('EDGE_ADMIN_PORT') === undefined ? undefined : read.port('EDGE_ADMIN_PORT'),
       descriptorSetPath: read.string('DESCRIPTOR_SET', defaultDescriptorSet),
       backends: meshServices.flatMap((service) => {
         const address = readPeerAddress(read, service.name);

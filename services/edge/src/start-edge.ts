@@ -1,14 +1,17 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { startAdminServer } from '#kit/admin/admin-server.js';
 import { withCallContext } from '#kit/context/call-context.js';
 import type { ProcessSettings } from '#kit/config/process-settings.js';
 import { createLogger } from '#kit/log/log.js';
 import { listen } from '#kit/process/ports.js';
+import { flushTraces, startTracing } from '#kit/telemetry/tracing.js';
 import { AccessGate, type EdgeAccessConfig } from './access/access-gate.js';
 import { GrpcBackends, type GrpcBackend } from './backend/grpc-backends.js';
 import { loadDescriptorSet } from './descriptors/load-descriptor-set.js';
 import { answerHealth, healthPaths } from './http/health.js';
-import { requestIdOf, traceIdOf } from './http/request-headers.js';
+import { requestIdOf } from './http/request-headers.js';
+import { inRequestSpan } from './http/request-span.js';
 import { transcode } from './http/transcoding-handler.js';
 import { RouteTable } from './routing/route-table.js';
 import { edgeDeadlines, grpcJsonTranscoderOptions, requestIdHeader } from './transcoding-options.js';
@@ -22,6 +25,8 @@ export interface EdgeConfig extends ProcessSettings {
   host: string;
   /** 0 picks a free port (tests). */
   port: number;
+  /** Where /livez, /readyz and /metrics are served on their own port, as a service's admin port; none when undefined. */
+  adminPort: number | undefined;
   /** The descriptor set `make proto` writes, with imports and source info. */
   descriptorSetPath: string;
   /** Every gRPC service the edge transcodes, where it is served and its default deadline. */
@@ -34,6 +39,8 @@ export interface RunningEdge {
   /** Base URL for clients on this machine, e.g. http://127.0.0.1:8080. */
   readonly url: string;
   readonly port: number;
+  /** The admin port actually bound, when there is one. */
+  readonly adminPort: number | undefined;
   /** Drains: stops accepting, lets in-flight requests finish (up to the grace time), closes channels. */
   close(): Promise<void>;
 }
@@ -43,6 +50,7 @@ export interface RunningEdge {
  * table (throwing at once for a rule it cannot serve), and serves REST on config.host:config.port.
  */
 export async function startEdge(config: EdgeConfig): Promise<RunningEdge> {
+  startTracing('edge', config.tracing);
   const logger = createLogger('edge', config.logLevel);
   const registry = loadDescriptorSet(config.descriptorSetPath);
   const backends = new GrpcBackends(config.backends);
@@ -59,11 +67,23 @@ export async function startEdge(config: EdgeConfig): Promise<RunningEdge> {
     if (answerHealth(request, response, draining, grpcJsonTranscoderOptions.print_options)) return;
     inFlight.add(response);
     response.on('close', () => inFlight.delete(response));
-    void withCallContext({ correlationId: requestId, traceId: traceIdOf(request) }, () => transcode(context, request, response, requestId));
+    void withCallContext({ correlationId: requestId }, () => inRequestSpan(request, response, () => transcode(context, request, response, requestId)));
   });
   await listen(server, config.port, config.host);
   const { port } = server.address() as AddressInfo;
   logger.info({ port, services: backends.services, routes: routes.routes.length }, 'edge listening');
+  const admin =
+    config.adminPort === undefined
+      ? undefined
+      : await startAdminServer({
+          port: config.adminPort,
+          host: config.host,
+          readiness: () => Promise.resolve({ ok: !draining, checks: { serving: draining ? 'draining' : true } }),
+          log: logger,
+        }).catch(async (error: unknown) => {
+          await new Promise((resolve) => server.close(resolve));
+          throw error;
+        });
 
   let closing: Promise<void> | undefined;
   const drain = async (): Promise<void> => {
@@ -77,12 +97,15 @@ export async function startEdge(config: EdgeConfig): Promise<RunningEdge> {
     await closed;
     clearTimeout(cut);
     backends.close();
+    await admin?.close();
+    await flushTraces();
     logger.info('edge stopped');
   };
   const unspecified = config.host === '0.0.0.0' || config.host === '::';
   return {
     url: `http://${unspecified ? '127.0.0.1' : config.host}:${port}`,
     port,
+    adminPort: admin?.port,
     close: () => (closing ??= drain()),
   };
 }

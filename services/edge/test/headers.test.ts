@@ -24,13 +24,15 @@ describe('edge: headers', () => {
   });
 
   describe('request headers become gRPC metadata', () => {
-    it('Authorization, the W3C trace context and other request headers travel to the service', async () => {
+    it('Authorization, the W3C trace context (continued by the edge\'s own span) and other request headers travel to the service', async () => {
       await under.call('GET', '/books/1', {
         headers: { authorization: 'Bearer t0ken', traceparent, tracestate: 'vendor=opaque', 'x-tenant': 'shop-1' },
       });
       const { metadata } = under.catalog.lastCall();
       expect(metadata.get('authorization')).to.deep.equal(['Bearer t0ken']);
-      expect(metadata.get('traceparent')).to.deep.equal([traceparent]);
+      // The same trace and sampling decision; the parent is now the edge's client span.
+      const [forwarded] = metadata.get('traceparent');
+      expect(forwarded).to.match(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/).and.not.equal(traceparent);
       expect(metadata.get('tracestate')).to.deep.equal(['vendor=opaque']);
       expect(metadata.get('x-tenant')).to.deep.equal(['shop-1']);
     });

@@ -14,6 +14,7 @@ import { paymentMigrations } from './adapters/db/migrations.js';
 import { KnexPaymentStore } from './adapters/db/knex-payment-store.js';
 import { paymentEventHandlers } from './adapters/events/incoming.js';
 import { paymentService } from './adapters/grpc/payment-service.js';
+import { watchPendingPayments } from './adapters/metrics/pending-payments.js';
 
 export interface PaymentConfig extends ServiceConfig {
   /** Base URL of the card processor's HTTP API. */
@@ -22,9 +23,10 @@ export interface PaymentConfig extends ServiceConfig {
   settleIntervalMs: number;
 }
 
-/** Wiring only: config -> adapters -> use cases -> the kit's service host, plus the background settler. */
+/** Wiring only: config -> adapters -> use cases -> the kit's service host, plus the background settler and the PENDING gauges. */
 function paymentBlueprint(): ServiceBlueprint<PaymentConfig> {
   let settler: Settler | undefined;
+  let unwatchPending: (() => void) | undefined;
   return {
     migrations: paymentMigrations,
     grpcServices: ({ config, db, log, eventsCommitted }) => {
@@ -38,12 +40,16 @@ function paymentBlueprint(): ServiceBlueprint<PaymentConfig> {
       const settlement = new PaymentSettlement(store, processor, systemClock);
       settler = new Settler({ store, settlement, clock: systemClock, log, intervalMs: config.settleIntervalMs });
       settler.start();
+      unwatchPending = watchPendingPayments(store);
       return [{ definition: PaymentServiceService, implementation: paymentService(settlement, new PaymentQueries(store)) }];
     },
     consumers: ({ db }) => [
       { durable: 'payment', ...paymentEventHandlers(new KnexPaymentStore(db), new PaymentPolicies(systemClock)) },
     ],
-    onShutdown: [{ name: 'stop the settler', run: () => settler?.stop() }],
+    onShutdown: [
+      { name: 'stop the settler', run: () => settler?.stop() },
+      { name: 'stop showing PENDING payments', run: () => { unwatchPending?.(); } },
+    ],
   };
 }
 

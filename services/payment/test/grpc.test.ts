@@ -8,6 +8,7 @@ import { NatsServer } from '#kit/process/nats-server.js';
 import { waitFor } from '#kit/process/ports.js';
 import { EventTraffic } from '#kit-testing/event-traffic.js';
 import { callError, reflect } from '#kit-testing/grpc-probes.js';
+import { samplesOf, sampleSum, type Sample } from '#kit-testing/metrics.js';
 import { startServiceUnderTest, type ServiceUnderTest } from '#kit-testing/service-under-test.js';
 import { storeKinds } from '#kit-testing/stores.js';
 import { RunningProcessor } from '../../../mesh/card-processor/test/running-processor.js';
@@ -46,6 +47,16 @@ for (const kind of storeKinds) {
     it('lists bookstore.payment.v1.PaymentService through server reflection', async () => {
       const { services } = await reflect(service.address, 'bookstore.payment.v1.PaymentService');
       expect(services).to.include('bookstore.payment.v1.PaymentService');
+    });
+
+    it('shows on its admin /metrics its calls, its PENDING payments and its consumer\'s lag', async () => {
+      await service.client.call('listPayments', { orderId: 1, pageSize: 1, pageToken: '' });
+      const metrics = async (): Promise<Sample[]> => samplesOf(await (await fetch(`http://127.0.0.1:${service.service.adminPort}/metrics`)).text());
+      const listPayments = { grpc_type: 'unary', grpc_service: 'bookstore.payment.v1.PaymentService', grpc_method: 'ListPayments', grpc_code: 'OK' };
+      expect(sampleSum(await metrics(), 'grpc_server_handled_total', listPayments)).to.be.at.least(1);
+      const names = new Set((await metrics()).map((sample) => sample.name));
+      expect([...names]).to.include.members(['bookstore_payments_pending', 'bookstore_payments_pending_oldest_age_seconds', 'bookstore_outbox_pending', 'bookstore_outbox_oldest_age_seconds']);
+      await waitFor(async () => (await metrics()).some((sample) => sample.name === 'bookstore_consumer_pending_messages' && sample.labels.consumer === 'payment'), 'the payment consumer\'s lag on /metrics');
     });
 
     it('pays, reads the payment back by id and by order, and publishes PaymentCompleted under the order id', async () => {

@@ -1,8 +1,10 @@
 import { fromBinary, toBinary, type Message } from '@bufbuild/protobuf';
-import { Client, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { Client, Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { clientCalls } from '#kit/grpc/call-metrics.js';
 import { codeOf } from '#kit/grpc/call-resilience.js';
 import { channelTarget } from '#kit/grpc/channel-target.js';
 import { clientCredentials } from '#kit/grpc/mutual-tls.js';
+import { startClientSpan } from '#kit/telemetry/rpc-spans.js';
 import type { CallPolicy } from '../../../../mesh/policy/resilience.js';
 import type { Route } from '../routing/route-table.js';
 
@@ -23,6 +25,7 @@ export type UnaryOutcome = { ok: true; response: Message; headers: Metadata } | 
 /**
  * Generic unary calls to the mesh's gRPC services: the request and response are (de)serialized
  * from the descriptors, so no generated client is needed for any service. One channel per address.
+ * Each try is counted in grpc_client_* as the kit's client counts its tries (call-metrics.ts).
  */
 export class GrpcBackends {
   private readonly clients = new Map<string, Client>();
@@ -52,7 +55,7 @@ export class GrpcBackends {
     const retryCodes = new Set<number>(retries.retryOn.map((name) => codeOf[name]));
     for (let retry = 0; ; retry += 1) {
       const tryDeadline = new Date(Math.min(deadline.getTime(), Date.now() + retries.perTryTimeoutMs));
-      const outcome = await this.tryOnce(route, request, metadata.clone(), tryDeadline, cancel);
+      const outcome = await this.tryOnce(route, request, metadata, tryDeadline, cancel);
       const pauseMs = Math.min(250, 25 * 2 ** retry);
       const again = !outcome.ok && retryCodes.has(outcome.error.code) && retry < retries.attempts && !cancel.aborted && Date.now() + pauseMs < deadline.getTime();
       if (!again) return outcome;
@@ -62,16 +65,21 @@ export class GrpcBackends {
 
   private tryOnce(route: Pick<Route, 'method' | 'grpcPath'>, request: Message, metadata: Metadata, deadline: Date, cancel: AbortSignal): Promise<UnaryOutcome> {
     const client = this.client(this.backendOf(route).address);
+    const calls = clientCalls(route.grpcPath);
+    const span = startClientSpan(route.grpcPath, metadata);
     return new Promise((resolve) => {
       let headers = new Metadata();
+      const started = calls.started();
       const call = client.makeUnaryRequest<Message, Message>(
         route.grpcPath,
         (message) => Buffer.from(toBinary(route.method.input, message)),
         (bytes) => fromBinary(route.method.output, bytes),
         request,
-        metadata,
+        span.metadata,
         { deadline },
         (error, response) => {
+          calls.handled(error?.code ?? status.OK, started);
+          span.end(error?.code ?? status.OK, error?.details);
           if (error !== null) resolve({ ok: false, error, headers });
           else if (response !== undefined) resolve({ ok: true, response, headers });
         },

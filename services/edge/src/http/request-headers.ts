@@ -18,13 +18,6 @@ export function requestIdOf(request: IncomingMessage): string {
   return typeof given === 'string' && given !== '' && printableAscii.test(given) ? given : randomUUID();
 }
 
-/** The trace id of a valid W3C traceparent, for the log line. */
-export function traceIdOf(request: IncomingMessage): string | undefined {
-  const traceparent = request.headers.traceparent;
-  const match = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}/.exec(typeof traceparent === 'string' ? traceparent : '');
-  return match?.[1];
-}
-
 /**
  * The gRPC metadata of the call: every request header (Authorization, traceparent, tracestate and
  * the rest, as Envoy forwards them) except hop-by-hop ones and those the gRPC call sets itself;

@@ -5,7 +5,7 @@ import { describeFailure } from '#kit/grpc/call-failure.js';
 import type { Logger } from '#kit/log/log.js';
 import { forwardVerifiedClaims, type AccessGate } from '../access/access-gate.js';
 import type { GrpcBackends, UnaryOutcome } from '../backend/grpc-backends.js';
-import type { Route, RouteTable } from '../routing/route-table.js';
+import type { Route, RouteMatch, RouteTable } from '../routing/route-table.js';
 import { httpStatusOf } from '../transcode/http-status.js';
 import { queryBindings } from '../transcode/query-bindings.js';
 import { parseQueryParameters } from '../transcode/query-parameters.js';
@@ -17,7 +17,9 @@ import { TranscodeError } from '../transcode/transcode-error.js';
 import type { GrpcJsonTranscoderOptions } from '../transcoding-options.js';
 import { callDeadlineMs } from './grpc-timeout.js';
 import { readBody } from './read-body.js';
+import { countRequest } from './request-metrics.js';
 import { grpcMetadata } from './request-headers.js';
+import { nameRequestSpan } from './request-span.js';
 import { responseHeadersOf } from './response-headers.js';
 import { sendJson } from './send-json.js';
 
@@ -34,7 +36,6 @@ export interface TranscodingContext {
 interface Answer {
   httpStatus: number;
   grpcCode: number;
-  route?: Route;
 }
 
 /**
@@ -43,7 +44,9 @@ interface Answer {
  */
 export async function transcode(context: TranscodingContext, request: IncomingMessage, response: ServerResponse, requestId: string): Promise<void> {
   const started = performance.now();
-  const answer = await answerRequest(context, request, response, requestId).catch((error: unknown): Answer => {
+  const target = targetOf(context, request);
+  nameRequestSpan(request.method, target.match?.route.template.source);
+  const answer = await answerRequest(context, target, request, response, requestId).catch((error: unknown): Answer => {
     const local = error instanceof TranscodeError ? error : new TranscodeError(status.INTERNAL, 'the edge failed to transcode the request');
     if (!(error instanceof TranscodeError)) context.logger.error({ err: error }, 'transcoding failed');
     request.resume();
@@ -54,28 +57,39 @@ export async function transcode(context: TranscodingContext, request: IncomingMe
     }
     return { httpStatus: local.httpStatus, grpcCode: local.code };
   });
+  const elapsedMs = performance.now() - started;
+  countRequest(target.match?.route, request.method, answer.httpStatus, elapsedMs / 1000);
   const level = answer.httpStatus >= 500 ? 'warn' : 'info';
   context.logger[level](
     {
       method: request.method,
       path: request.url,
-      rpc: answer.route?.grpcPath,
+      rpc: target.match?.route.grpcPath,
       httpStatus: answer.httpStatus,
       grpcCode: answer.grpcCode,
-      durationMs: Math.round(performance.now() - started),
+      durationMs: Math.round(elapsedMs),
     },
     'request',
   );
 }
 
-async function answerRequest(context: TranscodingContext, request: IncomingMessage, response: ServerResponse, requestId: string): Promise<Answer> {
-  const { options } = context;
+/** The request's path and query, and the route its method and path match, if any. */
+interface RequestTarget {
+  path: string;
+  query: string;
+  match: RouteMatch | undefined;
+}
+
+function targetOf(context: TranscodingContext, request: IncomingMessage): RequestTarget {
   const url = request.url ?? '/';
   const queryStart = url.indexOf('?');
   const path = queryStart === -1 ? url : url.slice(0, queryStart);
   const query = queryStart === -1 ? '' : url.slice(queryStart + 1);
+  return { path, query, match: context.routes.lookup(request.method ?? 'GET', path) };
+}
 
-  const match = context.routes.lookup(request.method ?? 'GET', path);
+async function answerRequest(context: TranscodingContext, { path, query, match }: RequestTarget, request: IncomingMessage, response: ServerResponse, requestId: string): Promise<Answer> {
+  const { options } = context;
   if (match === undefined) throw new TranscodeError(status.NOT_FOUND, `Could not resolve ${path} to a method.`, 404);
   const { route } = match;
   const admission = await context.access.admit(route, request);
@@ -100,13 +114,13 @@ async function answerRequest(context: TranscodingContext, request: IncomingMessa
   if (outcome.ok) {
     context.access.checkResponse(admission, route, outcome.response);
     sendJson(response, 200, renderResponse(context, route, outcome.response), options.print_options);
-    return { httpStatus: 200, grpcCode: status.OK, route };
+    return { httpStatus: 200, grpcCode: status.OK };
   }
   const rpcStatus = serviceStatus(outcome.error, backend.callee, deadlineMs);
   if (rpcStatus.message !== outcome.error.details) context.logger.warn({ rpc: route.grpcPath, code: outcome.error.code, transport: outcome.error.details }, rpcStatus.message);
   const httpStatus = httpStatusOf(outcome.error.code);
   sendJson(response, httpStatus, statusBody(context, rpcStatus), options.print_options);
-  return { httpStatus, grpcCode: outcome.error.code, route };
+  return { httpStatus, grpcCode: outcome.error.code };
 }
 
 /** A response that cannot be rendered is Envoy's 502: the service answered, the edge cannot pass it on. */

@@ -26,6 +26,7 @@ export async function startEdgeWithFakeCatalog(rateLimit?: RateLimit): Promise<E
     ...issuer.env,
     EDGE_HOST: '127.0.0.1',
     EDGE_PORT: '0',
+    EDGE_ADMIN_PORT: '0',
     CATALOG_ADDR: catalog.address,
     LOG_LEVEL: 'silent',
     SHUTDOWN_GRACE_MS: '5000',

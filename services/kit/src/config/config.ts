@@ -17,6 +17,8 @@ export interface ConfigReader {
   optionalString(name: string): string | undefined;
   int(name: string, fallback: number | undefined, range?: { min?: number; max?: number }): number;
   port(name: string, fallback?: number): number;
+  /** A number from 0 to 1, e.g. a sampling ratio. */
+  ratio(name: string, fallback: number): number;
   bool(name: string, fallback: boolean): boolean;
   oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T;
   /** host:port of a gRPC peer (DNS in a cluster), or a comma-separated list of its replicas (the local mesh). */
@@ -61,6 +63,14 @@ export function readConfig<T>(build: (env: ConfigReader) => T, env: Env = proces
     },
     port(name, fallback) {
       return reader.int(name, fallback, { min: 0, max: 65535 });
+    },
+    ratio(name, fallback) {
+      const text = raw(name);
+      if (text === undefined) return fallback;
+      const value = Number(text);
+      if (Number.isFinite(value) && value >= 0 && value <= 1) return value;
+      problems.push(`${name} must be a number from 0 to 1, got "${text}"`);
+      return fallback;
     },
     bool(name, fallback) {
       const text = raw(name);

@@ -1,12 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { markOrder } from '../telemetry/spans.js';
 
 /**
- * What the current call or event is about: the order's story it belongs to (correlation), the trace
- * it is part of, the event being handled. Log lines, outgoing calls and published events read it.
+ * What the current call or event is about: the order's story it belongs to (correlation), the event
+ * being handled. Log lines, outgoing calls and published events read it. The trace it is part of is
+ * OpenTelemetry's active span (telemetry/).
  */
 export interface CallContext {
   correlationId?: string;
-  traceId?: string;
   eventId?: string;
   /** When the caller stops waiting (epoch ms): a write must not commit after it. */
   deadline?: number;
@@ -25,9 +26,11 @@ export function currentCallContext(): CallContext {
 
 /**
  * From here on, the current call is about `correlationId`: e.g. PlaceOrder once the order has an
- * id, or CancelOrder for the order it names, so the call's log line joins that order's story.
+ * id, or CancelOrder for the order it names, so the call's log line joins that order's story, and
+ * its span carries the order id that finds the order's trace.
  */
 export function correlate(correlationId: string): void {
   const store = context.getStore();
   if (store !== undefined) store.correlationId = correlationId;
+  markOrder(correlationId);
 }

@@ -3,6 +3,7 @@ import type { ReceivedEvent } from '../events/event.js';
 import { checkDeadlineBeforeCommit } from './commit-deadline.js';
 import type { Database } from './database.js';
 import { createdWith, isDuplicateKey, rememberCreated, type RequestKey } from './request-keys.js';
+import { tracedTransaction } from './traced-transaction.js';
 
 /**
  * What every service's store with an outbox shares: `transaction(work)` runs the use cases' work in
@@ -44,7 +45,7 @@ export abstract class OutboxStore<Tx extends { readonly recorded: boolean }> {
   }
 
   private async run<T>(work: (tx: Tx) => Promise<T>, beforeCommit: (trx: Knex.Transaction, result: T) => Promise<void>): Promise<T> {
-    const done = await this.db.knex.transaction(async (trx) => {
+    const done = await tracedTransaction(this.db.knex, async (trx) => {
       const tx = this.within(trx);
       const result = await work(tx);
       await beforeCommit(trx, result);

@@ -5,7 +5,7 @@ import { connect } from '@nats-io/transport-node';
 import type { Logger } from '../log/log.js';
 import { deleteConsumer, filtersSeveralSubjects, narrowLegacyConsumer, provisionConsumer } from './consumer-config.js';
 import { consumeDefaults, DurableConsumer, type ConsumeOptions, type EventConsumer } from './consumer.js';
-import { eventsPublished, watchEventStream, type StreamSize } from './metrics.js';
+import { eventsPublished, watchConsumerLag, watchEventStream, type ConsumerLag, type StreamSize } from './metrics.js';
 import { ProcessedEventsPruner } from './processed-events.js';
 import { StreamReader, type ReplayOptions, type StreamReplay } from './replay.js';
 import { eventNameOf, legacyFilter, legacyLayout, routedFilter, routedName, type Layout } from './routes.js';
@@ -85,6 +85,8 @@ class NatsEventBus implements EventBus {
   private connected = true;
   private readonly reconnectListeners = new Set<() => void>();
   private readonly unwatchStream = watchEventStream(() => this.eventStreamSize());
+  /** Lag gauges of the durable consumers started here: they stay until the bus closes. */
+  private readonly unwatchConsumers = new Map<string, () => void>();
 
   constructor(
     private readonly nc: NatsConnection,
@@ -122,6 +124,10 @@ class NatsEventBus implements EventBus {
     if (await narrowLegacyConsumer(this.jsm, options.durable, { filter: legacyFilter(options.events, severalSubjects), ackWaitMs })) {
       reads.push({ durable: options.durable, layout: 'legacy' });
     }
+    // The lag of consumer <durable>: its routed durable's and its legacy one's together.
+    this.unwatchConsumers.get(options.durable)?.();
+    const durables = reads.map((part) => part.durable);
+    this.unwatchConsumers.set(options.durable, watchConsumerLag(options.durable, () => this.consumerLag(durables)));
     const pruner = new ProcessedEventsPruner(options.db, options.durable, options.processedRetentionMs ?? consumeDefaults.processedRetentionMs, this.log);
     pruner.start();
     const parts = reads.map((part) => new DurableConsumer(this.js, () => this.nc.isClosed(), this.log, options, part));
@@ -172,6 +178,7 @@ class NatsEventBus implements EventBus {
 
   async close(): Promise<void> {
     this.unwatchStream();
+    for (const unwatch of this.unwatchConsumers.values()) unwatch();
     if (this.nc.isClosed()) return;
     await this.nc.drain().catch(() => this.nc.close());
   }
@@ -194,6 +201,17 @@ class NatsEventBus implements EventBus {
     if (!this.isConnected()) return undefined;
     const { state } = await this.jsm.streams.info(eventStream);
     return { messages: state.messages, bytes: state.bytes };
+  }
+
+  private async consumerLag(durables: readonly string[]): Promise<ConsumerLag> {
+    if (!this.isConnected()) throw new Error('NATS connection lost');
+    const lag = { pending: 0, ackPending: 0 };
+    for (const durable of durables) {
+      const info = await this.jsm.consumers.info(eventStream, durable);
+      lag.pending += info.num_pending;
+      lag.ackPending += info.num_ack_pending;
+    }
+    return lag;
   }
 
   private async followStatus(): Promise<void> {

@@ -1,9 +1,11 @@
 import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import type { Knex } from 'knex';
 import { withCallContext } from '../context/call-context.js';
+import { tracedTransaction } from '../db/traced-transaction.js';
 import { type Logger } from '../log/log.js';
 import { NotYet, type EventType, type ReceivedEvent } from './event.js';
 import { publishDeadLetter } from './dead-letter.js';
+import { handleInSpan, publishLinks } from './event-spans.js';
 import { HandlerErrors } from './handler-errors.js';
 import { eventsDeadLettered, eventsFailed, eventsHandled } from './metrics.js';
 import { claimEvent, claimEvents } from './processed-events.js';
@@ -159,7 +161,7 @@ export class DurableConsumer implements EventConsumer {
       await withCallContext(eventCallContext(failed.event), () => this.answerFailure(failed.msg, failed.event, failure.claimed, failure.error));
       deliveries = deliveries.filter((delivery) => delivery !== failed);
     }
-    for (const delivery of deliveries) await withCallContext(eventCallContext(delivery.event), () => this.handle(delivery.msg, delivery.event));
+    for (const { msg, event } of deliveries) await handleInSpan(msg.headers, event, this.durable, () => withCallContext(eventCallContext(event), () => this.handle(msg, event)));
   }
 
   /**
@@ -200,16 +202,21 @@ export class DurableConsumer implements EventConsumer {
     const handled: Delivery[] = [];
     let current: { delivery: Delivery; claimed: boolean } | undefined;
     try {
-      await this.options.db.transaction(async (trx) => {
-        const claimed = await claimEvents(trx, this.durable, deliveries.map((delivery) => delivery.event.id));
-        for (const delivery of deliveries) {
-          if (!claimed.has(delivery.event.id)) continue;
-          current = { delivery, claimed: true };
-          await withCallContext(eventCallContext(delivery.event), () => this.options.handle(delivery.event, trx));
-          handled.push(delivery);
-        }
-        current = undefined;
-      });
+      await tracedTransaction(
+        this.options.db,
+        async (trx) => {
+          const claimed = await claimEvents(trx, this.durable, deliveries.map((delivery) => delivery.event.id));
+          for (const delivery of deliveries) {
+            if (!claimed.has(delivery.event.id)) continue;
+            current = { delivery, claimed: true };
+            const { msg, event } = delivery;
+            await handleInSpan(msg.headers, event, this.durable, () => withCallContext(eventCallContext(event), () => this.options.handle(event, trx)));
+            handled.push(delivery);
+          }
+          current = undefined;
+        },
+        publishLinks(deliveries.map((delivery) => delivery.msg)),
+      );
     } catch (error) {
       return { delivery: current?.delivery, claimed: current?.claimed ?? false, error };
     }
@@ -233,7 +240,7 @@ export class DurableConsumer implements EventConsumer {
   private async handle(msg: JsMsg, event: ReceivedEvent): Promise<void> {
     const progress = { claimed: false, handled: false };
     try {
-      await this.options.db.transaction(async (trx) => {
+      await tracedTransaction(this.options.db, async (trx) => {
         progress.claimed = await claimEvent(trx, this.durable, event.id);
         if (!progress.claimed) return;
         await this.options.handle(event, trx);

@@ -40,7 +40,10 @@ export function defineEvent<T>(context: string, name: string, codec: MessageCode
 export interface NewEvent<T = unknown> {
   type: EventType<T>;
   payload: T;
-  /** The orderId where there is one, else the aggregate's id. */
+  /**
+   * The orderId where there is one, else the aggregate's id with a prefix (`book-3`): a plain
+   * number marks the event's spans as the order's (telemetry/spans.ts).
+   */
   correlationId: string;
 }
 
@@ -53,7 +56,6 @@ export interface ReceivedEvent<T = unknown> {
   correlationId: string;
   causationId: string | undefined;
   occurredAt: Date;
-  traceparent: string | undefined;
   /** 1 on first delivery. */
   deliveryCount: number;
   /** Position in the stream; increases with publish order. */

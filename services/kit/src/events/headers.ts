@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
-
 /**
  * NATS headers of an event message. The event id rides in `Nats-Msg-Id`, so the stream's duplicate
- * window drops an event the relay publishes twice.
+ * window drops an event the relay publishes twice. The trace context rides beside these, in the W3C
+ * headers the OpenTelemetry propagators write (traceparent, tracestate, baggage; event-spans.ts).
  */
 export const EventHeader = {
   id: 'Nats-Msg-Id',
@@ -10,7 +9,6 @@ export const EventHeader = {
   correlationId: 'Bookstore-Correlation-Id',
   causationId: 'Bookstore-Causation-Id',
   occurredAt: 'Bookstore-Occurred-At',
-  traceparent: 'traceparent',
 } as const;
 
 /**
@@ -29,7 +27,6 @@ export interface EventLineage {
   correlationId: string;
   causationId: string | undefined;
   occurredAt: Date;
-  traceparent: string | undefined;
 }
 
 /** The headers recorded with an event, except its id (the relay publishes that as the msgID). */
@@ -40,21 +37,7 @@ export function lineageHeaders(lineage: EventLineage): Record<string, string> {
     [EventHeader.occurredAt]: lineage.occurredAt.toISOString(),
   };
   if (lineage.causationId !== undefined) headers[EventHeader.causationId] = lineage.causationId;
-  if (lineage.traceparent !== undefined) headers[EventHeader.traceparent] = lineage.traceparent;
   return headers;
-}
-
-const traceIdPattern = /^(?!0{32})[0-9a-f]{32}$/;
-
-/** A W3C traceparent continuing trace `traceId` with a new span, or undefined for no valid trace. */
-export function traceparentFor(traceId: string | undefined): string | undefined {
-  if (traceId === undefined || !traceIdPattern.test(traceId)) return undefined;
-  return `00-${traceId}-${randomBytes(8).toString('hex')}-01`;
-}
-
-export function traceIdOf(traceparent: string | undefined): string | undefined {
-  const traceId = traceparent?.split('-')[1];
-  return traceId !== undefined && traceIdPattern.test(traceId) ? traceId : undefined;
 }
 
 /** Header values are one line; error messages may not be. */

@@ -39,4 +39,14 @@ export const eventMigrations: Migration[] = [
     },
   },
   requestKeyMigration,
+  {
+    // The trace context of the transaction that recorded the event, so its publish span continues
+    // that trace (event-spans.ts); null for rows recorded before.
+    name: 'kit/outbox-trace-context',
+    async up(db) {
+      await db.schema.alterTable(outboxTable, (table) => {
+        table.text('trace_context').nullable();
+      });
+    },
+  },
 ];

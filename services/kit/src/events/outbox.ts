@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { currentCallContext } from '../context/call-context.js';
 import type { NewEvent, ReceivedEvent } from './event.js';
-import { lineageHeaders, traceparentFor } from './headers.js';
+import { traceHeaders } from '../telemetry/propagation.js';
+import { lineageHeaders } from './headers.js';
 import { outboxTable } from './migrations.js';
 
 /** A row of the outbox: an event recorded with its state change, waiting for the relay. */
@@ -13,17 +13,21 @@ export interface OutboxRow {
   payload: Uint8Array;
   /** JSON of the event's headers (see headers.ts), without the id. */
   headers: string;
+  /** JSON of the trace context (traceparent, tracestate, baggage) of the transaction that recorded it; null when it had none. */
+  trace_context: string | null;
 }
 
 /**
  * Records `events` in the caller's transaction, so they are published if and only if the state
- * change that raised them commits. `cause` is the event being handled, when there is one.
+ * change that raised them commits, with the trace context of that transaction. `cause` is the event
+ * being handled, when there is one.
  * Returns the new event ids, in order.
  */
 export async function recordEvents(trx: Knex.Transaction, events: readonly NewEvent[], cause?: ReceivedEvent): Promise<string[]> {
   if (events.length === 0) return [];
   const occurredAt = new Date();
-  const traceparent = traceparentFor(currentCallContext().traceId) ?? cause?.traceparent;
+  const trace = traceHeaders();
+  const traceContext = Object.keys(trace).length === 0 ? null : JSON.stringify(trace);
   const rows = events.map((event) => {
     const payload = event.type.codec.encode(event.payload).finish();
     return {
@@ -31,8 +35,9 @@ export async function recordEvents(trx: Knex.Transaction, events: readonly NewEv
       subject: event.type.routedSubject,
       payload: Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength),
       headers: JSON.stringify(
-        lineageHeaders({ event: event.type.name, correlationId: event.correlationId, causationId: cause?.id, occurredAt, traceparent }),
+        lineageHeaders({ event: event.type.name, correlationId: event.correlationId, causationId: cause?.id, occurredAt }),
       ),
+      trace_context: traceContext,
     };
   });
   await trx(outboxTable).insert(rows);

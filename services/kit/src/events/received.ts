@@ -1,6 +1,6 @@
 import type { JsMsg } from '@nats-io/jetstream';
 import type { EventType, ReceivedEvent } from './event.js';
-import { EventHeader, traceIdOf } from './headers.js';
+import { EventHeader } from './headers.js';
 
 /** A message that can never be handled (missing headers, undecodable payload): poison at once. */
 export class MalformedEvent extends Error {
@@ -32,7 +32,6 @@ export function receivedEvent<T>(msg: JsMsg, type: EventType<T>): ReceivedEvent<
     correlationId: required(EventHeader.correlationId),
     causationId: header(EventHeader.causationId),
     occurredAt,
-    traceparent: header(EventHeader.traceparent),
     deliveryCount: msg.info.deliveryCount,
     streamSequence: msg.info.streamSequence,
   };
@@ -47,6 +46,6 @@ function decode<T>(data: Uint8Array, type: EventType<T>): T {
 }
 
 /** What every log line written while handling `event` carries. */
-export function eventCallContext(event: ReceivedEvent): { correlationId: string; eventId: string; traceId: string | undefined } {
-  return { correlationId: event.correlationId, eventId: event.id, traceId: traceIdOf(event.traceparent) };
+export function eventCallContext(event: ReceivedEvent): { correlationId: string; eventId: string } {
+  return { correlationId: event.correlationId, eventId: event.id };
 }

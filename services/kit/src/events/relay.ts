@@ -2,6 +2,8 @@ import type { Knex } from 'knex';
 import { dialectOf } from '../db/database.js';
 import type { Logger } from '../log/log.js';
 import type { EventBus } from './bus.js';
+import { publishInSpan } from './event-spans.js';
+import { EventHeader } from './headers.js';
 import { watchOutbox } from './metrics.js';
 import { outboxTable } from './migrations.js';
 import type { OutboxRow } from './outbox.js';
@@ -134,14 +136,16 @@ export class OutboxRelay {
   /** Publishes the oldest batch in order and deletes the events the stream stored, up to the first failure. */
   private async publishOldest(db: Knex | Knex.Transaction): Promise<number> {
     const rows = await db<OutboxRow>(outboxTable)
-      .select('sequence', 'event_id', 'subject', 'payload', 'headers')
+      .select('sequence', 'event_id', 'subject', 'payload', 'headers', 'trace_context')
       .orderBy('sequence')
       .limit(this.batchSize);
     if (rows.length === 0) return 0;
     const outcomes = await Promise.allSettled(
-      rows.map((row) =>
-        this.bus.publish({ id: row.event_id, subject: row.subject, payload: row.payload, headers: parseHeaders(row.headers) }),
-      ),
+      rows.map((row) => {
+        const headers = parseHeaders(row.headers);
+        const event = { id: row.event_id, subject: row.subject, correlationId: headers[EventHeader.correlationId] };
+        return publishInSpan(event, row.trace_context, (trace) => this.bus.publish({ id: row.event_id, subject: row.subject, payload: row.payload, headers: { ...headers, ...trace } }));
+      }),
     );
     const firstFailure = outcomes.findIndex((outcome) => outcome.status === 'rejected');
     const stored = firstFailure === -1 ? rows : rows.slice(0, firstFailure);

@@ -1,11 +1,14 @@
 import { DeliverPolicy, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
+import { context, type Context } from '@opentelemetry/api';
 import type { Knex } from 'knex';
 import { asNumber } from '../db/columns.js';
 import type { Migration } from '../db/database.js';
 import { withCallContext } from '../context/call-context.js';
+import { tracedTransaction } from '../db/traced-transaction.js';
 import { type Logger } from '../log/log.js';
 import { publishDeadLetter } from './dead-letter.js';
 import type { EventType, ReceivedEvent } from './event.js';
+import { handleInSpan, publishLinks } from './event-spans.js';
 import { eventsDeadLettered, eventsFailed, eventsHandled } from './metrics.js';
 import { ReadLoop } from './read-loop.js';
 import { eventCallContext, MalformedEvent, receivedEvent } from './received.js';
@@ -197,9 +200,10 @@ export class StreamReader implements StreamReplay {
   private async applyBatch(batch: readonly JsMsg[]): Promise<void> {
     const last = batch[batch.length - 1];
     if (last === undefined) return;
-    const applied: ReceivedEvent[] = [];
+    // Each with the context of its handling span, so its log line carries its trace.
+    const applied: { event: ReceivedEvent; trace: Context }[] = [];
     const deadLettered: { event: ReceivedEvent; poison: Poison }[] = [];
-    await this.options.db.transaction(async (trx) => {
+    await tracedTransaction(this.options.db, async (trx) => {
       const position = await replayPosition(trx, this.reads.position);
       for (const msg of batch) {
         if (msg.info.streamSequence <= position) continue;
@@ -207,8 +211,10 @@ export class StreamReader implements StreamReplay {
         if (event === undefined) continue;
         const poison = this.stuck.poison(msg.info.streamSequence);
         if (poison === undefined) {
-          await this.applyOne(event, trx);
-          applied.push(event);
+          await handleInSpan(msg.headers, event, this.name, async () => {
+            await this.applyOne(event, trx);
+            applied.push({ event, trace: context.active() });
+          });
         } else {
           await publishDeadLetter(this.js, msg, this.name, poison.reason, poison.failures);
           deadLettered.push({ event, poison });
@@ -218,7 +224,7 @@ export class StreamReader implements StreamReplay {
         .insert({ reader: this.reads.position, sequence: Math.max(position, last.info.streamSequence) })
         .onConflict('reader')
         .merge();
-    });
+    }, publishLinks(batch));
     this.stuck.passed(last.info.streamSequence);
     for (const { event, poison } of deadLettered) {
       eventsDeadLettered.inc({ consumer: this.name, event: event.subject });
@@ -226,10 +232,12 @@ export class StreamReader implements StreamReplay {
         this.log.error({ reader: this.name, sequence: event.streamSequence, subject: event.subject, ...poison }, 'event moved to dead letters; the replay goes on past it');
       });
     }
-    for (const event of applied) {
+    for (const { event, trace } of applied) {
       eventsHandled.inc({ consumer: this.name, event: event.subject });
-      withCallContext({ correlationId: event.correlationId, eventId: event.id }, () => {
-        this.log.info({ reader: this.name, event: event.type.name }, 'event applied');
+      context.with(trace, () => {
+        withCallContext({ correlationId: event.correlationId, eventId: event.id }, () => {
+          this.log.info({ reader: this.name, event: event.type.name }, 'event applied');
+        });
       });
     }
   }

@@ -10,7 +10,8 @@ import { GrpcError } from './grpc-error.js';
 export type Attempt<T> = (timeoutMs: number) => Promise<T>;
 
 export interface CallRunner {
-  run<T>(attempt: Attempt<T>): Promise<T>;
+  /** `refused` is told when an open breaker refuses the call without an attempt on the wire. */
+  run<T>(attempt: Attempt<T>, refused?: () => void): Promise<T>;
 }
 
 /** In a cluster: one try under the whole deadline; Istio retries and breaks circuits. */
@@ -49,7 +50,7 @@ export function inProcessResilience(caller: string, callee: string, policy: Call
     !(error instanceof GrpcError) || calleeFailures.has(error.code) || retryCodes.has(error.code);
 
   return {
-    async run<T>(attempt: Attempt<T>): Promise<T> {
+    async run<T>(attempt: Attempt<T>, refused?: () => void): Promise<T> {
       const deadlineAt = Date.now() + policy.deadlineMs;
       const retries = retry(
         handleWhen((error) => error instanceof GrpcError && retryCodes.has(error.code) && Date.now() < deadlineAt),
@@ -70,6 +71,7 @@ export function inProcessResilience(caller: string, callee: string, policy: Call
         outcome = await retries.execute(() => breaker.execute(tryOnce));
       } catch (error) {
         if (error instanceof BrokenCircuitError) {
+          refused?.();
           throw new CalleeFailure(callee, status.UNAVAILABLE, `${callee} is unavailable: circuit open after ${consecutiveFailures} consecutive failures`);
         }
         throw error;

@@ -1,12 +1,14 @@
-import type { ChannelCredentials, Client, ClientOptions } from '@grpc/grpc-js';
+import { status, type ChannelCredentials, type Client, type ClientOptions } from '@grpc/grpc-js';
 import { callPolicy, type CallPolicy } from '../../../../mesh/policy/resilience.js';
 import { currentCallContext } from '../context/call-context.js';
 import { type Logger } from '../log/log.js';
 import { outgoingMetadata } from './call-metadata.js';
+import { clientCalls } from './call-metrics.js';
 import { channelTarget } from './channel-target.js';
 import { describeFailure } from './call-failure.js';
 import { deadlineOnly, inProcessResilience } from './call-resilience.js';
 import { clientCredentials } from './mutual-tls.js';
+import { startClientSpan } from '../telemetry/rpc-spans.js';
 
 /** What the kit reads of one method of a generated service definition. */
 interface MethodShape {
@@ -70,10 +72,16 @@ export function createGrpcClient<S extends ServiceShape<S>>(
       // RequestOf and ResponseOf are read from this very definition, which TypeScript cannot see through.
       const { path, requestSerialize, responseDeserialize } = Generated.service[method] as unknown as UnaryMethod<RequestOf<S[K]>, ResponseOf<S[K]>>;
       const metadata = outgoingMetadata(currentCallContext());
+      const calls = clientCalls(path);
       return runner.run(
         (timeoutMs) =>
           new Promise<ResponseOf<S[K]>>((resolve, reject) => {
-            client.makeUnaryRequest(path, requestSerialize, responseDeserialize, request, metadata.clone(), { deadline: Date.now() + timeoutMs }, (error, response) => {
+            const started = calls.started();
+            // One client span per attempt, each the parent of the server span it reaches.
+            const span = startClientSpan(path, metadata);
+            client.makeUnaryRequest(path, requestSerialize, responseDeserialize, request, span.metadata, { deadline: Date.now() + timeoutMs }, (error, response) => {
+              calls.handled(error?.code ?? status.OK, started);
+              span.end(error?.code ?? status.OK, error?.details);
               if (error === null) {
                 // grpc-js passes a response whenever it passes no error.
                 resolve(response as ResponseOf<S[K]>);
@@ -84,6 +92,7 @@ export function createGrpcClient<S extends ServiceShape<S>>(
               reject(failure);
             });
           }),
+        calls.refused,
       );
     },
     close() {

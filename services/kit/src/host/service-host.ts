@@ -8,6 +8,7 @@ import { OutboxRelay } from '../events/relay.js';
 import type { ReplayOptions, StreamReplay } from '../events/replay.js';
 import { startGrpcServer, type GrpcServer, type ServedService } from '../grpc/server.js';
 import { createLogger, type Logger } from '../log/log.js';
+import { flushTraces, startTracing } from '../telemetry/tracing.js';
 import { shutdown, type ShutdownStep } from './lifecycle.js';
 
 /** What a service's wiring gets to build its adapters and use cases from. */
@@ -50,12 +51,14 @@ const relayPollMs = 250;
 const outboxFlushMs = 5_000;
 
 /**
- * Starts a service the same way every time: store (migrated) -> broker (streams provisioned) ->
- * outbox relay -> consumers, and replays caught up -> gRPC server -> admin port. Shutdown runs the
- * other way round, so a rolling update loses nothing: not ready -> drain gRPC -> stop consumers ->
- * flush the outbox -> close broker and store.
+ * Starts a service the same way every time: tracing -> store (migrated) -> broker (streams
+ * provisioned) -> outbox relay -> consumers, and replays caught up -> gRPC server -> admin port.
+ * Shutdown runs the other way round, so a rolling update loses nothing: not ready -> drain gRPC ->
+ * stop consumers -> flush the outbox -> close broker and store -> export the last spans.
  */
 export async function startService<C extends ServiceConfig>(config: C, blueprint: ServiceBlueprint<C>): Promise<RunningService<C>> {
+  // Before anything else, so the first span and log line already belong to a trace.
+  startTracing(config.service, config.tracing);
   const log = createLogger(config.service, config.logLevel);
   let db: Database | undefined;
   let bus: EventBus | undefined;
@@ -81,6 +84,7 @@ export async function startService<C extends ServiceConfig>(config: C, blueprint
       { name: 'close the broker connection', run: () => bus?.close() },
       { name: 'close the store', run: () => db?.close() },
       { name: 'close the admin port', run: () => admin?.close() },
+      { name: 'export the spans left', run: () => flushTraces() },
     ]);
   };
   try {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { startAdminServer, type AdminServer, type Readiness } from '#kit/admin/admin-server.js';
 import { freePort } from '#kit/process/ports.js';
+import { sampleSum, samplesOf } from '#kit-testing/metrics.js';
 import { memoryLog } from '../grpc/support/memory-log.js';
 import { rawCatalog, rawGetBook } from '#kit-testing/grpc-probes.js';
 import { startTestCatalog } from '../grpc/support/test-catalog.js';
@@ -47,7 +48,7 @@ describe('kit admin server', () => {
     expect((await get('/livez')).status).to.equal(200);
   });
 
-  it('serves Node metrics and the gRPC call histogram to Prometheus', async () => {
+  it('serves Node metrics and the gRPC server metrics (grpc-prometheus names) to Prometheus', async () => {
     const memory = memoryLog();
     const catalog = await startTestCatalog(memory.log);
     const client = rawCatalog(catalog.address);
@@ -61,7 +62,12 @@ describe('kit admin server', () => {
     expect(response.status).to.equal(200);
     expect(response.headers.get('content-type')).to.contain('text/plain');
     const text = await response.text();
-    expect(text).to.contain('grpc_server_handling_seconds_count{method="bookstore.catalog.v1.CatalogService/GetBook",code="OK"}');
+    const samples = samplesOf(text);
+    const getBook = { grpc_type: 'unary', grpc_service: 'bookstore.catalog.v1.CatalogService', grpc_method: 'GetBook' };
+    expect(sampleSum(samples, 'grpc_server_started_total', getBook)).to.be.at.least(1);
+    expect(sampleSum(samples, 'grpc_server_handled_total', { ...getBook, grpc_code: 'OK' })).to.be.at.least(1);
+    expect(sampleSum(samples, 'grpc_server_handling_seconds_count', { ...getBook, grpc_code: 'OK' })).to.be.at.least(1);
+    expect(sampleSum(samples, 'grpc_server_handling_seconds_bucket', { ...getBook, grpc_code: 'OK', le: '+Inf' })).to.be.at.least(1);
     expect(text).to.contain('nodejs_heap_size_used_bytes');
   });
 

@@ -92,6 +92,33 @@ for (const kind of storeKinds) {
       expect(effects.map((effect) => effect.correlation_id)).to.deep.equal(['1', '2', '3', '4', '5']);
     });
 
+    it('shows its lag rising while it is stopped and falling when it returns', async () => {
+      const durable = 'lagging';
+      const lag = async (): Promise<{ pending: number; ackPending: number }> => ({
+        pending: await metricValue('bookstore_consumer_pending_messages', { consumer: durable }),
+        ackPending: await metricValue('bookstore_consumer_ack_pending_messages', { consumer: durable }),
+      });
+      const caughtUp = async (): Promise<boolean> => {
+        const { pending, ackPending } = await lag();
+        return pending === 0 && ackPending === 0;
+      };
+      const consumer = await consume({ durable });
+      await publish(placed(1));
+      await eventually(async () => (await effectCount()) === 1 && (await caughtUp()), 'the first event handled and the lag at 0');
+
+      await consumer.stop();
+      await publish(placed(2), placed(3), placed(4));
+      // Delivered to no one or to a pull request the stopped replica left open: waiting either way.
+      await eventually(async () => {
+        const { pending, ackPending } = await lag();
+        return pending + ackPending === 3;
+      }, 'the lag to count the three events the stopped consumer has not handled');
+      expect(await effectCount()).to.equal(1);
+
+      await consume({ durable });
+      await eventually(async () => (await effectCount()) === 4 && (await caughtUp()), 'the lag to fall back to 0 once the consumer returns');
+    });
+
     it('stops when stopped before it has read anything, and a later replica reads what came meanwhile', async () => {
       await (await consume({ durable: 'mypage' })).stop();
       const [id] = await publish(placed(1));

@@ -19,7 +19,6 @@ function received<T>(type: EventType<T>, payload: T): ReceivedEvent<T> {
     correlationId: '7',
     causationId: undefined,
     occurredAt: new Date(0),
-    traceparent: undefined,
     deliveryCount: 1,
     streamSequence: 1,
   };

@@ -4,7 +4,8 @@ import type { ReceivedEvent } from '#kit/events/event.js';
 import { EventHeader } from '#kit/events/headers.js';
 import { recordEvents } from '#kit/events/outbox.js';
 import { OutboxRelay } from '#kit/events/relay.js';
-import { withCallContext } from '#kit/context/call-context.js';
+import { inSpan } from '#kit/telemetry/spans.js';
+import { recordSpans } from '#kit-testing/recorded-spans.js';
 import { storeKinds } from '#kit-testing/stores.js';
 import { cancelled, eventually, EventsWorld, log, metricValue, openTestDatabase, orderCancelled, orderPlaced, placed, rejectionOf } from './support.js';
 
@@ -48,7 +49,7 @@ for (const kind of storeKinds) {
       expect(OrderCancelled.decode(stored[2]?.data ?? new Uint8Array()).orderId).to.equal(1);
     });
 
-    it('keeps events in the outbox while the broker is down and publishes them when it is back', async () => {
+    it('keeps events in the outbox while the broker is down, its backlog and oldest age shown, and publishes them when it is back', async () => {
       const relay = relayFor(world);
       relay.start();
       await world.nats.pause();
@@ -61,12 +62,19 @@ for (const kind of storeKinds) {
       expect(error.message).to.match(/not connected/);
       expect(await world.outboxSize()).to.equal(2);
       expect(await metricValue('bookstore_outbox_pending', {})).to.equal(2);
+      // As if the first of them had waited an hour for the broker.
+      const first = await world.db<{ sequence: number; headers: string }>('kit_outbox').orderBy('sequence').first('sequence', 'headers');
+      const anHourAgo = new Date(Date.now() - 3_600_000).toISOString();
+      const headers = { ...(JSON.parse(first?.headers ?? '{}') as object), [EventHeader.occurredAt]: anHourAgo };
+      await world.db('kit_outbox').where({ sequence: first?.sequence }).update({ headers: JSON.stringify(headers) });
+      expect(await metricValue('bookstore_outbox_oldest_age_seconds', {})).to.be.at.least(3_600);
 
       await world.nats.resume();
       await eventually(async () => (await world.outboxSize()) === 0, 'the relay to publish after the broker is back');
       const stored = await world.streamEvents();
       expect(stored.map((event) => event.headers.get(EventHeader.id))).to.deep.equal(ids);
       expect(await metricValue('bookstore_outbox_pending', {})).to.equal(0);
+      expect(await metricValue('bookstore_outbox_oldest_age_seconds', {})).to.equal(0);
       expect(await metricValue('bookstore_events_published_total', { event: orderPlaced.subject })).to.equal(published + 2);
     });
 
@@ -143,7 +151,7 @@ describe('recorded event headers', () => {
   });
 
   it('carry the event, correlation id, cause, time and trace of the story that raised them', async () => {
-    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const recorded = recordSpans();
     const cause: ReceivedEvent = {
       id: 'cause-event-id',
       type: orderPlaced,
@@ -152,13 +160,16 @@ describe('recorded event headers', () => {
       correlationId: '42',
       causationId: undefined,
       occurredAt: new Date(),
-      traceparent: undefined,
       deliveryCount: 1,
       streamSequence: 1,
     };
     const before = new Date();
-    await withCallContext({ traceId }, () => world.db.transaction((trx) => recordEvents(trx, [cancelled(42)], cause)));
+    const traceId = await inSpan('the story', {}, async (span) => {
+      await world.db.transaction((trx) => recordEvents(trx, [cancelled(42)], cause));
+      return span.spanContext().traceId;
+    });
     await new OutboxRelay({ db: world.db, bus: world.bus, log }).flush();
+    recorded.stop();
 
     const [stored] = await world.streamEvents();
     const header = (name: string): string | undefined => stored?.headers.get(name);
@@ -166,6 +177,9 @@ describe('recorded event headers', () => {
     expect(header(EventHeader.correlationId)).to.equal('42');
     expect(header(EventHeader.causationId)).to.equal('cause-event-id');
     expect(new Date(header(EventHeader.occurredAt) ?? '').getTime()).to.be.at.least(before.getTime());
-    expect(header(EventHeader.traceparent)).to.match(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+    // The publish span, a child of the span that recorded the event, travels in the headers.
+    const publish = recorded.one('publish bookstore.order.OrderCancelled');
+    expect(publish.parentSpanContext?.spanId).to.equal(recorded.one('the story').spanContext().spanId);
+    expect(header('traceparent')).to.equal(`00-${traceId}-${publish.spanContext().spanId}-01`);
   });
 });

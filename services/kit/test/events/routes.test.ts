@@ -48,7 +48,7 @@ describe('events routed to their consumers, on the real nats-server', () => {
   const publishLegacy = async (event: NewEvent): Promise<string> => {
     const id = randomUUID();
     const payload = event.type.codec.encode(event.payload).finish();
-    const headers = lineageHeaders({ event: event.type.name, correlationId: event.correlationId, causationId: undefined, occurredAt: new Date(), traceparent: undefined });
+    const headers = lineageHeaders({ event: event.type.name, correlationId: event.correlationId, causationId: undefined, occurredAt: new Date() });
     await world.bus.publish({ id, subject: event.type.subject, payload, headers });
     return id;
   };

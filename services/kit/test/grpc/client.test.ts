@@ -4,10 +4,13 @@ import type { CallPolicy } from '../../../../mesh/policy/resilience.js';
 import { CatalogServiceClient } from '#contracts/catalog/v1/catalog.js';
 import { createGrpcClient, type GrpcClient } from '#kit/grpc/client.js';
 import { withCallContext } from '#kit/context/call-context.js';
+import { inSpan } from '#kit/telemetry/spans.js';
+import { recordSpans } from '#kit-testing/recorded-spans.js';
 import { freePort, waitFor } from '#kit/process/ports.js';
 import { memoryLog } from './support/memory-log.js';
 import { callError } from '#kit-testing/grpc-probes.js';
 import { circuitState } from '#kit/resilience/circuit-watch.js';
+import { processSamples, sampleSum } from '#kit-testing/metrics.js';
 import { answerWith, book, gate, startTestCatalog, type TestCatalog } from './support/test-catalog.js';
 
 type CatalogClient = GrpcClient<typeof CatalogServiceClient.service>;
@@ -66,12 +69,21 @@ describe('kit gRPC client', () => {
     }
   });
 
-  it('carries the correlation and trace id to the callee\'s log context', async () => {
-    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
-    await withCallContext({ correlationId: 'order-42', traceId }, () => client().call('getBook', { id: 1 }));
-    expect(catalog.contexts[0]).to.include({ correlationId: 'order-42', traceId });
-    const serverLine = memory.lines.find((line) => line.msg === 'grpc call');
-    expect(serverLine).to.include({ correlationId: 'order-42', traceId });
+  it('carries the correlation id and the trace to the callee\'s log context', async () => {
+    const recorded = recordSpans();
+    try {
+      const traceId = await withCallContext({ correlationId: 'order-42' }, () =>
+        inSpan('the caller', {}, async (span) => {
+          await client().call('getBook', { id: 1 });
+          return span.spanContext().traceId;
+        }),
+      );
+      expect(catalog.contexts[0]).to.include({ correlationId: 'order-42' });
+      const serverLine = memory.lines.find((line) => line.msg === 'grpc call');
+      expect(serverLine).to.include({ correlationId: 'order-42', traceId });
+    } finally {
+      recorded.stop();
+    }
   });
 
   describe('deadlines', () => {
@@ -141,6 +153,65 @@ describe('kit gRPC client', () => {
     });
   });
 
+  describe('metrics', () => {
+    const getBook = { grpc_type: 'unary', grpc_service: 'bookstore.catalog.v1.CatalogService', grpc_method: 'GetBook' };
+    /** What /metrics counts of GetBook now, client and server side, by code. */
+    const counts = async (): Promise<(side: 'client' | 'server', code?: string) => { started: number; handled: number; timed: number }> => {
+      const samples = await processSamples();
+      return (side, code) => ({
+        started: sampleSum(samples, `grpc_${side}_started_total`, getBook),
+        handled: sampleSum(samples, `grpc_${side}_handled_total`, code === undefined ? getBook : { ...getBook, grpc_code: code }),
+        timed: sampleSum(samples, `grpc_${side}_handling_seconds_count`, code === undefined ? getBook : { ...getBook, grpc_code: code }),
+      });
+    };
+    const added = async (before: Awaited<ReturnType<typeof counts>>, side: 'client' | 'server', code?: string): Promise<{ started: number; handled: number; timed: number }> => {
+      const then = before(side, code);
+      const now = (await counts())(side, code);
+      return { started: now.started - then.started, handled: now.handled - then.handled, timed: now.timed - then.timed };
+    };
+
+    it('counts a call on both sides with the callee\'s service and method and the status code', async () => {
+      const before = await counts();
+      await client().call('getBook', { id: 1 });
+      catalog.getBook = answerWith(status.NOT_FOUND, 'book 2 not found');
+      await callError(client().call('getBook', { id: 2 }));
+      for (const side of ['client', 'server'] as const) {
+        expect(await added(before, side, 'OK')).to.deep.include({ handled: 1, timed: 1 });
+        expect(await added(before, side, 'NOT_FOUND')).to.deep.include({ handled: 1, timed: 1 });
+        expect((await added(before, side)).started).to.equal(2);
+      }
+    });
+
+    it('counts each attempt of a retried call with the code it ended with', async () => {
+      catalog.getBook = answerWith(status.UNAVAILABLE);
+      const before = await counts();
+      await callError(client({ policy: policy({ retries: { attempts: 2, retryOn: ['unavailable'] } }) }).call('getBook', { id: 1 }));
+      expect(await added(before, 'client', 'UNAVAILABLE')).to.deep.equal({ started: 3, handled: 3, timed: 3 });
+    });
+
+    it('counts an attempt whose deadline passed as DEADLINE_EXCEEDED', async () => {
+      catalog.getBook = async ({ id }) => {
+        await release.opened;
+        return book(id);
+      };
+      const before = await counts();
+      await callError(client({ inProcessResilience: false, policy: policy({ deadlineMs: 200 }) }).call('getBook', { id: 1 }));
+      expect(await added(before, 'client', 'DEADLINE_EXCEEDED')).to.deep.equal({ started: 1, handled: 1, timed: 1 });
+    });
+
+    it('counts a call an open breaker refused as one attempt answered UNAVAILABLE, with nothing sent', async () => {
+      const catalogClient = client({ policy: policy({ retries: { attempts: 0 }, circuitBreaker: { consecutiveFailures: 1, baseEjectionMs: 60_000 } }) });
+      catalog.getBook = answerWith(status.INTERNAL);
+      await callError(catalogClient.call('getBook', { id: 1 }));
+      const before = await counts();
+      const refused = await callError(catalogClient.call('getBook', { id: 1 }));
+      expect(refused.message).to.contain('circuit open');
+      expect(catalog.calls).to.equal(1);
+      expect(await added(before, 'client', 'UNAVAILABLE')).to.deep.equal({ started: 1, handled: 1, timed: 1 });
+      expect((await added(before, 'server')).started).to.equal(0);
+    });
+  });
+
   describe('circuit breaker', () => {
     /** The edge -> catalog breaker's state as /metrics shows it: 0 closed, 1 open, 2 half-open. */
     const breakerState = async (): Promise<number | undefined> =>
@@ -148,7 +219,7 @@ describe('kit gRPC client', () => {
 
     const breaking = policy({ retries: { attempts: 0 }, circuitBreaker: { consecutiveFailures: 3, baseEjectionMs: 300 } });
 
-    it('opens after N consecutive failures, fails fast, and closes once the callee recovers', async () => {
+    it('opens after N consecutive failures, fails fast, and closes once the callee recovers, its gauge following open and close', async () => {
       const catalogClient = client({ policy: breaking });
       catalog.getBook = answerWith(status.INTERNAL);
       for (let call = 0; call < 3; call += 1) expect((await callError(catalogClient.call('getBook', { id: 1 }))).code).to.equal(status.INTERNAL);

@@ -8,6 +8,7 @@ import { waitFor } from '#kit/process/ports.js';
 import { memoryLog } from './support/memory-log.js';
 import { callError, rawCatalog as openRawCatalog, rawGetBook, rawGetBookBytes, reflect, watchHealth } from '#kit-testing/grpc-probes.js';
 import { errorDetailsOf, type ReadErrorDetails } from '#kit-testing/error-details.js';
+import { recordSpans, type RecordedSpans } from '#kit-testing/recorded-spans.js';
 import { book, gate, startTestCatalog, type TestCatalog } from './support/test-catalog.js';
 
 describe('kit gRPC server', () => {
@@ -19,6 +20,14 @@ describe('kit gRPC server', () => {
     clients.push(client);
     return client;
   };
+
+  let recorded: RecordedSpans;
+  before(() => {
+    recorded = recordSpans();
+  });
+  after(() => {
+    recorded.stop();
+  });
 
   beforeEach(async () => {
     memory = memoryLog();
@@ -117,9 +126,11 @@ describe('kit gRPC server', () => {
     const calls = memory.lines.filter((line) => line.msg === 'grpc call');
     expect(calls).to.have.length(2);
     expect(calls[0]).to.include({ method: 'bookstore.catalog.v1.CatalogService/GetBook', code: 'OK', correlationId: 'order-42', traceId: '4bf92f3577b34da6a3ce929d0e0e4736' });
+    // The line is the server span's, a child of the caller's span 00f067aa0ba902b7.
+    expect(calls[0]?.spanId).to.match(/^[0-9a-f]{16}$/).and.not.equal('00f067aa0ba902b7');
     expect(calls[0]?.ms).to.be.a('number');
     expect(calls[1]).to.include({ code: 'NOT_FOUND' });
-    expect(catalog.contexts[0]).to.include({ correlationId: 'order-42', traceId: '4bf92f3577b34da6a3ce929d0e0e4736' });
+    expect(catalog.contexts[0]).to.include({ correlationId: 'order-42' });
   });
 
   it('gives a call without ids a correlation and trace id of its own, taking x-request-id when there is one', async () => {
@@ -130,7 +141,9 @@ describe('kit gRPC server', () => {
     await rawGetBook(client, { id: 1 });
     expect(catalog.contexts[0]?.correlationId).to.equal('envoy-req-1');
     expect(catalog.contexts[1]?.correlationId).to.be.a('string').and.not.equal('envoy-req-1');
-    expect(catalog.contexts[1]?.traceId).to.match(/^[0-9a-f]{32}$/);
+    const traceIds = memory.lines.filter((line) => line.msg === 'grpc call').map((line) => line.traceId);
+    expect(traceIds).to.have.length(2);
+    expect(traceIds[1]).to.match(/^[0-9a-f]{32}$/).and.not.equal(traceIds[0]);
   });
 
   it('lists the contracts and grpc.health.v1 through server reflection', async () => {

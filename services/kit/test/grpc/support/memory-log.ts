@@ -1,7 +1,6 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { currentCallContext } from '#kit/context/call-context.js';
-import { type Logger } from '#kit/log/log.js';
+import { logContext, type Logger } from '#kit/log/log.js';
 
 export type LogLine = Record<string, unknown>;
 
@@ -14,5 +13,5 @@ export function memoryLog(): { log: Logger; lines: LogLine[] } {
       done();
     },
   });
-  return { log: pino({ level: 'debug', mixin: () => ({ ...currentCallContext() }) }, sink), lines };
+  return { log: pino({ level: 'debug', mixin: logContext }, sink), lines };
 }

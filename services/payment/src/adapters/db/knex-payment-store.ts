@@ -2,7 +2,8 @@ import type { Knex } from '#kit/db/database.js';
 import { OutboxStore } from '#kit/db/outbox-store.js';
 import { OutboxTransaction } from '#kit/db/outbox-transaction.js';
 import { pageById, type Page, type PageRequest } from '#kit/db/pagination.js';
-import { asNumber } from '#kit/db/columns.js';
+import { asNumber, asOptionalDate } from '#kit/db/columns.js';
+import type { Backlog } from '#kit/admin/backlog-gauges.js';
 import type { NewEvent, ReceivedEvent } from '#kit/events/event.js';
 import type { PaymentStore, PaymentTransaction } from '../../app/ports.js';
 import type { PaymentEvent } from '../../domain/events.js';
@@ -38,6 +39,12 @@ export class KnexPaymentStore extends OutboxStore<KnexPaymentTransaction> implem
       .limit(limit)
       .select('order_id');
     return rows.map((row) => asNumber(row.order_id));
+  }
+
+  /** How many payments are PENDING and since when the oldest, for the payment gauges (pending-payments.ts). */
+  async pendingBacklog(): Promise<Backlog> {
+    const row = await this.db.knex('payments').where({ state: 'PENDING' }).count({ pending: '*' }).min({ oldest: 'created_at' }).first();
+    return { count: asNumber(row?.pending ?? 0), oldestAt: asOptionalDate(row?.oldest)?.getTime() };
   }
 }
 
