@@ -103,8 +103,8 @@ load: proto ## REST load on the running shop for DURATION seconds (30), CONCURRE
 rollout: proto ## Replace every replica of the running make dev one at a time under load; prints the availability
 	node --import tsx mesh/load/rollout.ts --edge $${EDGE_URL:-http://127.0.0.1:8080} $${RATE:+--rate $$RATE}
 
-chaos: proto ## A shop of its own, the seeded workload under seeded SIGKILLs of replicas and NATS, then the invariants
-	node --import tsx mesh/chaos/main.ts --seed $${SEED:-20261206} --operations $${OPERATIONS:-300} --kills $${KILLS:-6} --nats-nodes $${NATS_NODES:-1}
+chaos: proto ## A shop of its own, the seeded workload under seeded SIGKILLs of replicas and NATS (and PostgreSQL with POSTGRES=1), then the invariants
+	node --import tsx mesh/chaos/main.ts --seed $${SEED:-20261206} --operations $${OPERATIONS:-300} --kills $${KILLS:-6} --nats-nodes $${NATS_NODES:-1} $${POSTGRES:+--postgres}
 
 new-context: ## Copy the customer context as a new one, every name changed (NAME=<name>; docs/adding-a-context.md)
 	@mesh/tools/new-context.sh "$(NAME)"

@@ -1,4 +1,5 @@
 import { NatsServer } from '#kit/process/nats-server.js';
+import { PostgresServer } from '#kit/process/postgres-server.js';
 import { waitFor } from '#kit/process/ports.js';
 import { checkOnceQuiet } from '../invariants/converge.js';
 import type { Violation } from '../invariants/invariants.js';
@@ -15,6 +16,11 @@ export interface ChaosOptions {
   concurrency: number;
   /** SIGKILLs during the workload, of service replicas and of the broker. */
   kills: number;
+  /**
+   * Who may be killed: service replicas and NATS nodes by default, and the PostgreSQL server the
+   * services' stores are on when given (its postmaster, then started again).
+   */
+  victims?: { replicas?: boolean; nats?: boolean; postgres?: PostgresServer | undefined };
   /** How long the invariants may take to hold once the workload ended (events in flight). */
   quietTimeoutMs: number;
 }
@@ -29,14 +35,18 @@ export interface ChaosReport {
   duplicated: number;
   /** What was killed, in order. */
   kills: string[];
+  /** Operation kind -> HTTP status -> count: how the shop answered meanwhile. */
+  outcomes: Record<string, Record<string, number>>;
+  /** Answers no correct shop gives, even under chaos (a 5xx, no answer): what each said. */
+  unexpected: string[];
   /** Invariant violations once quiet (lost orders included). */
   violations: Violation[];
 }
 
 /**
  * The seeded workload through the edge while seeded SIGKILLs hit service replicas (the mesh's
- * supervisor restarts them) and the broker (restarted here), each after the last victim is back;
- * then the invariant checker. Needs a supervised mesh, best with two replicas per service.
+ * supervisor restarts them), the broker and the store (restarted here), each after the last victim
+ * is back; then the invariant checker. Needs a supervised mesh, best with two replicas per service.
  */
 export async function runChaos(mesh: LocalMesh, rest: RestClient, options: ChaosOptions): Promise<ChaosReport> {
   const random = new SeededRandom(options.seed);
@@ -46,16 +56,18 @@ export async function runChaos(mesh: LocalMesh, rest: RestClient, options: Chaos
   const workload = runWorkload(rest, options).finally(() => {
     working.yes = false;
   });
+  const { replicas = true, nats = true, postgres } = options.victims ?? {};
   const victims = [
-    ...meshServices.flatMap((service) => Array.from({ length: mesh.replicaCount(service.name) }, (_, replica) => ({ service: service.name, replica }))),
-    ...mesh.natsNodes,
+    ...(replicas ? meshServices.flatMap((service) => Array.from({ length: mesh.replicaCount(service.name) }, (_, replica) => ({ service: service.name, replica }))) : []),
+    ...(nats ? mesh.natsNodes : []),
+    ...(postgres === undefined ? [] : [postgres]),
   ];
   const kills: string[] = [];
-  for (let kill = 0; kill < options.kills && working.yes; kill += 1) {
+  for (let kill = 0; kill < options.kills && working.yes && victims.length > 0; kill += 1) {
     await new Promise((resolve) => setTimeout(resolve, random.int(200, 1_500)));
     const victim = random.pick(victims);
-    if (victim instanceof NatsServer) {
-      kills.push(`nats-server :${victim.port}`);
+    if (victim instanceof NatsServer || victim instanceof PostgresServer) {
+      kills.push(victim instanceof NatsServer ? `nats-server :${String(victim.port)}` : `postgres :${String(victim.port)}`);
       await victim.kill();
       await new Promise((resolve) => setTimeout(resolve, random.int(100, 1_000)));
       await victim.resume();
@@ -80,6 +92,8 @@ export async function runChaos(mesh: LocalMesh, rest: RestClient, options: Chaos
     lost: violations.filter((violation) => violation.message.startsWith('accepted order')).length,
     duplicated: Math.max(0, placed - attempted),
     kills,
+    outcomes: result.outcomes,
+    unexpected: result.unexpected,
     violations,
   };
 }

@@ -58,20 +58,24 @@ export async function runWorkload(rest: RestClient, options: WorkloadOptions): P
     byStatus[status] = (byStatus[status] ?? 0) + 1;
   };
 
+  // The shop the operations need; made under the same chaos, so each create is retried (once made, by its requestId).
+  const setUp = (path: string, body: Record<string, unknown>, requestId: string): Promise<unknown> => createSurely(rest, path, { ...body, requestId });
   const bookIds: number[] = [];
   for (let index = 0; index < 5; index += 1) {
-    bookIds.push(idOf(await rest.post('/books', { bookName: `Workload book ${index}`, stock: random.int(0, 8), price: random.int(500, 3000) })));
+    bookIds.push(idOf(await setUp('/books', { bookName: `Workload book ${index}`, stock: random.int(0, 8), price: random.int(500, 3000) }, `workload-${randomSuffix}-book-${index}`)));
   }
   const customerIds: number[] = [];
   for (let index = 0; index < 6; index += 1) {
-    customerIds.push(idOf(await rest.post('/customers', { name: `Customer ${index}`, email: `customer${index}@example.com` })));
+    customerIds.push(idOf(await setUp('/customers', { name: `Customer ${index}`, email: `customer${index}@example.com` }, `workload-${randomSuffix}-customer-${index}`)));
   }
   result.customerIds.push(...customerIds);
   const coupons: { id: number; customerId: number }[] = [];
-  const issueCoupon = async (customerId: number, random: SeededRandom): Promise<void> => {
-    coupons.push({ id: idOf(await rest.post('/coupons', { customerId, discount: random.int(100, 500) })), customerId });
+  const issueCoupon = async (customerId: number, random: SeededRandom, post: (body: Record<string, unknown>) => Promise<unknown>): Promise<void> => {
+    coupons.push({ id: idOf(await post({ customerId, discount: random.int(100, 500) })), customerId });
   };
-  for (const customerId of customerIds) await issueCoupon(customerId, random);
+  for (const [index, customerId] of customerIds.entries()) {
+    await issueCoupon(customerId, random, (body) => setUp('/coupons', body, `workload-${randomSuffix}-coupon-${index}`));
+  }
 
   const plan: Operation[] = [];
   const mix = weights.filter(([operation]) => operation !== 'switchFaults' || options.processor !== undefined);
@@ -120,7 +124,7 @@ export async function runWorkload(rest: RestClient, options: WorkloadOptions): P
         return rest.patch(`/deliveries/${delivery.id}`, { state: delivery.state === 'STARTED' ? 'IN_TRANSIT' : 'DELIVERED' });
       }
       case 'issueCoupon':
-        return issueCoupon(random.pick(customerIds), random);
+        return issueCoupon(random.pick(customerIds), random, (body) => rest.post('/coupons', { ...body, requestId }));
       case 'switchFaults':
         return options.processor?.setFaults(random.pick(faultChoices));
     }
@@ -147,4 +151,21 @@ export async function runWorkload(rest: RestClient, options: WorkloadOptions): P
   };
   await Promise.all(Array.from({ length: options.concurrency }, worker));
   return result;
+}
+
+/**
+ * POST `body` (which carries a requestId) until the shop answers it: a failure of the shop (5xx, no
+ * answer) is tried again for up to two minutes, and a retry returns what the first create made.
+ */
+async function createSurely(rest: RestClient, path: string, body: Record<string, unknown>): Promise<unknown> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      return await rest.post(path, body);
+    } catch (error) {
+      const shopFailed = !(error instanceof RestError) || error.status >= 500;
+      if (!shopFailed || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
 }

@@ -24,7 +24,7 @@ export interface LocalMeshOptions {
   ports: 'fixed' | 'free';
   /** Processes per service (event consumers share their durable consumer); 1 by default. */
   replicas?: Readonly<Record<string, number>>;
-  /** Store URL per service; SQLite under dataDir by default. */
+  /** Store URL per service, or per replica (`mypage-2`); SQLite under dataDir by default. */
   databaseUrls?: Readonly<Record<string, string>>;
   /** Port of the trace store (OTLP/HTTP and its query API); 4318 with fixed ports, a free one otherwise. */
   tracesPort?: number | undefined;
@@ -316,7 +316,8 @@ export function staffClientsFile(dataDir: string): string {
 }
 
 function databaseUrl(service: MeshService, replica: number, dataDir: string, urls: LocalMeshOptions['databaseUrls']): string {
-  const configured = urls?.[service.name];
+  // A replica-local store needs a URL per replica (`mypage-2`); a shared one, one per service.
+  const configured = urls?.[`${service.name}-${String(replica + 1)}`] ?? urls?.[service.name];
   if (configured !== undefined) return configured;
   // A read model is rebuilt per replica from the stream; owned data is shared by the replicas.
   const file = service.stateful === 'replica-local' ? `${service.name}-${replica + 1}.sqlite` : `${service.name}.sqlite`;

@@ -2,6 +2,8 @@ import { ConfigError, readConfig } from '#kit/config/config.js';
 import { databaseUrlSchemes } from '#kit/config/service-config.js';
 import { exitConfigError } from '#kit/host/lifecycle.js';
 import { externalSystems, meshServices } from '../policy/services.js';
+import { startConsole } from '../console/console-server.js';
+import { meshTargets } from '../console/targets.js';
 import { startControlServer } from './control-server.js';
 import { LocalMesh } from './local-mesh.js';
 import { formatLogLine } from './log-lines.js';
@@ -18,6 +20,7 @@ import { defaultTracesPort } from './traces/trace-api.js';
  *   REPLICAS           processes per service (1); <SERVICE>_REPLICAS, e.g. CATALOG_REPLICAS=3, for one
  *   MESH_CONTROL_PORT  the control port `make rollout` calls (9100)
  *   MESH_TRACES_PORT   the trace store's port: OTLP/HTTP and `make trace` (4318)
+ *   MESH_CONSOLE_PORT  the console's port (9200): services, replicas and an order's trace in a browser
  */
 function readMeshConfig() {
   try {
@@ -28,6 +31,7 @@ function readMeshConfig() {
       natsNodes: env.int('NATS_NODES', 1, { min: 1, max: 5 }),
       controlPort: env.port('MESH_CONTROL_PORT', 9100),
       tracesPort: env.port('MESH_TRACES_PORT', defaultTracesPort),
+      consolePort: env.port('MESH_CONSOLE_PORT', 9200),
       replicas: Object.fromEntries(
         meshServices.map((service) => [
           service.name,
@@ -79,9 +83,11 @@ ${meshServices
   .join('\n')}
 ${externalSystems.map((system) => `  ${system.name.padEnd(10)}  HTTP ${mesh.externalUrl(system.name)}   e.g. curl ${mesh.externalUrl(system.name)}/faults`).join('\n')}
   control     http://127.0.0.1:${config.controlPort}   make rollout
+  console     http://127.0.0.1:${config.consolePort}   the services live, an order's trace
   data        ${mesh.dataDir}   (certificates for grpcurl under tls/)
 `);
 await startControlServer(mesh, config.controlPort, (line) => { print('mesh', line); });
+await startConsole({ port: config.consolePort, targets: () => meshTargets(mesh), tracesUrl: mesh.tracesUrl });
 
 let stopping = false;
 const stop = (signal: string): void => {

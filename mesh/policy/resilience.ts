@@ -30,7 +30,9 @@ export interface CallPolicy {
     /**
      * How long an open circuit / ejected host stays out before a trial call (Envoy multiplies it by
      * the number of ejections). Short, so that calls flow again within about this long of the
-     * callee's return; the in-process breaker also probes the callee's health sooner.
+     * callee's return. The in-process breaker of a gRPC callee does not wait it out: it asks the
+     * callee's grpc.health.v1 every 100 ms while open and lets the next call through as soon as a
+     * callee that was down is SERVING again (services/kit/src/resilience/callee-return.ts).
      */
     baseEjectionMs: number;
     /** At most half the hosts are ejected, so a dependency's outage cannot eject a whole service. */
@@ -75,9 +77,10 @@ const placeOrderPayment: CallPolicy = {
 };
 
 /**
- * payment -> the card processor (an external host): one try per call, since the settler retries
- * PENDING payments with backoff, and a breaker that opens after 5 failures in a row and tries
- * again after 10 s (Istio's outlier detection on the processor's ServiceEntry has the same numbers).
+ * payment -> the card processor (an external HTTP host, no gRPC health to ask): one try per call,
+ * since the settler retries PENDING payments with backoff, and a breaker that opens after 5 failures
+ * in a row and tries again after baseEjectionMs (Istio's outlier detection on the processor's
+ * ServiceEntry has the same numbers).
  */
 const cardProcessor: CallPolicy = {
   ...standard,

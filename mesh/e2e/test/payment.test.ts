@@ -5,7 +5,7 @@ import { EventTraffic } from '#kit-testing/event-traffic.js';
 import { checkOnceQuiet } from '../../invariants/converge.js';
 import { CardProcessorClient } from '../../invariants/card-processor-client.js';
 import { runWorkload } from '../../invariants/workload.js';
-import { field, id, Shop, type Json } from './shop.js';
+import { breakerState, field, id, Shop, type Json } from './shop.js';
 
 /** Money and payment through the REST edge, with the real card processor and its fault switch. */
 describe('payment end to end: prices, the card processor, its breaker and its faults', function () {
@@ -76,7 +76,7 @@ describe('payment end to end: prices, the card processor, its breaker and its fa
       expect(placed).to.include({ state: 'ORDERED', paymentState: 'PENDING' });
       orderIds.push(id(placed));
     }
-    await shop.eventually('the breaker to open', () => breakerState(shop.mesh.adminUrl('payment')), (state) => state === 1);
+    await shop.eventually('the breaker to open', () => breakerState(shop.mesh.adminUrl('payment'), 'card-processor'), (state) => state === 1);
     expect(shop.logs.some((line) => line.includes('circuit to card-processor opened'))).to.equal(true);
     await becomes('the first delivery to start and wait', () => deliveryState(orderIds[0] ?? ''), 'STARTED');
     expect(await order(orderIds[0] ?? '')).to.include({ state: 'ORDERED', paymentState: 'PENDING' });
@@ -87,7 +87,7 @@ describe('payment end to end: prices, the card processor, its breaker and its fa
       await becomes(`order ${orderId} to start delivery`, orderField(orderId, 'state'), 'DELIVERY_STARTED');
       expect(await chargesOf(orderId)).to.have.length(1);
     }
-    await shop.eventually('the breaker to close', () => breakerState(shop.mesh.adminUrl('payment')), (state) => state === 0);
+    await shop.eventually('the breaker to close', () => breakerState(shop.mesh.adminUrl('payment'), 'card-processor'), (state) => state === 0);
   });
 
   it('a declined payment cancels the order with PAYMENT_DECLINED and undoes stock, coupon and delivery', async () => {
@@ -179,13 +179,6 @@ describe('payment end to end: prices, the card processor, its breaker and its fa
     expect(violations).to.deep.equal([]);
   });
 });
-
-/** The breaker's state as payment's metrics show it: 0 closed, 1 open, 2 half-open. */
-async function breakerState(adminUrl: string): Promise<number | undefined> {
-  const metrics = await (await fetch(`${adminUrl}/metrics`)).text();
-  const line = metrics.split('\n').find((entry) => entry.startsWith('bookstore_circuit_breaker_state{') && entry.includes('callee="card-processor"'));
-  return line === undefined ? undefined : Number(line.split(' ').at(-1));
-}
 
 /** An OrderPlaced for an order the shop already placed, under a new event id: what a redelivery looks like to payment. */
 function orderPlacedAgain(order: Json) {

@@ -78,6 +78,26 @@ describe('the shop under failure and scale-out', function () {
     await everyOrderStartedOnceAndOnEveryMyPage(customerId, orderIds);
   });
 
+  it('my page catches up after nats-server is killed (SIGKILL) and restarted mid-stream, as the owning services do', async () => {
+    const bookId = id(await rest().post('/books', { bookName: 'Broker restart', stock: 100 }));
+    const customerId = id(await rest().post('/customers', { name: 'Kai', email: 'kai@example.com' }));
+    const [nats] = shop.mesh.natsNodes;
+    if (nats === undefined) throw new Error('the mesh runs no nats-server of its own');
+    const logged = shop.logs.length;
+    const orderIds: string[] = [];
+    for (let index = 0; index < 5; index += 1) orderIds.push(await placeOrder({ customerId, bookId }));
+    // Events of these orders are in flight: some published, some in the outboxes, some being applied.
+    await nats.kill();
+    orderIds.push(await placeOrder({ customerId, bookId }));
+    await nats.resume();
+    for (let index = 0; index < 5; index += 1) orderIds.push(await placeOrder({ customerId, bookId }));
+
+    await everyOrderStartedOnceAndOnEveryMyPage(customerId, orderIds);
+    // Each my page replica read again from its stored position once the broker was back, not after its consumer timed out.
+    const readAgain = (label: string): boolean => shop.logs.slice(logged).some((line) => line.startsWith(`${label} `) && line.includes('the replay reads again from its stored position'));
+    expect(['mypage-1', 'mypage-2'].filter(readAgain)).to.deep.equal(['mypage-1', 'mypage-2']);
+  });
+
   it('answers ABORTED naming the catalog while it is down, and takes orders again when it returns', async () => {
     const bookId = id(await rest().post('/books', { bookName: 'Dependency', stock: 5 }));
     await shop.mesh.process('catalog').stop();

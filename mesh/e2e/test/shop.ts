@@ -19,7 +19,7 @@ export class Shop {
     readonly logs: string[],
   ) {}
 
-  static async open(options: Pick<LocalMeshOptions, 'replicas' | 'env' | 'supervise' | 'natsNodes'> = {}): Promise<Shop> {
+  static async open(options: Pick<LocalMeshOptions, 'replicas' | 'env' | 'supervise' | 'natsNodes' | 'databaseUrls'> = {}): Promise<Shop> {
     const dataDir = mkdtempSync(join(tmpdir(), 'bookstore-e2e-'));
     const logs: string[] = [];
     const mesh = await LocalMesh.start({
@@ -77,6 +77,13 @@ export class Shop {
     }
     throw new Error('the request succeeded but was expected to be refused');
   }
+}
+
+/** A replica's breaker to `callee` as its admin /metrics shows it: 0 closed, 1 open, 2 half-open. */
+export async function breakerState(adminUrl: string, callee: string): Promise<number | undefined> {
+  const metrics = await (await fetch(`${adminUrl}/metrics`)).text();
+  const line = metrics.split('\n').find((entry) => entry.startsWith('bookstore_circuit_breaker_state{') && entry.includes(`callee="${callee}"`));
+  return line === undefined ? undefined : Number(line.split(' ').at(-1));
 }
 
 /**

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Provider from 'oidc-provider';
+import { CalleeFailure } from '#kit/grpc/call-failure.js';
 import { createLogger, type LogLevel } from '#kit/log/log.js';
 import { customerDirectory } from './customer-directory.js';
 import { createProvider } from './provider.js';
@@ -60,8 +61,10 @@ export async function startAuth(config: AuthConfig): Promise<RunningAuth> {
     if (url.startsWith(signInPath)) {
       signIn(provider, config.audience, customers, log, request, response).catch((error: unknown) => {
         log.warn({ err: error }, 'sign-in failed');
-        if (!response.headersSent) response.writeHead(400, { 'content-type': 'text/plain' });
-        response.end('This sign-in has expired or is unknown; start again.\n');
+        // The customer service not answering is no fault of the sign-in: the same form works again shortly.
+        const customersOut = error instanceof CalleeFailure;
+        if (!response.headersSent) response.writeHead(customersOut ? 503 : 400, { 'content-type': 'text/plain', ...(customersOut ? { 'retry-after': '1' } : {}) });
+        response.end(customersOut ? 'Signing in is not possible right now; try again shortly.\n' : 'This sign-in has expired or is unknown; start again.\n');
       });
       return;
     }

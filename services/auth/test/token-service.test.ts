@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { apiAudience } from '../../../mesh/policy/access.js';
 import { freePort } from '#kit/process/ports.js';
-import { staffToken } from '../../../mesh/tokens/token-client.js';
+import { customerToken, staffToken } from '../../../mesh/tokens/token-client.js';
 import { startAuth, type RunningAuth } from '../src/auth-server.js';
 import { staffClients } from '../src/staff-clients.js';
 
@@ -30,7 +30,8 @@ describe('auth: the token service', function () {
       keysKept: 2,
       staffClientsFile: join(dataDir, 'staff-clients.json'),
       accessTokenTtlSeconds: 300,
-      // The customer sign-in is exercised through the whole mesh (mesh/e2e/test/security.test.ts).
+      // The customer sign-in is exercised through the whole mesh (mesh/e2e/test/security.test.ts);
+      // here the customer service is unreachable.
       customerAddress: '127.0.0.1:1',
       inProcessResilience: false,
       logLevel: 'silent',
@@ -44,6 +45,11 @@ describe('auth: the token service', function () {
 
   const secretOf = (clientId: string): string => staffClients(join(dataDir, 'staff-clients.json')).find((client) => client.clientId === clientId)?.secret ?? '';
   const jwks = async (): Promise<{ keys: Record<string, unknown>[] }> => (await fetch(`${issuer}/jwks`)).json() as Promise<{ keys: Record<string, unknown>[] }>;
+
+  it('answers a customer sign-in 503, try again shortly, while the customer service is unreachable', async () => {
+    const refused = await customerToken(issuer, '1', 'someone@example.com').then(() => undefined, (error: unknown) => error);
+    expect(String(refused)).to.include('customer 1 could not sign in (503)');
+  });
 
   it('publishes its discovery document: the grants the edges and clients use, and no password grant', async () => {
     const discovery = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;

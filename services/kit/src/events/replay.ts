@@ -1,4 +1,4 @@
-import { DeliverPolicy, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
+import { DeliverPolicy, type ConsumerMessages, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 import { context, type Context } from '@opentelemetry/api';
 import type { Knex } from 'knex';
 import { asNumber } from '../db/columns.js';
@@ -70,6 +70,15 @@ export interface StreamReplay {
   /** Finishes the transaction in hand and stops. */
   stop(): Promise<void>;
 }
+
+/**
+ * The server sends a heartbeat this often while the reader waits for events; two missed say its
+ * ordered consumer is gone (the node that held it died, without this connection noticing).
+ */
+const heartbeatMs = 2_000;
+
+/** What the reader's messages report when the server-side consumer is lost. */
+const consumerLost = new Set(['heartbeats_missed', 'consumer_deleted', 'consumer_not_found']);
 
 export const replayDefaults = {
   batchSize: 250,
@@ -173,7 +182,8 @@ export class StreamReader implements StreamReplay {
     // What the stream holds for this reader now; caught up once that many are applied.
     let behind = (await consumer.info(true)).num_pending;
     if (behind === 0) this.markCaughtUp();
-    const messages = this.loop.reading(await consumer.consume({ max_messages: this.batchSize }));
+    const messages = this.loop.reading(await consumer.consume({ max_messages: this.batchSize, idle_heartbeat: heartbeatMs }));
+    void this.readAgainWhenLost(messages);
     try {
       let batch: JsMsg[] = [];
       for await (const msg of messages) {
@@ -189,6 +199,20 @@ export class StreamReader implements StreamReplay {
       await messages.close();
       // The server would drop it after a few idle minutes; a reader that moves on says so at once.
       await consumer.delete().catch(() => false);
+    }
+  }
+
+  /**
+   * A lost server-side consumer would be re-created by the client only after a long wait (its
+   * next pull's expiry); reading again from the stored position makes a new one at once.
+   */
+  private async readAgainWhenLost(messages: ConsumerMessages): Promise<void> {
+    for await (const status of messages.status()) {
+      if (consumerLost.has(status.type)) {
+        this.log.info({ reader: this.name, status: status.type }, 'the broker lost the replay\'s consumer; reading again from the stored position');
+        this.loop.interrupt();
+        return;
+      }
     }
   }
 

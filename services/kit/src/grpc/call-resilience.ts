@@ -3,6 +3,7 @@ import { BrokenCircuitError, circuitBreaker, ConsecutiveBreaker, ExponentialBack
 import type { CallPolicy, RetryOn } from '../../../../mesh/policy/resilience.js';
 import type { Logger } from '../log/log.js';
 import { CalleeFailure } from './call-failure.js';
+import { CalleeReturn, type ReadinessProbe } from '../resilience/callee-return.js';
 import { watchCircuit } from '../resilience/circuit-watch.js';
 import { GrpcError } from './grpc-error.js';
 
@@ -12,11 +13,12 @@ export type Attempt<T> = (timeoutMs: number) => Promise<T>;
 export interface CallRunner {
   /** `refused` is told when an open breaker refuses the call without an attempt on the wire. */
   run<T>(attempt: Attempt<T>, refused?: () => void): Promise<T>;
+  close(): void;
 }
 
 /** In a cluster: one try under the whole deadline; Istio retries and breaks circuits. */
 export function deadlineOnly(policy: CallPolicy): CallRunner {
-  return { run: (attempt) => attempt(policy.deadlineMs) };
+  return { run: (attempt) => attempt(policy.deadlineMs), close: () => undefined };
 }
 
 /** The gRPC status of each retryOn name. */
@@ -36,15 +38,22 @@ type Outcome<T> = { value: T } | { answer: GrpcError };
  * The local mesh's stand-in for Istio: retries on the policy's codes with a short backoff inside the
  * whole-call deadline, each try bounded by the per-try timeout, and a consecutive-failures breaker
  * shared by every call to the callee, its state a metric and each change a log line (circuit-watch.ts).
+ * While the circuit is open, `readiness` is asked whether the callee is ready again; once it is, the
+ * next call is the trial (callee-return.ts), else the trial waits the policy's ejection time.
  */
-export function inProcessResilience(caller: string, callee: string, policy: CallPolicy, log: Logger): CallRunner {
+export function inProcessResilience(caller: string, callee: string, policy: CallPolicy, log: Logger, readiness: ReadinessProbe): CallRunner {
   const { consecutiveFailures, baseEjectionMs } = policy.circuitBreaker;
   const retryCodes = new Set(policy.retries.retryOn.map((name) => codeOf[name]));
+  const calleeReturn = new CalleeReturn(readiness, () => {
+    log.info({ callee }, `${callee} is ready again; the next call tries it`);
+  });
   const breaker = circuitBreaker(
     handleWhen((error) => error instanceof GrpcError && calleeFailures.has(error.code)),
-    { halfOpenAfter: baseEjectionMs, breaker: new ConsecutiveBreaker(consecutiveFailures) },
+    { halfOpenAfter: calleeReturn.halfOpenAfter(baseEjectionMs), breaker: new ConsecutiveBreaker(consecutiveFailures) },
   );
   watchCircuit(breaker, { caller, callee, consecutiveFailures, baseEjectionMs, log });
+  breaker.onBreak(() => { calleeReturn.watch(); });
+  breaker.onReset(() => { calleeReturn.stop(); });
 
   const thrown = (error: unknown): boolean =>
     !(error instanceof GrpcError) || calleeFailures.has(error.code) || retryCodes.has(error.code);
@@ -79,5 +88,6 @@ export function inProcessResilience(caller: string, callee: string, policy: Call
       if ('answer' in outcome) throw outcome.answer;
       return outcome.value;
     },
+    close: () => { calleeReturn.stop(); },
   };
 }

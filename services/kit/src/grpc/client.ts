@@ -7,6 +7,7 @@ import { clientCalls } from './call-metrics.js';
 import { channelTarget } from './channel-target.js';
 import { describeFailure } from './call-failure.js';
 import { deadlineOnly, inProcessResilience } from './call-resilience.js';
+import { healthProbe } from './health-probe.js';
 import { clientCredentials } from './mutual-tls.js';
 import { startClientSpan } from '../telemetry/rpc-spans.js';
 
@@ -65,7 +66,7 @@ export function createGrpcClient<S extends ServiceShape<S>>(
   const log = options.log.child({ component: 'grpc-client', callee });
   const { target, options: channelOptions } = channelTarget(address);
   const client = new Generated(target, clientCredentials(), channelOptions);
-  const runner = options.inProcessResilience ? inProcessResilience(caller, callee, policy, log) : deadlineOnly(policy);
+  const runner = options.inProcessResilience ? inProcessResilience(caller, callee, policy, log, healthProbe(client)) : deadlineOnly(policy);
 
   return {
     call<K extends UnaryMethodName<S>>(method: K, request: RequestOf<S[K]>): Promise<ResponseOf<S[K]>> {
@@ -96,6 +97,7 @@ export function createGrpcClient<S extends ServiceShape<S>>(
       );
     },
     close() {
+      runner.close();
       client.close();
     },
   };

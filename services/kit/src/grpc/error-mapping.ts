@@ -1,4 +1,5 @@
 import { status } from '@grpc/grpc-js';
+import { storeUnreachable } from '../db/store-unreachable.js';
 import { DomainError, type DomainErrorKind } from '../domain/errors.js';
 import { CalleeFailure } from './call-failure.js';
 import type { ErrorDetails } from './error-details.js';
@@ -28,14 +29,16 @@ const dependencyOutages = new Set<status>([
 /**
  * The status a client sees for what a handler threw. Domain errors keep their words and add their
  * reason (ErrorInfo) and field (BadRequest); a callee's outage becomes ABORTED with the caller's
- * words for it ("catalog is unavailable"); another error that already has a gRPC code (a callee's
- * answer) keeps it; anything else is a bug whose details stay in the log (as `cause`) and out of
- * the answer.
+ * words for it ("catalog is unavailable"); a store that could not be reached is UNAVAILABLE, since
+ * nothing was written and the caller may try again; another error that already has a gRPC code (a
+ * callee's answer) keeps it; anything else is a bug whose details stay in the log (as `cause`) and
+ * out of the answer.
  */
 export function toGrpcError(error: unknown): GrpcError {
   if (error instanceof DomainError) return new GrpcError(codeByKind[error.kind], domainMessage(error), { details: domainDetails(error) });
   if (error instanceof CalleeFailure && dependencyOutages.has(error.code)) return new GrpcError(status.ABORTED, error.message, { cause: error });
   if (error instanceof GrpcError) return error;
+  if (storeUnreachable(error)) return new GrpcError(status.UNAVAILABLE, 'the store is unavailable; nothing was written', { cause: error });
   if (hasGrpcCode(error)) return new GrpcError(error.code, typeof error.details === 'string' ? error.details : error.message);
   return new GrpcError(status.INTERNAL, 'internal error', { cause: error });
 }

@@ -1,3 +1,5 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { expect } from 'chai';
 import { openDatabase, type Database, type Knex, type Migration } from '#kit/db/database.js';
 import { isEvent, type ReceivedEvent } from '#kit/events/event.js';
@@ -5,7 +7,7 @@ import { DeadLetterHeader, EventHeader } from '#kit/events/headers.js';
 import { OutboxRelay } from '#kit/events/relay.js';
 import { routedName } from '#kit/events/routes.js';
 import { forgetReplayPosition, replayMigrations, replayPosition, type ReplayOptions, type StreamReplay } from '#kit/events/replay.js';
-import { deadLetterStream } from '#kit/events/streams.js';
+import { deadLetterStream, eventStream } from '#kit/events/streams.js';
 import { currentCallContext } from '#kit/context/call-context.js';
 import type { TestDatabase } from '#kit-testing/postgres.js';
 import { createTestStore, storeKinds } from '#kit-testing/stores.js';
@@ -293,6 +295,23 @@ for (const kind of storeKinds) {
 
       await publish(placed(2));
       await eventually(async () => (await orderIds(store)).length === 2, 'the event published after the restart');
+      expect(await orderIds(store)).to.deep.equal([1, 2]);
+    });
+
+    it('reads on at once from its stored position when the server loses its consumer under a live connection', async () => {
+      await publish(placed(1));
+      const store = await openStore();
+      await (await store.replay(world)).caughtUp();
+      // What a cluster does when the node holding the ordered consumer dies: it is gone, the connection is not.
+      const admin = await connect({ servers: world.nats.url });
+      try {
+        const manager = await jetstreamManager(admin);
+        for await (const consumer of manager.consumers.list(eventStream)) await manager.consumers.delete(eventStream, consumer.name);
+      } finally {
+        await admin.close();
+      }
+      await publish(placed(2));
+      await eventually(async () => (await orderIds(store)).length === 2, 'the event published after the consumer was lost');
       expect(await orderIds(store)).to.deep.equal([1, 2]);
     });
 

@@ -240,6 +240,22 @@ describe('kit gRPC client', () => {
       expect(catalog.calls).to.equal(9);
     });
 
+    it('half-opens as soon as the callee is ready again: the first call after its return is accepted', async () => {
+      // Ten minutes of ejection: only the callee's readiness can close this circuit within the test.
+      const catalogClient = client({ policy: policy({ retries: { attempts: 0 }, circuitBreaker: { consecutiveFailures: 3, baseEjectionMs: 600_000 } }) });
+      expect((await catalogClient.call('getBook', { id: 1 })).id).to.equal(1);
+      await catalog.server.shutdown(0);
+      for (let call = 0; call < 3; call += 1) expect((await callError(catalogClient.call('getBook', { id: 1 }))).message).to.equal('catalog is unavailable');
+      expect((await callError(catalogClient.call('getBook', { id: 1 }))).message).to.include('circuit open');
+      expect(await breakerState()).to.equal(1);
+
+      catalog = await startTestCatalog(memory.log, undefined, Number(catalog.address.split(':')[1]));
+      await waitFor(() => Promise.resolve(memory.lines.some((line) => line.msg === 'catalog is ready again; the next call tries it')), 'the client to see catalog ready again', 30_000);
+      expect((await catalogClient.call('getBook', { id: 2 })).id).to.equal(2);
+      expect(await breakerState()).to.equal(0);
+      expect(memory.lines.some((line) => line.msg === 'circuit to catalog closed')).to.be.true;
+    });
+
     it('counts answers such as NOT_FOUND as a healthy callee', async () => {
       const catalogClient = client({ policy: breaking });
       catalog.getBook = answerWith(status.NOT_FOUND, 'book 1 not found');

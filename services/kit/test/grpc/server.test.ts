@@ -1,10 +1,11 @@
 import { Metadata, status } from '@grpc/grpc-js';
 import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
 import { expect } from 'chai';
+import knex from 'knex';
 import { CatalogServiceService } from '#contracts/catalog/v1/catalog.js';
 import { DomainError, invalid, notFound, precondition } from '#kit/domain/errors.js';
 import { startGrpcServer } from '#kit/grpc/server.js';
-import { waitFor } from '#kit/process/ports.js';
+import { freePort, waitFor } from '#kit/process/ports.js';
 import { memoryLog } from './support/memory-log.js';
 import { callError, rawCatalog as openRawCatalog, rawGetBook, rawGetBookBytes, reflect, watchHealth } from '#kit-testing/grpc-probes.js';
 import { errorDetailsOf, type ReadErrorDetails } from '#kit-testing/error-details.js';
@@ -104,6 +105,21 @@ describe('kit gRPC server', () => {
 
       catalog.getBook = ({ id }) => Promise.resolve(book(id));
       expect((await rawGetBook(client, { id: 8 })).id).to.equal(8);
+    });
+
+    it('answers UNAVAILABLE when its store refuses connections: nothing ran, the caller may try again', async () => {
+      const store = knex({ client: 'pg', connection: `postgres://postgres@127.0.0.1:${String(await freePort())}/nowhere`, pool: { min: 0, max: 1 } });
+      try {
+        catalog.getBook = async ({ id }) => {
+          await store('books').where({ id }).first();
+          return book(id);
+        };
+        const failure = await callError(rawGetBook(rawCatalog(catalog.address), { id: 7 }));
+        expect(failure.code).to.equal(status.UNAVAILABLE);
+        expect(failure.details).to.equal('the store is unavailable; nothing was written');
+      } finally {
+        await store.destroy();
+      }
     });
 
     it('answers INTERNAL for a handler that throws before returning a promise', async () => {
