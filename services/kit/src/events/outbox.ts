@@ -33,7 +33,7 @@ export async function recordEvents(trx: Knex.Transaction, events: readonly NewEv
     const payload = event.type.codec.encode(event.payload).finish();
     return {
       event_id: randomUUID(),
-      subject: event.type.subject,
+      subject: event.type.routedSubject,
       payload: Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength),
       headers: JSON.stringify(
         lineageHeaders({ event: event.type.name, correlationId: event.correlationId, causationId: cause?.id, occurredAt }),

@@ -69,7 +69,7 @@ for (const kind of storeKinds) {
         return 'placed';
       });
       expect(result).to.equal('placed');
-      expect(await db.knex(outboxTable).pluck('subject')).to.deep.equal(['bookstore.order.OrderPlaced', 'bookstore.order.OrderPlaced']);
+      expect(await db.knex(outboxTable).pluck('subject')).to.deep.equal([orderPlaced.routedSubject, orderPlaced.routedSubject]);
       expect(nudges).to.equal(1);
     });
 
