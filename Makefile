@@ -22,6 +22,9 @@ GOOGLE_RPC := node_modules/google-proto-files/google/rpc
 STAMP_DEPS := node_modules/.deps-stamp
 STAMP_PROTO := proto/gen/.stamp
 TEST_SPEC := 'services/*/test/**/*.test.ts' 'mesh/**/test/**/*.test.ts'
+# The JavaScript the services run as (tsconfig.build.json): rebuilt when a source it may come from changes.
+STAMP_DIST := dist/.stamp
+DIST_SRC := $(shell find services mesh -name '*.ts' -not -path '*/test/*' -not -path '*/node_modules/*' 2>/dev/null)
 
 .PHONY: help deps proto build lint breaking release-contracts dev test bench generate-mesh check-manifests clean check-invariants new-context token trace load rollout chaos
 
@@ -54,8 +57,16 @@ $(STAMP_PROTO): $(STAMP_DEPS) $(PROTO_SRC) proto/buf.yaml proto/buf.gen.yaml $(w
 	node --import tsx proto/tools/generate-event-registry.ts
 	@touch $@
 
-build: proto ## Generate, then type-check every service (services run from TypeScript through tsx)
-	$(BIN)/tsc -p tsconfig.json
+build: $(STAMP_DIST) ## Generate, then compile every service to JavaScript under dist/ (what make dev and the image run)
+
+# dist/ mirrors the sources; its package.json maps #kit/* and the like inside it, and it gets the
+# descriptor set the edge and reflection read next to the compiled code.
+$(STAMP_DIST): $(STAMP_PROTO) $(DIST_SRC) tsconfig.json tsconfig.build.json package.json
+	rm -rf dist
+	$(BIN)/tsc -p tsconfig.build.json
+	mkdir -p dist/proto/gen && cp proto/gen/bookstore.binpb dist/proto/gen/
+	node -e 'const { imports } = require("./package.json"); require("fs").writeFileSync("dist/package.json", JSON.stringify({ type: "module", imports }, null, 2) + "\n")'
+	@touch $@
 
 lint: proto breaking ## ESLint, buf lint, buf breaking and the TypeScript compiler in strict mode
 	$(BIN)/eslint --max-warnings 0 .
@@ -68,14 +79,14 @@ release-contracts: proto ## Record today's contracts and their event payloads as
 	cd proto && ../$(BIN)/buf build --exclude-source-info -o released/bookstore.binpb
 	node --import tsx mesh/contracts/record-event-payloads.ts
 
-dev: proto ## Run the local mesh: nats-server, every service (REPLICAS=2 for two of each), the edge on :8080, the trace store on :4318
+dev: build ## Run the local mesh from the compiled tree: nats-server, every service (REPLICAS=2 for two of each), the edge on :8080, the trace store on :4318
 	MESH_DEPS=dev mesh/tools/ensure-system-deps.sh
-	node --import tsx mesh/local/main.ts
+	node dist/mesh/local/main.js
 
 test: deps lint ## Install what is missing, lint, then run every test (unit, integration, e2e, config)
 	$(BIN)/mocha $(TEST_SPEC)
 
-bench: deps proto ## Measure hot paths as ratios against a baseline measured in the same run
+bench: deps build ## Measure hot paths and the whole shop as ratios against baselines measured in the same run
 	node --expose-gc --import tsx mesh/bench/main.ts
 
 MESH_GENERATORS := mesh/envoy/generate.ts mesh/istio/generate.ts mesh/observability/generate.ts manifests/generator/generate.ts
@@ -91,8 +102,8 @@ check-manifests: proto ## Regenerate Envoy, Istio and Kubernetes files into a te
 	$(BIN)/tsc -p manifests/tsconfig.json
 	$(BIN)/mocha --no-config --node-option import=tsx --timeout 30000 'mesh/test/**/*.test.ts'
 
-clean: ## Remove generated code and local data
-	rm -rf proto/gen .data
+clean: ## Remove generated code, the compiled tree and local data
+	rm -rf proto/gen dist .data
 
 check-invariants: ## Check the invariants (docs/domain.md) against a running shop (EDGE_URL, default http://127.0.0.1:8080; PROCESSOR_URL, default http://127.0.0.1:8091)
 	node --import tsx mesh/invariants/main.ts --edge $${EDGE_URL:-http://127.0.0.1:8080} --processor $${PROCESSOR_URL:-http://127.0.0.1:8091} --wait $${WAIT:-30}

@@ -2,6 +2,7 @@ import { Deployment } from 'kubernetes-models/apps/v1';
 import { Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { clusterAuth } from '../../mesh/policy/access.js';
 import { authPort } from '../../mesh/policy/services.js';
+import { imageCommand, serviceEntry } from '../../mesh/policy/runtime.js';
 import { staffRoles, roleClaim } from '../../services/auth/src/roles.js';
 import { disruptOneAtATime, spreadOverNodes } from './availability.js';
 import { appLabel, clusterNamespace, imageWorkdir, serviceImage, stableVersion, versionLabel, workloadLabels, type Manifest } from './cluster.js';
@@ -55,7 +56,7 @@ export function authWorkload(): Manifest[] {
                 name: authName,
                 image: serviceImage(),
                 workingDir: imageWorkdir,
-                command: ['node', '--import', 'tsx', `services/${authName}/src/main.ts`],
+                command: imageCommand(serviceEntry(authName)),
                 ports: [{ name: authPortName, containerPort: authPort }],
                 // CUSTOMER_ADDRESS, LOG_LEVEL and IN_PROCESS_RESILIENCE as every service has them.
                 envFrom: [{ configMapRef: { name: serviceConfigMap } }],

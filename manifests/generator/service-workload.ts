@@ -2,6 +2,7 @@ import { Deployment } from 'kubernetes-models/apps/v1';
 import { Service, ServiceAccount, type IEnvVar, type IVolume, type IVolumeMount } from 'kubernetes-models/v1';
 import { podsName } from '../../mesh/envoy/edge-plan.js';
 import { clusterAdminPort, clusterGrpcPort, type MeshService } from '../../mesh/policy/services.js';
+import { imageCommand, serviceEntry } from '../../mesh/policy/runtime.js';
 import { cpuAutoscaler, disruptOneAtATime, spreadOverNodes } from './availability.js';
 import { appLabel, clusterNamespace, stableVersion, versionLabel, workloadLabels, imageWorkdir, serviceImage, type Manifest } from './cluster.js';
 import {
@@ -75,7 +76,7 @@ function deployment(service: MeshService, labels: Record<string, string>): Deplo
               name,
               image: serviceImage(),
               workingDir: imageWorkdir,
-              command: ['node', '--import', 'tsx', `services/${name}/src/main.ts`],
+              command: imageCommand(serviceEntry(name)),
               ports: [
                 { name: grpcPortName, containerPort: clusterGrpcPort },
                 { name: adminPortName, containerPort: clusterAdminPort },

@@ -1,5 +1,5 @@
 import { serverFaultCodes } from '../observability/signals.js';
-import type { Sample } from './prometheus-text.js';
+import type { Sample } from '#kit/admin/prometheus-text.js';
 
 /** What one scrape of a replica's admin /metrics returned, and when. */
 export interface Scrape {

@@ -1,5 +1,5 @@
 import { errorCodes, increaseBetween, ratesOf, type Increase, type Rates, type Scrape } from './figures.js';
-import { parsePrometheusText, PrometheusTextError } from './prometheus-text.js';
+import { parsePrometheusText, PrometheusTextError } from '#kit/admin/prometheus-text.js';
 import { serviceStateOf, stateOf, type State } from './state.js';
 import type { Target } from './targets.js';
 

@@ -1,4 +1,4 @@
-import type { Sample } from './prometheus-text.js';
+import type { Sample } from '#kit/admin/prometheus-text.js';
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 

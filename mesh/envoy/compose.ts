@@ -8,6 +8,7 @@ import { authName } from '../../manifests/generator/auth-workload.js';
 import { clusterAuth } from '../policy/access.js';
 import { callEdges } from '../policy/resilience.js';
 import { authPort, clusterAdminPort, clusterGrpcPort, edgePort, externalSystem, externalSystems, type ExternalSystem, type MeshService } from '../policy/services.js';
+import { imageCommand, serviceEntry } from '../policy/runtime.js';
 import { descriptorSetPath } from './bootstrap.js';
 import { edgeCaller, podsName, type EdgeUpstream } from './edge-plan.js';
 import { generatedNotice, type GeneratedFile } from './generated-files.js';
@@ -92,7 +93,7 @@ function descriptorSetCopy(): JsonObject {
 function meshContainer(service: MeshService, services: readonly MeshService[]): JsonObject {
   return {
     ...serviceImageAndBuild(),
-    command: ['node', '--import', 'tsx', `services/${service.name}/src/main.ts`],
+    command: imageCommand(serviceEntry(service.name)),
     environment: {
       ...serviceEnvironment(services),
       IN_PROCESS_RESILIENCE: 'true',
@@ -119,7 +120,7 @@ function meshContainer(service: MeshService, services: readonly MeshService[]): 
 function externalStandIn(system: ExternalSystem): JsonObject {
   return {
     ...serviceImageAndBuild(),
-    command: ['node', '--import', 'tsx', system.localEntry],
+    command: imageCommand(system.localEntry),
     environment: { PROCESSOR_HOST: '0.0.0.0', PROCESSOR_PORT: String(system.localPort), PROCESSOR_DATABASE: `${imageDataDir}/${system.name}.sqlite` },
     ports: [published(system.localPort, system.localPort)],
     volumes: [volume(`${system.name}-data`, imageDataDir)],
@@ -154,7 +155,7 @@ function auth(services: readonly MeshService[]): JsonObject {
   const dataDir = `${imageDataDir}/${authName}`;
   return {
     ...serviceImageAndBuild(),
-    command: ['node', '--import', 'tsx', `services/${authName}/src/main.ts`],
+    command: imageCommand(serviceEntry(authName)),
     environment: {
       ...serviceEnvironment(services),
       IN_PROCESS_RESILIENCE: 'true',

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { peerAddressVariable } from '#kit/config/peer-address.js';
 import { NatsCluster } from '#kit/process/nats-cluster.js';
@@ -6,6 +7,8 @@ import { freePort } from '#kit/process/ports.js';
 import { authPort, edgeAdminPort, edgePort, externalSystems, meshServices, type MeshService } from '../policy/services.js';
 import type { TlsFiles } from '#kit/grpc/mutual-tls.js';
 import { localCertificates, tlsEnv } from './certificates.js';
+import { nodeArguments, ownRuntime, repoRoot, type Runtime } from './entries.js';
+import { compiledEntry, serviceEntry } from '../policy/runtime.js';
 import { ServiceProcess } from './service-process.js';
 import { Supervisor } from './supervisor.js';
 import { defaultTracesPort } from './traces/trace-api.js';
@@ -32,6 +35,8 @@ export interface LocalMeshOptions {
   env?: Readonly<Record<string, string>>;
   /** Restart replicas that exit or fail liveness, as a kubelet does (supervisor.ts); off by default. */
   supervise?: boolean;
+  /** Compiled JavaScript from `make build`, or TypeScript through tsx; what this runner itself runs as by default. */
+  runtime?: Runtime;
   onLine: (label: string, line: string) => void;
 }
 
@@ -47,9 +52,6 @@ interface Replica {
  * reconnect to it within their reconnect backoff (channel-target.ts), as Kubernetes' minReadySeconds.
  */
 const rolloutSettleMs = 1_500;
-
-const repoRoot = resolve(import.meta.dirname, '../..');
-const entryOf = (name: string): string => join(repoRoot, 'services', name, 'src', 'main.ts');
 
 /**
  * The whole shop on one machine: a nats-server with JetStream, every service of
@@ -84,6 +86,11 @@ export class LocalMesh {
   }
 
   static async start(options: LocalMeshOptions): Promise<LocalMesh> {
+    const runtime = options.runtime ?? ownRuntime;
+    const entryOf = (source: string): string[] => nodeArguments(source, runtime);
+    if (runtime === 'compiled' && !existsSync(join(repoRoot, compiledEntry(serviceEntry('edge'))))) {
+      throw new Error('no compiled services under dist/: run `make build` first');
+    }
     const dataDir = resolve(options.dataDir);
     const natsNodes = options.natsNodes ?? 1;
     const nats =
@@ -134,7 +141,7 @@ export class LocalMesh {
         url,
         process: new ServiceProcess({
           label: system.name,
-          entry: join(repoRoot, system.localEntry),
+          nodeArguments: entryOf(system.localEntry),
           readyUrl: `${url}/healthz`,
           onLine: options.onLine,
           env: { PROCESSOR_PORT: String(systemPort), PROCESSOR_DATABASE: join(dataDir, `${system.name}.sqlite`), ...options.env },
@@ -164,7 +171,7 @@ export class LocalMesh {
           adminPort,
           process: new ServiceProcess({
             label: list.length > 1 ? `${service.name}-${index + 1}` : service.name,
-            entry: entryOf(service.name),
+            nodeArguments: entryOf(serviceEntry(service.name)),
             readyUrl: `http://127.0.0.1:${adminPort}/readyz`,
             onLine: options.onLine,
             env: {
@@ -182,7 +189,7 @@ export class LocalMesh {
     const authUrl = `http://127.0.0.1:${authHttpPort}`;
     const auth = new ServiceProcess({
       label: 'auth',
-      entry: entryOf('auth'),
+      nodeArguments: entryOf(serviceEntry('auth')),
       readyUrl: `${authUrl}/readyz`,
       onLine: options.onLine,
       env: { ...common, ...tlsEnv(tlsFiles('auth')), AUTH_PORT: String(authHttpPort), AUTH_ISSUER: authUrl, AUTH_DATA_DIR: join(dataDir, 'auth') },
@@ -191,7 +198,7 @@ export class LocalMesh {
     const edgeAdmin = await port(edgeAdminPort);
     const edge = new ServiceProcess({
       label: 'edge',
-      entry: entryOf('edge'),
+      nodeArguments: entryOf(serviceEntry('edge')),
       readyUrl: `http://127.0.0.1:${httpPort}/readyz`,
       onLine: options.onLine,
       env: { ...common, ...tlsEnv(tlsFiles('edge')), EDGE_PORT: String(httpPort), EDGE_ADMIN_PORT: String(edgeAdmin), AUTH_ISSUER: authUrl },

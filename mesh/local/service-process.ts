@@ -6,7 +6,8 @@ import { waitFor } from '#kit/process/ports.js';
 export interface ServiceProcessSpec {
   /** Shown before every log line: catalog, order-2, edge. */
   label: string;
-  entry: string;
+  /** Node's arguments: the entry, with a loader before it when it is TypeScript (entries.ts). */
+  nodeArguments: string[];
   env: Record<string, string>;
   /** GET here answers 200 once the process serves. */
   readyUrl: string;
@@ -48,12 +49,13 @@ export class ServiceProcess {
     this.exitListeners.add(listener);
   }
 
-  // Every service of a fresh clone starting at once on two cores (tsx transforming each from a cold
-  // cache) can take a minute to get ready; one that never does still fails the start.
-  async start(readyTimeoutMs = 120_000): Promise<void> {
+  // Every service of a fresh clone starting at once on two cores (under tsx, transforming each from a
+  // cold cache) can take a minute to get ready; one that never does still fails the start.
+  // `env` adds to the spec's for this start only (e.g. MYPAGE_REBUILD for one rebuild).
+  async start(readyTimeoutMs = 120_000, env: Readonly<Record<string, string>> = {}): Promise<void> {
     if (this.child !== undefined) return;
-    const child = spawn(process.execPath, ['--import', 'tsx', this.spec.entry], {
-      env: { ...process.env, ...this.spec.env },
+    const child = spawn(process.execPath, this.spec.nodeArguments, {
+      env: { ...process.env, ...this.spec.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
       // A process group of its own: Ctrl-C reaches only the runner, which stops services in order.
       detached: true,

@@ -65,7 +65,7 @@ describe('the docker compose file (mesh/envoy/compose.yaml): REST through Envoy 
       const service = serviceOf(compose, name);
       expect(service.image).to.equal(serviceImage());
       expect(posix.join(composeDir, service.build?.context ?? '', service.build?.dockerfile ?? '')).to.equal('manifests/image/Dockerfile');
-      expect(service.command).to.deep.equal(['node', '--import', 'tsx', `services/${name}/src/main.ts`]);
+      expect(service.command).to.deep.equal(['node', '--max-semi-space-size=4', `dist/services/${name}/src/main.js`]);
       const database = service.environment?.['DATABASE_URL'] ?? '';
       expect(database).to.match(/^sqlite:\/\//);
       expect(service.volumes?.map((mount) => [mount.type, mount.target])).to.deep.include(['volume', posix.dirname(database.slice('sqlite://'.length))]);

@@ -45,7 +45,7 @@ describe('the Kubernetes manifests', () => {
         const deployment = deploymentsOf(base).find((candidate) => candidate.metadata.name === service.name);
         const container = deployment?.spec?.template.spec?.containers[0];
         expect(container?.image, service.name).to.match(new RegExp(`^${serviceImageName}:`));
-        expect(container?.command).to.deep.equal(['node', '--import', 'tsx', `services/${service.name}/src/main.ts`]);
+        expect(container?.command).to.deep.equal(['node', '--max-semi-space-size=4', `dist/services/${service.name}/src/main.js`]);
         expect(container?.ports?.map((port) => [port.name, port.containerPort])).to.deep.equal([['grpc-api', clusterGrpcPort], ['http-admin', clusterAdminPort]]);
         const kubeService = base.find((object): object is KubernetesObject & IService => object.kind === 'Service' && object.metadata.name === service.name);
         expect(kubeService?.spec?.ports?.map((port) => [port.name, port.port])).to.deep.equal([['grpc-api', clusterGrpcPort], ['http-admin', clusterAdminPort]]);
@@ -108,7 +108,8 @@ describe('the Kubernetes manifests', () => {
     it('builds the service image the way the manifests run it', () => {
       const dockerfile = readRepoFile('manifests/image/Dockerfile').split('\n');
       expect(dockerfile.filter((line) => line.startsWith('FROM ')).every((line) => /^FROM node:24\.\d+\.\d+-slim( |$)/.test(line)), 'an exact Node 24 LTS release').to.equal(true);
-      expect(dockerfile).to.include.members([`WORKDIR ${imageWorkdir}`, 'RUN make proto']);
+      // The manifests run dist/services/<name>/src/main.js: the image compiles it, then drops the dev dependencies.
+      expect(dockerfile).to.include.members([`WORKDIR ${imageWorkdir}`, 'RUN make build && npm prune --omit=dev --no-audit --no-fund']);
       expect(dockerfile.filter((line) => line.startsWith('USER ')).at(-1)).to.equal('USER node');
     });
   });

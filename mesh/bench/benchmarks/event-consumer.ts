@@ -7,7 +7,7 @@ import { benchEventType, connectRawJetStream, openKitEvents, publishMany, type K
 import { withClosers } from '../support/closers.js';
 
 /** Messages fetched ahead of the handler, as the kit's consumer does. */
-const prefetch = 16;
+const prefetch = 128;
 
 /**
  * Each round publishes its events (untimed) on a subject of its own, then times a new durable
@@ -33,11 +33,11 @@ function kitConsumer(kit: KitEvents, raw: RawJetStream): Subject {
   let type = benchEventType('KitConsumed0');
   let consumer: EventConsumer | undefined;
   return {
-    label: `kit durable consumer on SQLite: claim in the processed-events table, no-op handler, commit, ack; prefetch ${prefetch}`,
+    label: `kit durable consumer on SQLite: the events fetched together claimed in the processed-events table and handled (no-op) in one transaction, commit, ack; prefetch ${prefetch}`,
     before: async (ops) => {
       round += 1;
-      type = benchEventType(`KitConsumed${round}`);
-      await publishMany(raw.js, type.subject, ops);
+      type = benchEventType(`KitConsumed${round}`, `bench-kit-${round}`);
+      await publishMany(raw.js, type.routedSubject, ops);
     },
     run: asWhole(async (ops) => {
       let handled = 0;

@@ -53,7 +53,7 @@ async function outboxContest(env: BenchEnv, ours: (kit: KitEvents, relay: Outbox
     const raw = await connectRawJetStream(natsUrl, closers);
     return {
       ours: ours(kit, relay),
-      baseline: { label: baselineLabel, run: inFlight(() => rawPublish(raw.js, relayed.subject), relayBatch) },
+      baseline: { label: baselineLabel, run: inFlight(() => rawPublish(raw.js, relayed.routedSubject), relayBatch) },
       close: () => closers.close(),
     };
   });

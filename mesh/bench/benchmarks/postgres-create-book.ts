@@ -3,11 +3,12 @@ import { createPostgresDatabase, type TestDatabase } from '#kit-testing/postgres
 import type { Benchmark } from '../benchmark.js';
 import { inFlight } from '../measure.js';
 import { withClosers } from '../support/closers.js';
+import { pgTransaction } from '../support/pg-transaction.js';
 import { benchBook, bookRegisteredRow, catalogCommands, insertBookSql, insertOutboxSql, openCatalogDatabase } from '../support/catalog-store.js';
 
 const transactionsInFlight = 8;
 
-/** CreateBook through the use case and knex against the same statements on a raw `pg` pool of the kit's size. */
+/** CreateBook through the use case and the kit's store transaction against the same statements on a raw `pg` pool of the kit's size. */
 export const postgresCreateBook: Benchmark = {
   name: 'CreateBook tx (PostgreSQL)',
   unit: 'transaction',
@@ -27,7 +28,7 @@ export const postgresCreateBook: Benchmark = {
       const pool = closers.add(new pg.Pool({ connectionString: rawStore.url, max: 10 }), (opened) => opened.end());
       return {
         ours: {
-          label: `catalog CreateBook use case -> KnexCatalogStore -> knex transaction (book + recordEvents); ${transactionsInFlight} in flight`,
+          label: `catalog CreateBook use case -> KnexCatalogStore -> kit store transaction (prepared book and outbox inserts); ${transactionsInFlight} in flight`,
           run: inFlight(() => commands.createBook(benchBook), transactionsInFlight),
         },
         baseline: {
@@ -40,20 +41,12 @@ export const postgresCreateBook: Benchmark = {
   },
 };
 
-async function rawCreateBook(pool: pg.Pool): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
+function rawCreateBook(pool: pg.Pool): Promise<void> {
+  return pgTransaction(pool, async (client) => {
     const now = new Date();
     const { bookName, stock, price } = benchBook;
     const { rows } = await client.query<{ id: number }>(insertBookSql.postgres, [bookName, stock, price, stock, now, now]);
     const event = bookRegisteredRow(rows[0]?.id ?? 0, now);
     await client.query(insertOutboxSql.postgres, [event.eventId, event.subject, event.payload, event.headers]);
-    await client.query('commit');
-  } catch (error) {
-    await client.query('rollback');
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }

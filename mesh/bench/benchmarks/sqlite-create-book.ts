@@ -5,7 +5,7 @@ import { inFlight } from '../measure.js';
 import { withClosers } from '../support/closers.js';
 import { benchBook, bookRegisteredRow, catalogCommands, insertBookSql, insertOutboxSql, openCatalogDatabase } from '../support/catalog-store.js';
 
-/** CreateBook through the use case and knex against the same two inserts on raw better-sqlite3; one at a time, as SQLite writes. */
+/** CreateBook through the use case and the kit's store transaction against the same two inserts on raw better-sqlite3; one at a time, as SQLite writes. */
 export const sqliteCreateBook: Benchmark = {
   name: 'CreateBook tx (SQLite)',
   unit: 'transaction',
@@ -19,7 +19,7 @@ export const sqliteCreateBook: Benchmark = {
       const createBook = rawCreateBook(closers.add(openRaw(rawStore.url), (db) => { db.close(); }));
       return {
         ours: {
-          label: 'catalog CreateBook use case -> KnexCatalogStore -> knex transaction (book + recordEvents)',
+          label: 'catalog CreateBook use case -> KnexCatalogStore -> kit store transaction (prepared book and outbox inserts)',
           run: inFlight(() => commands.createBook(benchBook), 1),
         },
         baseline: {

@@ -14,9 +14,9 @@ import type { Closers } from './closers.js';
 
 const payload: BookRegistered = { bookId: 1, bookName: 'Bench Book', price: 1_200, stock: 100, revision: 1 };
 
-/** The catalog's BookRegistered payload on a subject of the benchmarks' own (bookstore.bench.<name>), which no service reads. */
-export function benchEventType(name: string): EventType<BookRegistered> {
-  return defineEvent('bench', name, BookRegistered);
+/** The catalog's BookRegistered payload as an event of the benchmarks' own (bookstore.bench.<name>), which no service reads, routed to `consumer`. */
+export function benchEventType(name: string, consumer?: string): EventType<BookRegistered> {
+  return defineEvent('bench', name, BookRegistered, consumer === undefined ? [] : [consumer]);
 }
 
 export function benchEvent(type: EventType<BookRegistered>): NewEvent<BookRegistered> {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { increaseBetween, quantile, ratesOf, type Scrape } from '../figures.js';
-import { parsePrometheusText } from '../prometheus-text.js';
+import { parsePrometheusText } from '#kit/admin/prometheus-text.js';
 import { serviceStateOf, stateOf } from '../state.js';
 
 /** A replica's registry with the contract's metrics, as prom-client serves them. */

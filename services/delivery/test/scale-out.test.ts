@@ -6,6 +6,7 @@ import type { DeliveryStarted } from '#contracts/events/v1/delivery.js';
 import { deliveryEvents } from '#contracts/events.js';
 import type { NewEvent, ReceivedEvent } from '#kit/events/event.js';
 import { outboxTable, processedEventsTable } from '#kit/events/migrations.js';
+import { routedName } from '#kit/events/routes.js';
 import { eventStream } from '#kit/events/streams.js';
 import { EventTraffic } from '#kit-testing/event-traffic.js';
 import { NatsServer } from '#kit/process/nats-server.js';
@@ -55,7 +56,7 @@ describe('delivery scaled out: two replicas on one store share the durable consu
 
   it('handles every OrderPlaced and BookPrepared once: one delivery and one DeliveryStarted per order', async () => {
     await until('both replicas pulling from durable consumer "delivery"', () =>
-      inspect(async (jsm) => (await jsm.consumers.info(eventStream, 'delivery')).num_waiting >= 2),
+      inspect(async (jsm) => (await jsm.consumers.info(eventStream, routedName('delivery'))).num_waiting >= 2),
     );
 
     // Every fourth order's BookPrepared overtakes its OrderPlaced, so replicas also wait (NotYet) for each other.
@@ -85,7 +86,7 @@ describe('delivery scaled out: two replicas on one store share the durable consu
     await until(`${orders} DeliveryStarted events watched`, () => Promise.resolve(started.length >= orders));
     await until('the durable consumer answered everything', () =>
       inspect(async (jsm) => {
-        const info = await jsm.consumers.info(eventStream, 'delivery');
+        const info = await jsm.consumers.info(eventStream, routedName('delivery'));
         return info.num_pending === 0 && info.num_ack_pending === 0;
       }),
     );
@@ -99,8 +100,8 @@ describe('delivery scaled out: two replicas on one store share the durable consu
     expect([...processed].sort()).to.deep.equal([...published].sort());
 
     const inStream = await inspect(async (jsm) => {
-      const info = await jsm.streams.info(eventStream, { subjects_filter: deliveryEvents.DeliveryStarted.subject });
-      return info.state.subjects?.[deliveryEvents.DeliveryStarted.subject] ?? 0;
+      const info = await jsm.streams.info(eventStream, { subjects_filter: deliveryEvents.DeliveryStarted.routedSubject });
+      return info.state.subjects?.[deliveryEvents.DeliveryStarted.routedSubject] ?? 0;
     });
     expect(inStream).to.equal(orders);
     const startedOrders = started.map((event) => (event.payload as DeliveryStarted).orderId);

@@ -1,27 +1,10 @@
 import { register } from 'prom-client';
+import { parsePrometheusText, type Sample } from '#kit/admin/prometheus-text.js';
 
-/** One line of the Prometheus text format: a sample's name, labels and value. */
-export interface Sample {
-  name: string;
-  labels: Readonly<Record<string, string>>;
-  value: number;
-}
+export type { Sample } from '#kit/admin/prometheus-text.js';
 
-const sampleLine = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)/;
-const labelPair = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
-
-/** The samples of a /metrics page, comments left out. */
-export function samplesOf(exposition: string): Sample[] {
-  const samples: Sample[] = [];
-  for (const line of exposition.split('\n')) {
-    const match = sampleLine.exec(line);
-    if (match === null) continue;
-    const [, name = '', labelText = '', value = ''] = match;
-    const labels = Object.fromEntries([...labelText.matchAll(labelPair)].map(([, label = '', text = '']) => [label, text.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c))]));
-    samples.push({ name, labels, value: Number(value) });
-  }
-  return samples;
-}
+/** The samples of a /metrics page, comments left out; a malformed line throws. */
+export const samplesOf = parsePrometheusText;
 
 /**
  * The sum of the samples named `name` whose labels include `labels` (every other label any value),

@@ -26,14 +26,21 @@ const realm = 'bookstore';
 /** Longer than any token the token service issues; a longer header is refused before parsing. */
 const maxTokenLength = 4096;
 const algorithms = ['ES256'];
+/** Tokens remembered as verified; past it the oldest is forgotten. */
+const maxVerifiedTokens = 10_000;
 
 /**
  * Verifies access tokens with jose against the token service's JWKS, fetched and cached by jose
  * (fetched again on an unknown key id, so rotated keys are picked up). Refusals are
  * UNAUTHENTICATED (401) with a WWW-Authenticate header.
+ *
+ * A token that verified is remembered until it expires, but no longer than the keys themselves
+ * are trusted (jwksCacheMaxAgeMs), as Envoy's jwt_authn caches verified tokens: a client's next
+ * requests skip the signature check, which cost more than the rest of the edge's work.
  */
 export class TokenVerifier {
   private readonly keys: ReturnType<typeof createRemoteJWKSet>;
+  private readonly verified = new Map<string, { caller: Caller; until: number }>();
 
   constructor(private readonly config: TokenVerifierConfig) {
     this.keys = createRemoteJWKSet(new URL(config.jwksUrl), {
@@ -50,12 +57,25 @@ export class TokenVerifier {
     if (match === null) throw unauthenticated('the Authorization header is not "Bearer <token>"', 'invalid_request');
     const token = match[1] ?? '';
     if (token.length > maxTokenLength) throw unauthenticated(`the token is longer than ${maxTokenLength} characters`, 'invalid_token');
+    const remembered = this.verified.get(token);
+    if (remembered !== undefined) {
+      if (Date.now() < remembered.until) return remembered.caller;
+      this.verified.delete(token);
+    }
     const payload = await this.payloadOf(token);
     const roles = payload.roles;
     if (!Array.isArray(roles) || !roles.every((role): role is string => typeof role === 'string')) {
       throw unauthenticated('the token has no roles claim', 'invalid_token');
     }
-    return { subject: payload.sub ?? '', roles: new Set(roles) };
+    const caller = { subject: payload.sub ?? '', roles: new Set(roles) };
+    this.remember(token, caller, (payload.exp ?? 0) * 1000);
+    return caller;
+  }
+
+  private remember(token: string, caller: Caller, expiresAt: number): void {
+    if (this.config.jwksCacheMaxAgeMs === 0) return;
+    if (this.verified.size >= maxVerifiedTokens) this.verified.delete(this.verified.keys().next().value ?? '');
+    this.verified.set(token, { caller, until: Math.min(expiresAt, Date.now() + this.config.jwksCacheMaxAgeMs) });
   }
 
   private async payloadOf(token: string): Promise<JWTPayload> {

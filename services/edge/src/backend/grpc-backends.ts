@@ -29,6 +29,7 @@ export type UnaryOutcome = { ok: true; response: Message; headers: Metadata } | 
  */
 export class GrpcBackends {
   private readonly clients = new Map<string, Client>();
+  private readonly retryCodes = new WeakMap<GrpcBackend['retries'], ReadonlySet<number>>();
   private readonly byService: ReadonlyMap<string, GrpcBackend>;
 
   constructor(backends: readonly GrpcBackend[]) {
@@ -52,7 +53,7 @@ export class GrpcBackends {
    */
   async call(route: Pick<Route, 'method' | 'grpcPath'>, request: Message, metadata: Metadata, deadline: Date, cancel: AbortSignal): Promise<UnaryOutcome> {
     const { retries } = this.backendOf(route);
-    const retryCodes = new Set<number>(retries.retryOn.map((name) => codeOf[name]));
+    const retryCodes = this.retryCodesOf(retries);
     for (let retry = 0; ; retry += 1) {
       const tryDeadline = new Date(Math.min(deadline.getTime(), Date.now() + retries.perTryTimeoutMs));
       const outcome = await this.tryOnce(route, request, metadata, tryDeadline, cancel);
@@ -91,6 +92,15 @@ export class GrpcBackends {
         call.cancel();
       }, { once: true });
     });
+  }
+
+  private retryCodesOf(retries: GrpcBackend['retries']): ReadonlySet<number> {
+    let codes = this.retryCodes.get(retries);
+    if (codes === undefined) {
+      codes = new Set<number>(retries.retryOn.map((name) => codeOf[name]));
+      this.retryCodes.set(retries, codes);
+    }
+    return codes;
   }
 
   close(): void {

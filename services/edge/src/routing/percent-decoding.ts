@@ -1,6 +1,8 @@
 /** RFC 6570 reserved characters: kept percent-encoded in multi-segment path variables. */
 const reserved = new Set("!#$&'()*+,/:;=?@[]");
 const escape = /^%[0-9A-Fa-f]{2}/;
+/** Text the decoding leaves as it is: no escape, no '+', no surrogate (a lone one would become U+FFFD). */
+const plain = /^[^%+\uD800-\uDFFF]*$/;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -10,6 +12,8 @@ const decoder = new TextDecoder();
  * mistaken for a segment separator).
  */
 export function percentDecode(text: string, options: { keepReserved: boolean; plusAsSpace: boolean }): string {
+  // Nothing to decode (most path segments): the loop below would give back the same text.
+  if (plain.test(text)) return text;
   const bytes: number[] = [];
   for (let index = 0; index < text.length; ) {
     const char = text.charAt(index);

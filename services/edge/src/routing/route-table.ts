@@ -45,9 +45,16 @@ export class RouteTableError extends Error {
  */
 export class RouteTable {
   private readonly verbs: ReadonlySet<string>;
+  /** The routes of each HTTP method: a request is matched against its method's alone. */
+  private readonly byHttpMethod = new Map<string, Route[]>();
 
   private constructor(readonly routes: readonly Route[]) {
     this.verbs = new Set(routes.map((route) => route.template.verb).filter((verb) => verb !== ''));
+    for (const route of routes) {
+      const same = this.byHttpMethod.get(route.httpMethod);
+      if (same === undefined) this.byHttpMethod.set(route.httpMethod, [route]);
+      else same.push(route);
+    }
   }
 
   /** `reservedGetPaths` are the edge's own endpoints (health): no GET rule may shadow them. */
@@ -79,8 +86,7 @@ export class RouteTable {
   lookup(httpMethod: string, path: string): RouteMatch | undefined {
     const request = splitRequestPath(path, this.verbs);
     let best: { route: Route; ranks: readonly number[] } | undefined;
-    for (const route of this.routes) {
-      if (route.httpMethod !== httpMethod) continue;
+    for (const route of this.byHttpMethod.get(httpMethod) ?? []) {
       const ranks = matchRanks(route.template, request);
       if (ranks !== undefined && (best === undefined || isMoreSpecific(ranks, best.ranks))) best = { route, ranks };
     }

@@ -31,8 +31,8 @@ export class TestIssuer {
     return { AUTH_ISSUER: this.url, AUTH_JWKS_URL: `${this.url}/jwks` };
   }
 
-  /** A valid access token of a staff client with this role. */
-  token(role: string): Promise<string> {
+  /** A valid access token of a staff client with this role, for `expiresIn` (jose's time span). */
+  token(role: string, expiresIn = '10m'): Promise<string> {
     return new SignJWT({ roles: [role], client_id: role })
       .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: 'test-key' })
       .setIssuer(this.url)
@@ -40,7 +40,7 @@ export class TestIssuer {
       .setSubject(role)
       .setJti(crypto.randomUUID())
       .setIssuedAt()
-      .setExpirationTime('10m')
+      .setExpirationTime(expiresIn)
       .sign(this.privateKey);
   }
 

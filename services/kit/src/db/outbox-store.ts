@@ -7,7 +7,7 @@ import { tracedTransaction } from './traced-transaction.js';
 
 /**
  * What every service's store with an outbox shares: `transaction(work)` runs the use cases' work in
- * one knex transaction on the service's adapter (`within`), and once a transaction that recorded
+ * one transaction (store-transaction.ts) on the service's adapter (`within`), and once a transaction that recorded
  * events has committed, calls `onEventsCommitted` so the relay publishes them at once. A gRPC call's
  * work whose deadline passed meanwhile is rolled back (commit-deadline.ts).
  */

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { NewEvent, ReceivedEvent } from '../events/event.js';
 import { recordEvents } from '../events/outbox.js';
 import type { Dialect } from './database.js';
+import { hotStatements, type HotStatements } from './store-transaction.js';
 
 /**
  * What every service's transaction adapter shares: it records the use cases' domain events in the
@@ -26,6 +27,16 @@ export abstract class OutboxTransaction<E> {
     if (events.length === 0) return;
     await recordEvents(this.trx, events.map((event) => this.toNewEvent(event)), this.cause);
     this.recorded = true;
+  }
+
+  /** The transaction's prepared statements, for the few a service runs on its hot paths. */
+  protected get statements(): HotStatements {
+    return hotStatements(this.trx);
+  }
+
+  /** A hot statement's select `sql`, locking the rows it reads until the transaction ends (as forUpdate). */
+  protected lockingSql(sql: string): string {
+    return this.dialect === 'postgres' ? `${sql} for update` : sql;
   }
 
   /** `query`, locking the rows it reads until the transaction ends. */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { invalid, precondition } from '../domain/errors.js';
 import type { Migration } from './database.js';
+import { hotStatements } from './store-transaction.js';
 
 export const requestKeysTable = 'kit_request_keys';
 
@@ -67,7 +68,12 @@ export async function createdWith(db: Knex, key: RequestKey): Promise<number | u
  * the same key that committed first makes this insert fail, and the transaction roll back.
  */
 export async function rememberCreated(trx: Knex.Transaction, key: RequestKey, resourceId: number): Promise<void> {
-  await trx(requestKeysTable).insert({ scope: key.scope, request_id: key.requestId, request_hash: hashOf(key.request), resource_id: resourceId });
+  await hotStatements(trx).rows(`insert into ${requestKeysTable} (scope, request_id, request_hash, resource_id) values (?, ?, ?, ?)`, [
+    key.scope,
+    key.requestId,
+    hashOf(key.request),
+    resourceId,
+  ]);
 }
 
 /** Whether `error` is the store refusing a second row for one key. */

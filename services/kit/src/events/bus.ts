@@ -3,10 +3,12 @@ import { jetstreamManager, type JetStreamClient, type JetStreamManager } from '@
 import { headers, type NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import type { Logger } from '../log/log.js';
-import { deleteConsumer, filtersSeveralSubjects, provisionConsumer } from './consumer-config.js';
+import { deleteConsumer, filtersSeveralSubjects, narrowLegacyConsumer, provisionConsumer } from './consumer-config.js';
 import { consumeDefaults, DurableConsumer, type ConsumeOptions, type EventConsumer } from './consumer.js';
 import { eventsPublished, watchConsumerLag, watchEventStream, type ConsumerLag, type StreamSize } from './metrics.js';
+import { ProcessedEventsPruner } from './processed-events.js';
 import { StreamReader, type ReplayOptions, type StreamReplay } from './replay.js';
+import { eventNameOf, legacyFilter, legacyLayout, routedFilter, routedName, type Layout } from './routes.js';
 import { ensureStreams, eventStream } from './streams.js';
 
 export interface EventBusOptions {
@@ -44,7 +46,7 @@ export interface EventBus {
   consume(options: ConsumeOptions): Promise<EventConsumer>;
   /** Starts reading every event of `options.events` into this replica's store, from the position stored there (replay.ts). */
   replay(options: ReplayOptions): Promise<StreamReplay>;
-  /** Deletes a durable consumer (a read model rebuilding from the start); false when there was none. */
+  /** Deletes a durable consumer, routed and legacy (a read model rebuilding from the start); false when there was none. */
   deleteConsumer(durable: string): Promise<boolean>;
   /** For readiness. */
   isConnected(): boolean;
@@ -103,37 +105,71 @@ class NatsEventBus implements EventBus {
     const eventHeaders = headers();
     for (const [name, value] of Object.entries(event.headers)) eventHeaders.set(name, value);
     const ack = await this.js.publish(event.subject, event.payload, { msgID: event.id, headers: eventHeaders, timeout: publishTimeoutMs });
-    if (!ack.duplicate) eventsPublished.inc({ event: event.subject });
+    if (!ack.duplicate) eventsPublished.inc({ event: eventNameOf(event.subject) });
     return { streamSequence: ack.seq, duplicate: ack.duplicate };
   }
 
+  /**
+   * Reads the routed durable `<durable>-routed`, which receives exactly the events routed to this
+   * consumer (routes.ts), and, in a deployment that had it, the legacy durable `<durable>` from its
+   * own position, for the events published before routing (or by the previous release during a
+   * rollout): narrowed to the legacy layout, it never receives a routed event.
+   */
   async consume(options: ConsumeOptions): Promise<EventConsumer> {
     if (options.events.length === 0) throw new Error(`consumer ${options.durable} names no events`);
-    await provisionConsumer(this.jsm, options.durable, {
-      subjects: options.events.map((type) => type.subject),
-      ackWaitMs: options.ackWaitMs ?? consumeDefaults.ackWaitMs,
-      serverFiltersSeveralSubjects: filtersSeveralSubjects(this.nc.info?.version),
-    });
-    if (!this.unwatchConsumers.has(options.durable)) {
-      this.unwatchConsumers.set(options.durable, watchConsumerLag(options.durable, () => this.consumerLag(options.durable)));
+    const severalSubjects = this.severalSubjects();
+    const ackWaitMs = options.ackWaitMs ?? consumeDefaults.ackWaitMs;
+    const reads: { durable: string; layout: Layout }[] = [{ durable: routedName(options.durable), layout: 'routed' }];
+    await provisionConsumer(this.jsm, routedName(options.durable), { filter: routedFilter(options.durable, options.events, severalSubjects), ackWaitMs });
+    if (await narrowLegacyConsumer(this.jsm, options.durable, { filter: legacyFilter(options.events, severalSubjects), ackWaitMs })) {
+      reads.push({ durable: options.durable, layout: 'legacy' });
     }
-    return new DurableConsumer(this.js, () => this.nc.isClosed(), this.log, options);
+    // The lag of consumer <durable>: its routed durable's and its legacy one's together.
+    this.unwatchConsumers.get(options.durable)?.();
+    const durables = reads.map((part) => part.durable);
+    this.unwatchConsumers.set(options.durable, watchConsumerLag(options.durable, () => this.consumerLag(durables)));
+    const pruner = new ProcessedEventsPruner(options.db, options.durable, options.processedRetentionMs ?? consumeDefaults.processedRetentionMs, this.log);
+    pruner.start();
+    const parts = reads.map((part) => new DurableConsumer(this.js, () => this.nc.isClosed(), this.log, options, part));
+    return {
+      stop: async () => {
+        await Promise.all([...parts.map((part) => part.stop()), pruner.stop()]);
+      },
+    };
   }
 
-  replay(options: ReplayOptions): Promise<StreamReplay> {
-    const subjects = options.events.map((type) => type.subject);
-    const [only] = subjects;
-    if (only === undefined) return Promise.reject(new Error(`replay ${options.name} names no events`));
-    const filter = subjects.length === 1 ? only : filtersSeveralSubjects(this.nc.info?.version) ? subjects : undefined;
-    return Promise.resolve(
-      new StreamReader(this.js, filter, () => this.nc.isClosed(), this.log, options, (listener) => {
-        this.reconnectListeners.add(listener);
-      }),
+  /**
+   * Reads the events routed to reader `options.name` into its store, its position kept under
+   * `<name>-routed`; and, when the stream holds events of the legacy layout, those from the
+   * position kept under `<name>`. Caught up once both are.
+   */
+  async replay(options: ReplayOptions): Promise<StreamReplay> {
+    if (options.events.length === 0) throw new Error(`replay ${options.name} names no events`);
+    const severalSubjects = this.severalSubjects();
+    const readers: { position: string; layout: Layout; filter: string | string[] | undefined }[] = [
+      { position: routedName(options.name), layout: 'routed', filter: routedFilter(options.name, options.events, severalSubjects) },
+    ];
+    if (await this.holdsLegacyEvents()) readers.push({ position: options.name, layout: 'legacy', filter: legacyFilter(options.events, severalSubjects) });
+    const parts = readers.map(
+      ({ filter, ...reads }) =>
+        new StreamReader(this.js, filter, () => this.nc.isClosed(), this.log, options, reads, (listener) => {
+          this.reconnectListeners.add(listener);
+        }),
     );
+    return {
+      caughtUp: async () => {
+        await Promise.all(parts.map((part) => part.caughtUp()));
+      },
+      stop: async () => {
+        await Promise.all(parts.map((part) => part.stop()));
+      },
+    };
   }
 
-  deleteConsumer(durable: string): Promise<boolean> {
-    return deleteConsumer(this.jsm, durable);
+  /** Deletes both durables of consumer `durable` (routes.ts); false when there was neither. */
+  async deleteConsumer(durable: string): Promise<boolean> {
+    const deleted = await Promise.all([deleteConsumer(this.jsm, routedName(durable)), deleteConsumer(this.jsm, durable)]);
+    return deleted.includes(true);
   }
 
   isConnected(): boolean {
@@ -147,16 +183,35 @@ class NatsEventBus implements EventBus {
     await this.nc.drain().catch(() => this.nc.close());
   }
 
+  private severalSubjects(): boolean {
+    return filtersSeveralSubjects(this.nc.info?.version);
+  }
+
+  /** Whether the stream holds events of the legacy layout; when the broker cannot tell now, assumed so: reading them is never wrong. */
+  private async holdsLegacyEvents(): Promise<boolean> {
+    try {
+      const { state } = await this.jsm.streams.info(eventStream, { subjects_filter: legacyLayout });
+      return Object.keys(state.subjects ?? {}).length > 0;
+    } catch {
+      return true;
+    }
+  }
+
   private async eventStreamSize(): Promise<StreamSize | undefined> {
     if (!this.isConnected()) return undefined;
     const { state } = await this.jsm.streams.info(eventStream);
     return { messages: state.messages, bytes: state.bytes };
   }
 
-  private async consumerLag(durable: string): Promise<ConsumerLag> {
+  private async consumerLag(durables: readonly string[]): Promise<ConsumerLag> {
     if (!this.isConnected()) throw new Error('NATS connection lost');
-    const info = await this.jsm.consumers.info(eventStream, durable);
-    return { pending: info.num_pending, ackPending: info.num_ack_pending };
+    const lag = { pending: 0, ackPending: 0 };
+    for (const durable of durables) {
+      const info = await this.jsm.consumers.info(eventStream, durable);
+      lag.pending += info.num_pending;
+      lag.ackPending += info.num_ack_pending;
+    }
+    return lag;
   }
 
   private async followStatus(): Promise<void> {

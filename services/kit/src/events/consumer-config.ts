@@ -1,4 +1,4 @@
-import { AckPolicy, DeliverPolicy, JetStreamApiCodes, type ConsumerUpdateConfig, type JetStreamManager } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, JetStreamApiCodes, type ConsumerInfo, type ConsumerUpdateConfig, type JetStreamManager } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/nats-core';
 import { eventStream, isApiError } from './streams.js';
 
@@ -10,12 +10,12 @@ import { eventStream, isApiError } from './streams.js';
 export async function provisionConsumer(
   jsm: JetStreamManager,
   durable: string,
-  settings: { subjects: readonly string[]; ackWaitMs: number; serverFiltersSeveralSubjects: boolean },
+  settings: { filter: string | string[] | undefined; ackWaitMs: number },
 ): Promise<void> {
   const changeable: Partial<ConsumerUpdateConfig> = {
     ack_wait: nanos(settings.ackWaitMs),
     max_deliver: -1,
-    ...subjectFilter(settings.subjects, settings.serverFiltersSeveralSubjects),
+    ...subjectFilter(settings.filter),
   };
   try {
     await jsm.consumers.info(eventStream, durable);
@@ -32,6 +32,39 @@ export async function provisionConsumer(
   await jsm.consumers.update(eventStream, durable, changeable);
 }
 
+/**
+ * Narrows legacy durable `durable` (routes.ts) to `filter`, when it exists; false when it does not.
+ * nats-server 2.9 takes a new filter on an existing consumer but then delivers nothing, so a durable
+ * with another filter is created again from the first event it has not answered: the events
+ * answered after that one come again, and the processed-events table skips them.
+ */
+export async function narrowLegacyConsumer(jsm: JetStreamManager, durable: string, settings: { filter: string | string[]; ackWaitMs: number }): Promise<boolean> {
+  let info: ConsumerInfo;
+  try {
+    info = await jsm.consumers.info(eventStream, durable);
+  } catch (error) {
+    if (isApiError(error, JetStreamApiCodes.ConsumerNotFound)) return false;
+    throw error;
+  }
+  const wanted = subjectFilter(settings.filter);
+  const { config } = info;
+  if (config.filter_subject === wanted.filter_subject && String(config.filter_subjects ?? '') === String(wanted.filter_subjects ?? '')) {
+    await jsm.consumers.update(eventStream, durable, { ack_wait: nanos(settings.ackWaitMs), max_deliver: -1 });
+    return true;
+  }
+  await jsm.consumers.delete(eventStream, durable);
+  await jsm.consumers.add(eventStream, {
+    durable_name: durable,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.StartSequence,
+    opt_start_seq: info.ack_floor.stream_seq + 1,
+    ack_wait: nanos(settings.ackWaitMs),
+    max_deliver: -1,
+    ...wanted,
+  });
+  return true;
+}
+
 /** Deletes durable consumer `durable`; false when there was none. */
 export async function deleteConsumer(jsm: JetStreamManager, durable: string): Promise<boolean> {
   try {
@@ -42,14 +75,9 @@ export async function deleteConsumer(jsm: JetStreamManager, durable: string): Pr
   }
 }
 
-/**
- * Servers before 2.10 take one filter subject only; a consumer of several events there reads the
- * whole stream and skips the others.
- */
-function subjectFilter(subjects: readonly string[], serverFiltersSeveralSubjects: boolean): Pick<ConsumerUpdateConfig, 'filter_subject' | 'filter_subjects'> {
-  if (subjects.length === 1) return { filter_subject: subjects[0], filter_subjects: undefined };
-  if (serverFiltersSeveralSubjects) return { filter_subject: undefined, filter_subjects: [...subjects] };
-  return { filter_subject: undefined, filter_subjects: undefined };
+function subjectFilter(filter: string | string[] | undefined): Pick<ConsumerUpdateConfig, 'filter_subject' | 'filter_subjects'> {
+  if (typeof filter === 'string') return { filter_subject: filter, filter_subjects: undefined };
+  return { filter_subject: undefined, filter_subjects: filter };
 }
 
 /** Whether nats-server `version` (major.minor.patch) filters a consumer by several subjects. */

@@ -5,12 +5,13 @@ import { tracedTransaction } from '../db/traced-transaction.js';
 import { type Logger } from '../log/log.js';
 import { NotYet, type EventType, type ReceivedEvent } from './event.js';
 import { publishDeadLetter } from './dead-letter.js';
-import { handleInSpan } from './event-spans.js';
+import { handleInSpan, publishLinks } from './event-spans.js';
 import { HandlerErrors } from './handler-errors.js';
 import { eventsDeadLettered, eventsFailed, eventsHandled } from './metrics.js';
-import { claimEvent, ProcessedEventsPruner } from './processed-events.js';
+import { claimEvent, claimEvents } from './processed-events.js';
 import { ReadLoop } from './read-loop.js';
 import { eventCallContext, receivedEvent } from './received.js';
+import { eventNameOf, typesBySubject, type Layout } from './routes.js';
 import { eventStream } from './streams.js';
 
 export interface ConsumeOptions {
@@ -73,37 +74,49 @@ export function redeliveryDelayMs(backoffMs: readonly number[], attempt: number)
   return backoffMs[Math.min(attempt, backoffMs.length) - 1] ?? 0;
 }
 
-/** Messages fetched ahead of the handler; few, so replicas share a burst. */
-const prefetch = 16;
+/**
+ * Messages fetched ahead of the handler. Those already here are handled in one transaction, so a
+ * backlog (a consumer catching up) costs one commit per batch instead of one per event; at light
+ * load a batch is the one event that came.
+ */
+const prefetch = 128;
 const restartDelayMs = 1_000;
 
-/** One replica's share of a durable consumer: handles its events one at a time. */
+/** An event ready for its handler, with the message it came in. */
+interface Delivery {
+  msg: JsMsg;
+  event: ReceivedEvent;
+}
+
+/**
+ * One replica's share of a durable consumer, reading the server's durable `reads` (the routed one,
+ * or the legacy one of a deployment that had it: routes.ts) and the events of its layout. Events are recorded as handled under
+ * `options.durable` whichever durable brought them, so each has its effect once.
+ */
 export class DurableConsumer implements EventConsumer {
   private readonly types: ReadonlyMap<string, EventType<unknown>>;
   private readonly settings: Required<Pick<ConsumeOptions, 'maxDeliver' | 'backoffMs' | 'notYetLimit'>>;
   private readonly loop = new ReadLoop();
   private readonly errors = new HandlerErrors();
-  private readonly pruner: ProcessedEventsPruner;
 
   constructor(
     private readonly js: JetStreamClient,
     private readonly isClosed: () => boolean,
     private readonly log: Logger,
     private readonly options: ConsumeOptions,
+    private readonly reads: { durable: string; layout: Layout },
   ) {
-    this.types = new Map(options.events.map((type) => [type.subject, type]));
+    this.types = typesBySubject(options.events, reads.layout);
     this.settings = {
       maxDeliver: options.maxDeliver ?? consumeDefaults.maxDeliver,
       backoffMs: options.backoffMs ?? consumeDefaults.backoffMs,
       notYetLimit: options.notYetLimit ?? consumeDefaults.notYetLimit,
     };
-    this.pruner = new ProcessedEventsPruner(options.db, options.durable, options.processedRetentionMs ?? consumeDefaults.processedRetentionMs, log);
-    this.pruner.start();
     this.loop.start(() => this.run());
   }
 
   async stop(): Promise<void> {
-    await Promise.all([this.loop.stop(), this.pruner.stop()]);
+    await this.loop.stop();
   }
 
   private get durable(): string {
@@ -114,12 +127,15 @@ export class DurableConsumer implements EventConsumer {
   private async run(): Promise<void> {
     while (!this.loop.isStopping() && !this.isClosed()) {
       try {
-        const consumer = await this.js.consumers.get(eventStream, this.durable);
+        const consumer = await this.js.consumers.get(eventStream, this.reads.durable);
         const messages = this.loop.reading(await consumer.consume({ max_messages: prefetch }));
-        for await (const msg of messages) {
-          if (this.loop.isStopping()) msg.nak();
-          else await this.deliver(msg).catch((error: unknown) => {
-            this.log.error({ err: error, consumer: this.durable, subject: msg.subject }, 'event delivery not answered; the broker redelivers it');
+        for await (const batch of arrivedTogether(messages, prefetch)) {
+          if (this.loop.isStopping()) {
+            for (const msg of batch) msg.nak();
+            continue;
+          }
+          await this.deliver(batch).catch((error: unknown) => {
+            this.log.error({ err: error, consumer: this.durable }, 'event delivery not answered; the broker redelivers it');
           });
         }
       } catch (error) {
@@ -129,31 +145,102 @@ export class DurableConsumer implements EventConsumer {
     }
   }
 
-  private async deliver(msg: JsMsg): Promise<void> {
+  /** Answers every message of `batch`: the events to handle together, the others at once. */
+  private async deliver(batch: readonly JsMsg[]): Promise<void> {
+    let deliveries: Delivery[] = [];
+    for (const msg of batch) {
+      const event = await this.readable(msg);
+      if (event !== undefined) deliveries.push({ msg, event });
+    }
+    while (deliveries.length > 1) {
+      const failure = await this.handleTogether(deliveries);
+      if (failure === undefined) return;
+      const failed = failure.delivery;
+      // The commit failed, or the store before any handler: each event alone says which.
+      if (failed === undefined) break;
+      await withCallContext(eventCallContext(failed.event), () => this.answerFailure(failed.msg, failed.event, failure.claimed, failure.error));
+      deliveries = deliveries.filter((delivery) => delivery !== failed);
+    }
+    for (const { msg, event } of deliveries) await handleInSpan(msg.headers, event, this.durable, () => withCallContext(eventCallContext(event), () => this.handle(msg, event)));
+  }
+
+  /**
+   * The message as an event to handle, or undefined once answered: another event (the legacy
+   * durable reads the whole legacy layout on servers before 2.10), a message no replica could
+   * handle, or one past its bound on deliveries.
+   */
+  private async readable(msg: JsMsg): Promise<ReceivedEvent | undefined> {
     const type = this.types.get(msg.subject);
     if (type === undefined) {
       msg.ack();
-      return;
+      return undefined;
     }
     let event: ReceivedEvent;
     try {
       event = receivedEvent(msg, type);
     } catch (error) {
       await this.giveUp(msg, errorText(error));
-      return;
+      return undefined;
     }
-    await handleInSpan(msg.headers, event, this.durable, () => withCallContext(eventCallContext(event), () => this.handle(msg, event)));
+    // A whole NotYet wait, then every error attempt: more deliveries mean answers went missing.
+    const lastDelivery = this.settings.notYetLimit + this.settings.maxDeliver;
+    if (event.deliveryCount > lastDelivery) {
+      // The earlier deliveries got no answer: the replica died in the handler, or dead-lettering failed.
+      await withCallContext(eventCallContext(event), () => this.giveUp(msg, `not handled in ${lastDelivery} deliveries`));
+      return undefined;
+    }
+    return event;
+  }
+
+  /**
+   * Handles `deliveries` in one transaction, each recorded as handled in it, and acks them once it
+   * committed: a crash before the commit leaves none handled, one after it leaves them recorded, so
+   * their redelivery is skipped. When one fails, nothing is handled, and the failure says which
+   * (none when the commit failed): that one is answered alone and the others tried again together.
+   */
+  private async handleTogether(deliveries: readonly Delivery[]): Promise<{ delivery: Delivery | undefined; claimed: boolean; error: unknown } | undefined> {
+    const handled: Delivery[] = [];
+    let current: { delivery: Delivery; claimed: boolean } | undefined;
+    try {
+      await tracedTransaction(
+        this.options.db,
+        async (trx) => {
+          const claimed = await claimEvents(trx, this.durable, deliveries.map((delivery) => delivery.event.id));
+          for (const delivery of deliveries) {
+            if (!claimed.has(delivery.event.id)) continue;
+            current = { delivery, claimed: true };
+            const { msg, event } = delivery;
+            await handleInSpan(msg.headers, event, this.durable, () => withCallContext(eventCallContext(event), () => this.options.handle(event, trx)));
+            handled.push(delivery);
+          }
+          current = undefined;
+        },
+        publishLinks(deliveries.map((delivery) => delivery.msg)),
+      );
+    } catch (error) {
+      return { delivery: current?.delivery, claimed: current?.claimed ?? false, error };
+    }
+    for (const { msg, event } of deliveries) {
+      msg.ack();
+      this.errors.forget(event.streamSequence);
+    }
+    for (const { event } of handled) this.handled(event);
+    if (handled.length < deliveries.length && this.log.isLevelEnabled('debug')) this.log.debug({ consumer: this.durable, skipped: deliveries.length - handled.length }, 'events already processed; skipped');
+    return undefined;
+  }
+
+  private handled(event: ReceivedEvent): void {
+    eventsHandled.inc({ consumer: this.durable, event: event.subject });
+    // Per-event lines are checked first: with their level off they cost no object.
+    if (this.log.isLevelEnabled('info')) {
+      withCallContext(eventCallContext(event), () => {
+        this.log.info({ consumer: this.durable, event: event.type.name, eventId: event.id }, 'event handled');
+      });
+    }
+    this.options.afterCommit?.();
   }
 
   private async handle(msg: JsMsg, event: ReceivedEvent): Promise<void> {
-    const { maxDeliver, notYetLimit } = this.settings;
-    // A whole NotYet wait, then every error attempt: more deliveries mean answers went missing.
-    const lastDelivery = notYetLimit + maxDeliver;
-    if (event.deliveryCount > lastDelivery) {
-      // The earlier deliveries got no answer: the replica died in the handler, or dead-lettering failed.
-      await this.giveUp(msg, `not handled in ${lastDelivery} deliveries`);
-      return;
-    }
     const progress = { claimed: false, handled: false };
     try {
       await tracedTransaction(this.options.db, async (trx) => {
@@ -163,17 +250,19 @@ export class DurableConsumer implements EventConsumer {
         progress.handled = true;
       });
     } catch (error) {
-      if (progress.claimed) await this.failed(msg, event, error);
-      else this.storeUnavailable(msg, event, error);
+      await this.answerFailure(msg, event, progress.claimed, error);
       return;
     }
     msg.ack();
     this.errors.forget(event.streamSequence);
-    if (progress.handled) {
-      eventsHandled.inc({ consumer: this.durable, event: event.subject });
-      this.log.info({ consumer: this.durable, event: event.type.name, eventId: event.id }, 'event handled');
-      this.options.afterCommit?.();
-    } else this.log.debug({ consumer: this.durable }, 'event already processed; skipped');
+    if (progress.handled) this.handled(event);
+    else if (this.log.isLevelEnabled('debug')) this.log.debug({ consumer: this.durable }, 'event already processed; skipped');
+  }
+
+  /** A failure in the handler (the event was claimed), or of the store before it. */
+  private async answerFailure(msg: JsMsg, event: ReceivedEvent, claimed: boolean, error: unknown): Promise<void> {
+    if (claimed) await this.failed(msg, event, error);
+    else this.storeUnavailable(msg, event, error);
   }
 
   private async failed(msg: JsMsg, event: ReceivedEvent, error: unknown): Promise<void> {
@@ -199,7 +288,7 @@ export class DurableConsumer implements EventConsumer {
       return;
     }
     const delayMs = this.redeliveryDelay(event.deliveryCount);
-    this.log.debug({ consumer: this.durable, deliveries: event.deliveryCount, delayMs, reason: error.message }, 'event waits for its prerequisite');
+    if (this.log.isLevelEnabled('debug')) this.log.debug({ consumer: this.durable, deliveries: event.deliveryCount, delayMs, reason: error.message }, 'event waits for its prerequisite');
     msg.nak(delayMs);
   }
 
@@ -225,13 +314,59 @@ export class DurableConsumer implements EventConsumer {
     // Without a reason: servers before 2.11 ignore a term() that carries one.
     msg.term();
     this.errors.forget(msg.info.streamSequence);
-    eventsDeadLettered.inc({ consumer: this.durable, event: msg.subject });
+    eventsDeadLettered.inc({ consumer: this.durable, event: eventNameOf(msg.subject) });
     this.log.error({ consumer: this.durable, subject: msg.subject, deliveries: msg.info.deliveryCount, reason }, 'event moved to dead letters');
   }
 
   private redeliveryDelay(deliveryCount: number): number {
     return redeliveryDelayMs(this.settings.backoffMs, deliveryCount);
   }
+}
+
+/**
+ * The messages of `messages` in batches of those that arrived while the previous batch was handled,
+ * at most `max`: one message at light load, a batch of `max` when a backlog is read. No more than
+ * `max` wait here, so the client fetches no further ahead than it was asked to; those still
+ * waiting when the reading ends are returned to the broker (nak).
+ */
+async function* arrivedTogether(messages: AsyncIterable<JsMsg>, max: number): AsyncGenerator<JsMsg[]> {
+  const arrived: JsMsg[] = [];
+  const reader: { done: boolean; failure: Error | undefined } = { done: false, failure: undefined };
+  let wake: (() => void) | undefined;
+  let resume: (() => void) | undefined;
+  const reading = (async () => {
+    try {
+      for await (const msg of messages) {
+        arrived.push(msg);
+        wake?.();
+        if (arrived.length >= max) await new Promise<void>((resolve) => { resume = resolve; });
+      }
+    } catch (error) {
+      reader.failure = error instanceof Error ? error : new Error(String(error));
+    } finally {
+      reader.done = true;
+      wake?.();
+    }
+  })();
+  try {
+    for (;;) {
+      if (arrived.length === 0) {
+        if (reader.done) break;
+        await new Promise<void>((resolve) => { wake = resolve; });
+        wake = undefined;
+        continue;
+      }
+      const batch = arrived.splice(0, max);
+      resume?.();
+      resume = undefined;
+      yield batch;
+    }
+  } finally {
+    resume?.();
+    await reading;
+    for (const msg of arrived.splice(0)) msg.nak();
+  }
+  if (reader.failure !== undefined) throw reader.failure;
 }
 
 function errorText(error: unknown): string {

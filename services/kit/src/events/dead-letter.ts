@@ -1,11 +1,12 @@
 import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import { headers } from '@nats-io/nats-core';
 import { DeadLetterHeader, EventHeader, headerValue } from './headers.js';
+import { eventNameOf } from './routes.js';
 import { deadLetterSubject } from './streams.js';
 
 /**
  * Copies a message consumer `durable` (or a replay of that name) gives up on to
- * `deadletter.<durable>.<subject>`: the original payload and headers, why, and after how many
+ * `deadletter.<durable>.<event name>` (bookstore.<context>.<EventName>, whatever its routes): the original payload and headers, why, and after how many
  * deliveries. Its msgID is the durable and stream position, so a retry after a failed term() (or
  * replicas of one replay) store it once.
  */
@@ -20,7 +21,7 @@ export async function publishDeadLetter(js: JetStreamClient, msg: JsMsg, durable
   copy.set(DeadLetterHeader.reason, headerValue(reason));
   copy.set(DeadLetterHeader.deliveries, String(deliveries));
   copy.set(DeadLetterHeader.consumer, durable);
-  await js.publish(deadLetterSubject(durable, msg.subject), msg.data, {
+  await js.publish(deadLetterSubject(durable, eventNameOf(msg.subject)), msg.data, {
     headers: copy,
     msgID: `${durable}:${msg.info.streamSequence}`,
   });

@@ -14,6 +14,7 @@ import {
 import { contextFromHeaders, traceHeaders } from '../telemetry/propagation.js';
 import { inSpan, markOrder } from '../telemetry/spans.js';
 import type { ReceivedEvent } from './event.js';
+import { eventNameOf } from './routes.js';
 
 /**
  * The spans of an event's journey. The relay's publish span is a child of the transaction that
@@ -25,6 +26,7 @@ import type { ReceivedEvent } from './event.js';
 /** An event as the relay publishes it. */
 export interface PublishedEvent {
   id: string;
+  /** Where it is published (routes.ts); its span is named after the event. */
   subject: string;
   correlationId: string | undefined;
 }
@@ -45,7 +47,7 @@ export function publishInSpan<T>(event: PublishedEvent, storedTrace: string | nu
     ...(event.correlationId === undefined ? {} : { [ATTR_MESSAGING_MESSAGE_CONVERSATION_ID]: event.correlationId }),
   };
   return inSpan(
-    `publish ${event.subject}`,
+    `publish ${eventNameOf(event.subject)}`,
     { kind: SpanKind.PRODUCER, attributes },
     () => {
       if (event.correlationId !== undefined) markOrder(event.correlationId);

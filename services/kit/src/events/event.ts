@@ -1,6 +1,7 @@
 /**
- * Domain events on the wire. Subject: `bookstore.<context>.<EventName>`; payload: the protobuf
- * message from proto/bookstore/events/v1; identity and lineage in NATS headers (see headers.ts).
+ * Domain events on the wire. Subject: `bookstore.<context>.<routes…>.<EventName>` (routes.ts), its
+ * name `bookstore.<context>.<EventName>`; payload: the protobuf message from
+ * proto/bookstore/events/v1; identity and lineage in NATS headers (see headers.ts).
  */
 
 /** The encode/decode pair ts-proto generates for every message. */
@@ -14,12 +15,25 @@ export interface EventType<T> {
   context: string;
   /** The event name as in DOMAIN.md: OrderPlaced, BookPrepared, … */
   name: string;
+  /**
+   * `bookstore.<context>.<EventName>`: the event's name in metrics, logs and dead letters, and the
+   * subject it was published on before events were routed (the legacy layout, routes.ts).
+   */
   subject: string;
+  /** One token per consumer position: the consumer's name where it handles the event, else `_`. */
+  routes: readonly string[];
+  /** Where the event is published: `bookstore.<context>.<routes…>.<EventName>`. */
+  routedSubject: string;
   codec: MessageCodec<T>;
 }
 
-export function defineEvent<T>(context: string, name: string, codec: MessageCodec<T>): EventType<T> {
-  return { context, name, subject: `bookstore.${context}.${name}`, codec };
+/**
+ * An event and the consumers it is routed to, one per position (`_` for none): the registry's
+ * are generated from the protos; one with no routes is routed to nobody, and read by its type alone.
+ */
+export function defineEvent<T>(context: string, name: string, codec: MessageCodec<T>, routes: readonly string[] = []): EventType<T> {
+  const tokens = routes.length === 0 ? ['_'] : routes;
+  return { context, name, subject: `bookstore.${context}.${name}`, routes: tokens, routedSubject: ['bookstore', context, ...tokens, name].join('.'), codec };
 }
 
 /** An event a use case raises; the outbox gives it an id and a time when it is recorded. */

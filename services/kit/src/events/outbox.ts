@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import { hotStatements } from '../db/store-transaction.js';
 import type { NewEvent, ReceivedEvent } from './event.js';
 import { traceHeaders } from '../telemetry/propagation.js';
 import { lineageHeaders } from './headers.js';
@@ -32,7 +33,7 @@ export async function recordEvents(trx: Knex.Transaction, events: readonly NewEv
     const payload = event.type.codec.encode(event.payload).finish();
     return {
       event_id: randomUUID(),
-      subject: event.type.subject,
+      subject: event.type.routedSubject,
       payload: Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength),
       headers: JSON.stringify(
         lineageHeaders({ event: event.type.name, correlationId: event.correlationId, causationId: cause?.id, occurredAt }),
@@ -40,6 +41,14 @@ export async function recordEvents(trx: Knex.Transaction, events: readonly NewEv
       trace_context: traceContext,
     };
   });
-  await trx(outboxTable).insert(rows);
+  await hotStatements(trx).rows(insertSql(rows.length), rows.flatMap((row) => [row.event_id, row.subject, row.payload, row.headers, row.trace_context]));
   return rows.map((row) => row.event_id);
+}
+
+const insertSqls: string[] = [];
+
+/** The insert of `count` outbox rows, a hot statement. */
+function insertSql(count: number): string {
+  insertSqls[count] ??= `insert into ${outboxTable} (event_id, subject, payload, headers, trace_context) values ${Array.from({ length: count }, () => '(?, ?, ?, ?, ?)').join(', ')}`;
+  return insertSqls[count];
 }

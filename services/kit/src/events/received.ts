@@ -27,7 +27,7 @@ export function receivedEvent<T>(msg: JsMsg, type: EventType<T>): ReceivedEvent<
   return {
     id: required(EventHeader.id),
     type,
-    subject: msg.subject,
+    subject: type.subject,
     payload: decode(msg.data, type),
     correlationId: required(EventHeader.correlationId),
     causationId: header(EventHeader.causationId),

@@ -13,6 +13,7 @@ import { eventsDeadLettered, eventsFailed, eventsHandled } from './metrics.js';
 import { ReadLoop } from './read-loop.js';
 import { eventCallContext, MalformedEvent, receivedEvent } from './received.js';
 import { StuckEvent, type Poison } from './replay-poison.js';
+import { eventNameOf, routedName, typesBySubject, type Layout } from './routes.js';
 import { eventStream } from './streams.js';
 
 /**
@@ -91,9 +92,9 @@ export async function replayPosition(db: Knex | Knex.Transaction, name: string):
   return row === undefined ? 0 : asNumber(row.sequence);
 }
 
-/** Makes reader `name` start from the beginning of the stream: with the read model wiped, a rebuild. */
+/** Makes reader `name` start from the beginning of the stream, routed and legacy events alike (routes.ts): with the read model wiped, a rebuild. */
 export async function forgetReplayPosition(db: Knex | Knex.Transaction, name: string): Promise<void> {
-  await db(replayPositionsTable).where({ reader: name }).delete();
+  await db(replayPositionsTable).whereIn('reader', [name, routedName(name)]).delete();
 }
 
 /** Reads the stream into one store; see the top of this file. Built by EventBus.replay. */
@@ -114,10 +115,12 @@ export class StreamReader implements StreamReplay {
     private readonly isClosed: () => boolean,
     private readonly log: Logger,
     private readonly options: ReplayOptions,
+    /** The key of this reader's position in the store, and the layout it reads (routes.ts). */
+    private readonly reads: { position: string; layout: Layout },
     /** Registers a call for each time the broker connection is restored. */
     onReconnect: (listener: () => void) => void,
   ) {
-    this.types = new Map(options.events.map((type) => [type.subject, type]));
+    this.types = typesBySubject(options.events, reads.layout);
     this.batchSize = options.batchSize ?? replayDefaults.batchSize;
     this.retryDelayMs = options.retryDelayMs ?? replayDefaults.retryDelayMs;
     this.stuck = new StuckEvent(options.poisonAfter ?? replayDefaults.poisonAfter);
@@ -170,7 +173,7 @@ export class StreamReader implements StreamReplay {
   }
 
   private async readFromPosition(): Promise<void> {
-    const from = (await replayPosition(this.options.db, this.name)) + 1;
+    const from = (await replayPosition(this.options.db, this.reads.position)) + 1;
     const consumer = await this.js.consumers.get(eventStream, {
       deliver_policy: DeliverPolicy.StartSequence,
       opt_start_seq: from,
@@ -225,7 +228,7 @@ export class StreamReader implements StreamReplay {
     const applied: { event: ReceivedEvent; trace: Context }[] = [];
     const deadLettered: { event: ReceivedEvent; poison: Poison }[] = [];
     await tracedTransaction(this.options.db, async (trx) => {
-      const position = await replayPosition(trx, this.name);
+      const position = await replayPosition(trx, this.reads.position);
       for (const msg of batch) {
         if (msg.info.streamSequence <= position) continue;
         const event = this.eventOf(msg);
@@ -242,7 +245,7 @@ export class StreamReader implements StreamReplay {
         }
       }
       await trx(replayPositionsTable)
-        .insert({ reader: this.name, sequence: Math.max(position, last.info.streamSequence) })
+        .insert({ reader: this.reads.position, sequence: Math.max(position, last.info.streamSequence) })
         .onConflict('reader')
         .merge();
     }, publishLinks(batch));
@@ -253,8 +256,11 @@ export class StreamReader implements StreamReplay {
         this.log.error({ reader: this.name, sequence: event.streamSequence, subject: event.subject, ...poison }, 'event moved to dead letters; the replay goes on past it');
       });
     }
+    // Per-event lines are checked first: with info off they cost no object and no call context.
+    const logEach = this.log.isLevelEnabled('info');
     for (const { event, trace } of applied) {
       eventsHandled.inc({ consumer: this.name, event: event.subject });
+      if (!logEach) continue;
       context.with(trace, () => {
         withCallContext({ correlationId: event.correlationId, eventId: event.id }, () => {
           this.log.info({ reader: this.name, event: event.type.name }, 'event applied');
@@ -277,8 +283,8 @@ export class StreamReader implements StreamReplay {
   }
 
   /**
-   * The message as an event of this reader, or undefined to pass over it: another subject (servers
-   * that filter one subject only send the whole stream), or a message no replica could ever apply.
+   * The message as an event of this reader, or undefined to pass over it: another event (the legacy
+   * reader reads the whole legacy layout on servers before 2.10), or a message no replica could ever apply.
    */
   private eventOf(msg: JsMsg): ReceivedEvent | undefined {
     const type = this.types.get(msg.subject);
@@ -287,7 +293,7 @@ export class StreamReader implements StreamReplay {
       return receivedEvent(msg, type);
     } catch (error) {
       if (!(error instanceof MalformedEvent)) throw error;
-      eventsFailed.inc({ consumer: this.name, event: msg.subject, reason: 'malformed' });
+      eventsFailed.inc({ consumer: this.name, event: eventNameOf(msg.subject), reason: 'malformed' });
       this.log.error({ err: error, reader: this.name, sequence: msg.info.streamSequence, subject: msg.subject }, 'malformed event passed over');
       return undefined;
     }

@@ -45,7 +45,8 @@ function observeUnaryCall(method: string, calls: MethodCalls, handler: handleUna
         span.end(code, error?.details);
         const ms = Math.round(calls.handled(code, started) * 10) / 10;
         if (serverFaults.has(code)) log.error({ method, code: codeName(code), ms, err: error instanceof Error && error.cause !== undefined ? error.cause : error }, 'grpc call');
-        else log.info({ method, code: codeName(code), ms }, 'grpc call');
+        // Checked first so that, with info off, the line costs no object.
+        else if (log.isLevelEnabled('info')) log.info({ method, code: codeName(code), ms }, 'grpc call');
         callback(error, ...rest);
       };
       if (call.request instanceof UndecodedRequest) {

@@ -45,6 +45,11 @@ export class NatsServer {
     return `nats://127.0.0.1:${this.port}`;
   }
 
+  /** The running server's process id (what `make bench` reads its memory and CPU from). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   static async start(options: { storeDir?: string; port?: number; cluster?: ClusterMembership } = {}): Promise<NatsServer> {
     const storeDir = options.storeDir ?? mkdtempSync(join(tmpdir(), 'bookstore-nats-'));
     const server = new NatsServer(options.port ?? (await freePort()), await freePort(), storeDir, options.storeDir === undefined, options.cluster);

@@ -4,6 +4,8 @@ import { openDatabase, type Database, type Knex } from '#kit/db/database.js';
 import { OutboxStore } from '#kit/db/outbox-store.js';
 import { OutboxTransaction } from '#kit/db/outbox-transaction.js';
 import { requestKey } from '#kit/db/request-keys.js';
+import { withCallContext } from '#kit/context/call-context.js';
+import { GrpcError } from '#kit/grpc/grpc-error.js';
 import { DomainError } from '#kit/domain/errors.js';
 import { defineEvent, type NewEvent } from '#kit/events/event.js';
 import { eventMigrations, outboxTable } from '#kit/events/migrations.js';
@@ -24,6 +26,12 @@ class OrdersTransaction extends OutboxTransaction<number> {
 
   lockingQuery(): string {
     return this.forUpdate(this.trx(outboxTable).where({ sequence: 1 })).toQuery();
+  }
+
+  async lockingStatement(): Promise<string> {
+    const sql = this.lockingSql(`select sequence from ${outboxTable} where sequence = ?`);
+    await this.statements.rows(sql, [1]);
+    return sql;
   }
 }
 
@@ -61,7 +69,7 @@ for (const kind of storeKinds) {
         return 'placed';
       });
       expect(result).to.equal('placed');
-      expect(await db.knex(outboxTable).pluck('subject')).to.deep.equal(['bookstore.order.OrderPlaced', 'bookstore.order.OrderPlaced']);
+      expect(await db.knex(outboxTable).pluck('subject')).to.deep.equal([orderPlaced.routedSubject, orderPlaced.routedSubject]);
       expect(nudges).to.equal(1);
     });
 
@@ -76,6 +84,65 @@ for (const kind of storeKinds) {
       expect(failure).to.be.instanceOf(Error);
       expect(await db.knex(outboxTable).pluck('subject')).to.deep.equal([]);
       expect(nudges).to.equal(0);
+    });
+
+    describe('the transaction: knex statements and prepared ones on one connection', () => {
+      beforeEach(async () => {
+        await db.knex.schema.createTable('test_shelves', (table) => {
+          table.increments('id').primary();
+          table.string('label').notNullable();
+        });
+      });
+
+      it('commits both kinds together, and rolls both back when the work throws', async () => {
+        await orders.transaction(async (tx) => {
+          await tx.insertShelf('kept');
+          await tx.record([1]);
+        });
+        const failure = await orders
+          .transaction(async (tx) => {
+            await tx.insertShelf('dropped');
+            await tx.record([2]);
+            throw new Error('refused');
+          })
+          .catch((error: unknown) => error);
+        expect(failure).to.be.instanceOf(Error).with.property('message', 'refused');
+        expect(await db.knex('test_shelves').pluck('label')).to.deep.equal(['kept']);
+        expect(await db.knex(outboxTable).count({ n: '*' }).first()).to.deep.equal({ n: 1 });
+      });
+
+      it('refuses to commit once the call\'s deadline has passed, and writes nothing', async () => {
+        const late = await withCallContext({ deadline: Date.now() + 50 }, () =>
+          orders.transaction(async (tx) => {
+            await tx.insertShelf('late');
+            await tx.record([3]);
+            await new Promise((resolve) => setTimeout(resolve, 60));
+          }),
+        ).catch((error: unknown) => error);
+        expect(late).to.be.instanceOf(GrpcError).with.property('code', 4);
+        expect(await db.knex('test_shelves').count({ n: '*' }).first()).to.deep.equal({ n: 0 });
+        expect(await db.knex(outboxTable).count({ n: '*' }).first()).to.deep.equal({ n: 0 });
+        expect(nudges).to.equal(0);
+      });
+
+      it('refuses statements of a transaction that has ended', async () => {
+        const ended = await orders.transaction((tx) => Promise.resolve(tx));
+        const refusal = (statement: () => Promise<unknown>): Promise<unknown> => Promise.resolve().then(statement).catch((error: unknown) => error);
+        expect(await refusal(() => ended.insertShelf('stray'))).to.be.instanceOf(Error);
+        expect(await refusal(() => ended.record([4]))).to.be.instanceOf(Error);
+        expect(await db.knex('test_shelves').count({ n: '*' }).first()).to.deep.equal({ n: 0 });
+        expect(await db.knex(outboxTable).count({ n: '*' }).first()).to.deep.equal({ n: 0 });
+      });
+
+      it('leaves the connection usable after a statement failed inside it', async () => {
+        const failed = await orders.transaction((tx) => tx.insertShelf(null as unknown as string)).catch((error: unknown) => error);
+        expect(failed).to.be.instanceOf(Error);
+        await orders.transaction(async (tx) => {
+          await tx.insertShelf('after');
+          await tx.record([5]);
+        });
+        expect(await db.knex('test_shelves').pluck('label')).to.deep.equal(['after']);
+      });
     });
 
     describe('createOnce: a create a client may retry with its requestId', () => {
@@ -132,6 +199,8 @@ for (const kind of storeKinds) {
     it(`locks the rows it reads for update ${kind === 'postgres' ? 'with FOR UPDATE' : 'by the transaction alone'}`, async () => {
       const query = await orders.transaction((tx) => Promise.resolve(tx.lockingQuery()));
       expect(query.toLowerCase().includes('for update')).to.equal(kind === 'postgres');
+      const statement = await orders.transaction((tx) => tx.lockingStatement());
+      expect(statement.toLowerCase().includes('for update')).to.equal(kind === 'postgres');
     });
   });
 }

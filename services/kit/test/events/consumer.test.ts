@@ -4,6 +4,7 @@ import { connect } from '@nats-io/transport-node';
 import { OrderPlaced } from '#contracts/events/v1/order.js';
 import type { Knex } from '#kit/db/database.js';
 import { provisionConsumer } from '#kit/events/consumer-config.js';
+import { routedFilter, routedName } from '#kit/events/routes.js';
 import { consumeDefaults, redeliveryDelayMs, type ConsumeOptions, type EventConsumer } from '#kit/events/consumer.js';
 import { isEvent, NotYet, type ReceivedEvent } from '#kit/events/event.js';
 import { DeadLetterHeader, EventHeader } from '#kit/events/headers.js';
@@ -223,7 +224,7 @@ for (const kind of storeKinds) {
       await consume({ durable: 'order', handle });
       await world.bus.publish({
         id: 'c0ffee00-0000-4000-8000-000000000001',
-        subject: orderPlaced.subject,
+        subject: orderPlaced.routedSubject,
         payload: new Uint8Array([0x0f, 0xff]),
         headers: { [EventHeader.correlationId]: '9', [EventHeader.occurredAt]: new Date().toISOString() },
       });
@@ -309,9 +310,9 @@ for (const kind of storeKinds) {
       // Four deliveries nobody answers, as a replica that dies in the handler leaves them.
       const nc = await connect({ servers: world.nats.url });
       try {
-        await provisionConsumer(await jetstreamManager(nc), 'order', { subjects: [orderPlaced.subject], ackWaitMs: quick.ackWaitMs, serverFiltersSeveralSubjects: false });
+        await provisionConsumer(await jetstreamManager(nc), routedName('order'), { filter: routedFilter('order', [orderPlaced], false), ackWaitMs: quick.ackWaitMs });
         await publish(placed(23));
-        const durable = await jetstream(nc).consumers.get(eventStream, 'order');
+        const durable = await jetstream(nc).consumers.get(eventStream, routedName('order'));
         for (let delivery = 1; delivery <= 4; delivery++) (await durable.next({ expires: 5_000 }))?.nak();
         await nc.flush();
       } finally {

@@ -7,7 +7,7 @@ import { OutboxRelay } from '#kit/events/relay.js';
 import { inSpan } from '#kit/telemetry/spans.js';
 import { recordSpans } from '#kit-testing/recorded-spans.js';
 import { storeKinds } from '#kit-testing/stores.js';
-import { cancelled, eventually, EventsWorld, log, metricValue, openTestDatabase, orderPlaced, placed, rejectionOf } from './support.js';
+import { cancelled, eventually, EventsWorld, log, metricValue, openTestDatabase, orderCancelled, orderPlaced, placed, rejectionOf } from './support.js';
 
 for (const kind of storeKinds) {
   describe(`outbox relay on ${kind}`, () => {
@@ -44,11 +44,7 @@ for (const kind of storeKinds) {
 
       const stored = await world.streamEvents();
       expect(stored.map((event) => event.headers.get(EventHeader.id))).to.deep.equal(ids);
-      expect(stored.map((event) => event.subject)).to.deep.equal([
-        'bookstore.order.OrderPlaced',
-        'bookstore.order.OrderPlaced',
-        'bookstore.order.OrderCancelled',
-      ]);
+      expect(stored.map((event) => event.subject)).to.deep.equal([orderPlaced.routedSubject, orderPlaced.routedSubject, orderCancelled.routedSubject]);
       expect(OrderPlaced.decode(stored[1]?.data ?? new Uint8Array()).orderId).to.equal(2);
       expect(OrderCancelled.decode(stored[2]?.data ?? new Uint8Array()).orderId).to.equal(1);
     });

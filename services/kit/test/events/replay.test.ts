@@ -5,6 +5,7 @@ import { openDatabase, type Database, type Knex, type Migration } from '#kit/db/
 import { isEvent, type ReceivedEvent } from '#kit/events/event.js';
 import { DeadLetterHeader, EventHeader } from '#kit/events/headers.js';
 import { OutboxRelay } from '#kit/events/relay.js';
+import { routedName } from '#kit/events/routes.js';
 import { forgetReplayPosition, replayMigrations, replayPosition, type ReplayOptions, type StreamReplay } from '#kit/events/replay.js';
 import { deadLetterStream, eventStream } from '#kit/events/streams.js';
 import { currentCallContext } from '#kit/context/call-context.js';
@@ -123,7 +124,7 @@ for (const kind of storeKinds) {
       expect(applied.map((row) => row.event_id)).to.deep.equal([ids[0], ids[2], ids[3]]);
       expect(applied.map((row) => row.correlation_id)).to.deep.equal(['1', '2', '3']);
       expect(applied.map((row) => row.sequence)).to.deep.equal([1, 3, 4]);
-      expect(await replayPosition(store.db, 'view')).to.equal(4);
+      expect(await replayPosition(store.db, routedName('view'))).to.equal(4);
     });
 
     it('reads several event types, and no others (servers before 2.10 filter one subject only)', async () => {
@@ -133,7 +134,7 @@ for (const kind of storeKinds) {
       await (await store.replay(world, { events: [orderPlaced, orderCancelled] })).caughtUp();
 
       expect((await store.applied()).map((row) => row.event_id)).to.deep.equal(ids);
-      expect(await replayPosition(store.db, 'view')).to.equal(3);
+      expect(await replayPosition(store.db, routedName('view'))).to.equal(3);
     });
 
     it('is caught up at once on a stream with nothing for it, and applies what comes later', async () => {
@@ -242,7 +243,7 @@ for (const kind of storeKinds) {
       await replay.caughtUp();
       expect(await orderIds(store)).to.deep.equal([1, 3]);
       expect(attempts).to.equal(3);
-      expect(await replayPosition(store.db, 'view')).to.equal(3);
+      expect(await replayPosition(store.db, routedName('view'))).to.equal(3);
       const deadLetters = await world.streamEvents(deadLetterStream);
       expect(deadLetters.map((letter) => letter.subject)).to.deep.equal(['deadletter.view.bookstore.order.OrderPlaced']);
       const header = (name: string): string | undefined => deadLetters[0]?.headers.get(name);
@@ -262,7 +263,7 @@ for (const kind of storeKinds) {
       const replay = await store.replay(world);
       await world.bus.publish({
         id: 'c0ffee00-0000-4000-8000-0000000000aa',
-        subject: orderPlaced.subject,
+        subject: orderPlaced.routedSubject,
         payload: new Uint8Array([0x0f, 0xff]),
         headers: { [EventHeader.correlationId]: '9', [EventHeader.occurredAt]: new Date().toISOString() },
       });
@@ -271,7 +272,7 @@ for (const kind of storeKinds) {
       await eventually(async () => (await orderIds(store)).length === 1, 'the event after the malformed one');
       await replay.caughtUp();
       expect(await orderIds(store)).to.deep.equal([10]);
-      expect(await replayPosition(store.db, 'view')).to.equal(2);
+      expect(await replayPosition(store.db, routedName('view'))).to.equal(2);
     });
 
     it('stops when stopped before it has read anything, and resumes from its position later', async () => {

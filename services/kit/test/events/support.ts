@@ -9,6 +9,7 @@ import { connectEventBus, type EventBus } from '#kit/events/bus.js';
 import { defineEvent, type NewEvent } from '#kit/events/event.js';
 import { eventMigrations } from '#kit/events/migrations.js';
 import { recordEvents } from '#kit/events/outbox.js';
+import { routedName } from '#kit/events/routes.js';
 import { eventStream } from '#kit/events/streams.js';
 import { createLogger, logLevels, type Logger } from '#kit/log/log.js';
 import { NatsServer } from '#kit/process/nats-server.js';
@@ -124,9 +125,9 @@ export class EventsWorld {
     return { subjects: config.subjects, duplicateWindowNs: config.duplicate_window, storage: config.storage, retention: config.retention };
   }
 
-  /** Whether durable `durable` has answered (acked or dead-lettered) everything in its filter. */
+  /** Whether consumer `durable` has answered (acked or dead-lettered) everything in its routed durable's filter. */
   async caughtUp(durable: string): Promise<boolean> {
-    const info = await this.inspect((jsm) => jsm.consumers.info(eventStream, durable));
+    const info = await this.inspect((jsm) => jsm.consumers.info(eventStream, routedName(durable)));
     return info.num_pending === 0 && info.num_ack_pending === 0;
   }
 

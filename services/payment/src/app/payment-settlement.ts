@@ -29,29 +29,41 @@ export class PaymentSettlement {
     private readonly clock: Clock,
   ) {}
 
-  /** Records the order's payment PENDING (once), tries to charge it once, and answers where it stands. */
+  /**
+   * Records the order's payment PENDING (once), tries to charge it once, and answers where it
+   * stands. The attempt is counted in the transaction that records the payment: one transaction
+   * fewer per order, and nothing can come between them that the row lock would not have waited for.
+   */
   async pay(input: NewPayment): Promise<Payment> {
     const valid = checkNewPayment(input);
-    const payment = await this.store.transaction(async (tx) => {
+    const started = await this.store.transaction(async (tx) => {
       const now = this.clock.now();
       // Due for the settler only after the backoff, so it does not race the attempt Pay makes now.
-      return (await tx.addPayment(valid, nextAttempt(1, now), now)) ?? (await tx.paymentOfOrderForUpdate(valid.orderId));
+      const payment = (await tx.addPayment(valid, nextAttempt(1, now), now)) ?? (await tx.paymentOfOrderForUpdate(valid.orderId));
+      if (payment === undefined) throw new Error(`payment of order ${valid.orderId} was refused but not found`);
+      return payment.state === 'PENDING' ? this.beginAttempt(tx, payment) : { payment, attempt: undefined };
     });
-    if (payment === undefined) throw new Error(`payment of order ${valid.orderId} was refused but not found`);
-    return payment.state === 'PENDING' ? this.attemptCharge(valid.orderId) : payment;
+    return this.finishAttempt(started);
   }
 
   /** One charge attempt for a PENDING payment; PENDING again when the outcome is unknown (breaker open, slow, failing). */
   async attemptCharge(orderId: number): Promise<Payment> {
-    const started = await this.store.transaction(async (tx) => {
-      const payment = await this.lock(tx, orderId);
-      const attempt = this.processor.accepting() ? beginAttempt(payment, this.clock.now()) : undefined;
-      if (attempt !== undefined) await tx.savePayment(attempt);
-      return { payment, attempt };
-    });
+    const started = await this.store.transaction(async (tx) => this.beginAttempt(tx, await this.lock(tx, orderId)));
+    return this.finishAttempt(started);
+  }
+
+  /** Counts an attempt of the locked `payment` when the processor takes calls. */
+  private async beginAttempt(tx: PaymentTransaction, payment: Payment): Promise<{ payment: Payment; attempt: Payment | undefined }> {
+    const attempt = this.processor.accepting() ? beginAttempt(payment, this.clock.now()) : undefined;
+    if (attempt !== undefined) await tx.savePayment(attempt);
+    return { payment, attempt };
+  }
+
+  /** Charges at the processor, outside any transaction, and applies the outcome to the payment as it is by then. */
+  private async finishAttempt(started: { payment: Payment; attempt: Payment | undefined }): Promise<Payment> {
     if (started.attempt === undefined) return started.payment;
     const outcome = await this.charge(started.payment);
-    return this.decide(orderId, (payment, now) => settleCharge(payment, outcome, now));
+    return this.decide(started.payment.orderId, (payment, now) => settleCharge(payment, outcome, now));
   }
 
   /** The refund a cancellation asked for: of a PAID payment, or of a VOIDED one's charge should it have landed. */

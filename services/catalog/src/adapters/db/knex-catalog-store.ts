@@ -9,7 +9,7 @@ import type { Deliverable, NewDeliverable } from '../../domain/deliverable.js';
 import type { CatalogEvent } from '../../domain/events.js';
 import type { NewStockInput, StockInput } from '../../domain/stock-input.js';
 import { toNewEvent } from '../events/outgoing.js';
-import { toBook, toDeliverable, toStockInput, type BookRow, type DeliverableRow, type StockInputRow } from './rows.js';
+import { bookColumns, toBook, toDeliverable, toStockInput, type BookRow, type DeliverableRow, type StockInputRow } from './rows.js';
 
 /** The catalog's tables through knex, on PostgreSQL or SQLite. */
 export class KnexCatalogStore extends OutboxStore<KnexCatalogTransaction> implements CatalogStore {
@@ -57,9 +57,10 @@ export class KnexCatalogTransaction extends OutboxTransaction<CatalogEvent> impl
   }
 
   async addBook(book: NewBook, now: Date): Promise<Book> {
-    const [row] = await this.trx<BookRow>('books')
-      .insert({ book_name: book.bookName, stock: book.stock, price: book.price, initial_stock: book.stock, created_at: now, updated_at: now })
-      .returning('*');
+    const [row] = await this.statements.rows<BookRow>(
+      `insert into books (book_name, stock, price, initial_stock, created_at, updated_at) values (?, ?, ?, ?, ?, ?) returning ${bookColumns}`,
+      [book.bookName, book.stock, book.price, book.stock, now, now],
+    );
     if (row === undefined) throw new Error('insert into books returned no row');
     return toBook(row);
   }

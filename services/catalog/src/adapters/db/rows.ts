@@ -14,6 +14,9 @@ export interface BookRow {
   updated_at: unknown;
 }
 
+/** A book row's columns, named: a prepared statement's result stays the same when a column is added. */
+export const bookColumns = 'id, book_name, revision, stock, price, initial_stock, created_at, updated_at';
+
 export interface StockInputRow {
   id: number;
   book_id: number;

@@ -7,7 +7,13 @@ import type { OrderFilter, OrderStore, OrderTransaction } from '../../app/ports.
 import type { OrderEvent } from '../../domain/events.js';
 import type { Order, PricedOrder } from '../../domain/order.js';
 import { toNewEvent } from '../events/outgoing.js';
-import { toOrder, type OrderRow } from './rows.js';
+import { orderColumns, toOrder, type OrderRow } from './rows.js';
+
+/** PlaceOrder's insert, a prepared statement: a new order is ORDERED and its payment PENDING. */
+const insertOrderSql = `insert into orders (customer_id, book_id, quantity, delivery_address, coupon_id, request_id, state, unit_price, discount, amount, currency, payment_state, created_at, updated_at)
+  values (?, ?, ?, ?, ?, ?, 'ORDERED', ?, ?, ?, ?, 'PENDING', ?, ?)
+  on conflict (customer_id, request_id) do nothing
+  returning ${orderColumns}`;
 
 /** The orders table through knex, on PostgreSQL or SQLite. */
 export class KnexOrderStore extends OutboxStore<KnexOrderTransaction> implements OrderStore {
@@ -38,7 +44,7 @@ export class KnexOrderTransaction extends OutboxTransaction<OrderEvent> implemen
   }
 
   async orderForUpdate(id: number): Promise<Order | undefined> {
-    const row = await this.forUpdate(this.trx<OrderRow>('orders').where({ id })).first();
+    const [row] = await this.statements.rows<OrderRow>(this.lockingSql(`select ${orderColumns} from orders where id = ?`), [id]);
     return row === undefined ? undefined : toOrder(row);
   }
 
@@ -52,40 +58,27 @@ export class KnexOrderTransaction extends OutboxTransaction<OrderEvent> implemen
    * on PostgreSQL a placement with that key still uncommitted is waited for first.
    */
   async addOrder(order: PricedOrder, now: Date): Promise<Order | undefined> {
-    const [row] = await this.trx<OrderRow>('orders')
-      .insert({
-        customer_id: order.customerId,
-        book_id: order.bookId,
-        quantity: order.quantity,
-        delivery_address: order.deliveryAddress,
-        coupon_id: order.couponId ?? null,
-        request_id: order.requestId ?? null,
-        state: 'ORDERED',
-        cancel_reason: null,
-        coupon_used_at: null,
-        delivery_started_at: null,
-        unit_price: order.unitPrice,
-        discount: order.discount,
-        amount: order.amount,
-        currency: order.currency,
-        payment_state: 'PENDING',
-        created_at: now,
-        updated_at: now,
-      })
-      .onConflict(['customer_id', 'request_id'])
-      .ignore()
-      .returning('*');
+    const [row] = await this.statements.rows<OrderRow>(insertOrderSql, [
+      order.customerId,
+      order.bookId,
+      order.quantity,
+      order.deliveryAddress,
+      order.couponId ?? null,
+      order.requestId ?? null,
+      order.unitPrice,
+      order.discount,
+      order.amount,
+      order.currency,
+      now,
+      now,
+    ]);
     return row === undefined ? undefined : toOrder(row);
   }
 
   async saveOrder(order: Order): Promise<void> {
-    await this.trx('orders').where({ id: order.id }).update({
-      state: order.state,
-      cancel_reason: order.cancelReason ?? null,
-      coupon_used_at: order.couponUsedAt ?? null,
-      delivery_started_at: order.deliveryStartedAt ?? null,
-      payment_state: order.paymentState,
-      updated_at: order.updatedAt,
-    });
+    await this.statements.rows(
+      'update orders set state = ?, cancel_reason = ?, coupon_used_at = ?, delivery_started_at = ?, payment_state = ?, updated_at = ? where id = ?',
+      [order.state, order.cancelReason ?? null, order.couponUsedAt ?? null, order.deliveryStartedAt ?? null, order.paymentState, order.updatedAt, order.id],
+    );
   }
 }

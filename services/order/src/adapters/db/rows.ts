@@ -23,6 +23,10 @@ export interface OrderRow {
   updated_at: unknown;
 }
 
+/** An order row's columns, named: a prepared statement's result stays the same when a column is added. */
+export const orderColumns =
+  'id, customer_id, book_id, quantity, delivery_address, coupon_id, state, cancel_reason, request_id, coupon_used_at, delivery_started_at, unit_price, discount, amount, currency, payment_state, created_at, updated_at';
+
 const orderStates: readonly OrderState[] = ['ORDERED', 'DELIVERY_STARTED', 'IN_TRANSIT', 'DELIVERED', 'CANCELLED'];
 const cancelReasons: readonly CancelReason[] = ['CUSTOMER_REQUEST', 'COUPON_ALREADY_USED', 'PAYMENT_DECLINED'];
 const paymentStates: readonly PaymentState[] = ['PENDING', 'PAID', 'DECLINED', 'VOIDED', 'REFUNDED'];

@@ -14,14 +14,15 @@ export class PrometheusTextError extends Error {
 
 const metricName = /^[a-zA-Z_:][a-zA-Z0-9_:]*/;
 const labelName = /^[a-zA-Z_][a-zA-Z0-9_]*/;
-const number = /^(?:[+-]?(?:Inf|inf)|NaN|[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)$/;
+// prom-client writes NaN as `Nan` (an idle event-loop lag, for one), so case is not significant.
+const number = /^(?:[+-]?inf|nan|[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)$/i;
 const escapes: Readonly<Record<string, string>> = { '\\': '\\', '"': '"', n: '\n' };
 
 /**
  * The samples of a /metrics answer (text format 0.0.4), in order. Strict: a line that is not a
  * comment, a blank or a well-formed sample throws, naming the line, rather than being skipped.
- * HELP and TYPE lines carry nothing the console needs: histograms are read from their `_bucket`
- * samples by name.
+ * HELP and TYPE lines carry nothing its readers (the console, tests) need: histograms are read
+ * from their `_bucket` samples by name.
  */
 export function parsePrometheusText(text: string): Sample[] {
   const samples: Sample[] = [];

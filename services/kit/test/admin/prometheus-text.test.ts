@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { parsePrometheusText, PrometheusTextError } from '../prometheus-text.js';
+import { parsePrometheusText, PrometheusTextError } from '#kit/admin/prometheus-text.js';
 
-describe('the Prometheus text parser of the console', () => {
+describe('the Prometheus text parser', () => {
   it('reads what prom-client serves: counters, gauges and labelled histogram buckets', async () => {
     const registry = new Registry();
     const handled = new Counter({ name: 'calls_total', help: 'calls', labelNames: ['method', 'code'], registers: [registry] });
@@ -29,18 +29,20 @@ describe('the Prometheus text parser of the console', () => {
   });
 
   it('unescapes label values and reads special values and timestamps', () => {
-    const [sample, infinite, notANumber] = parsePrometheusText(
+    const [sample, infinite, notANumber, promClientNaN] = parsePrometheusText(
       [
         '# a comment',
         'path_seconds{path="C:\\\\DIR\\\\FILE.TXT",error="Cannot find file:\\n\\"FILE.TXT\\"",} 1.458255915e9 1395066363000',
         '',
         'weird{problem="division by zero"} +Inf',
         'nothing NaN',
+        'nodejs_eventloop_lag_mean_seconds Nan',
       ].join('\n'),
     );
     expect(sample).to.deep.equal({ name: 'path_seconds', labels: { path: 'C:\\DIR\\FILE.TXT', error: 'Cannot find file:\n"FILE.TXT"' }, value: 1.458255915e9 });
     expect(infinite?.value).to.equal(Infinity);
     expect(notANumber?.value).to.be.NaN;
+    expect(promClientNaN?.value).to.be.NaN;
   });
 
   for (const [line, problem] of [
