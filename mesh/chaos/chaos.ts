@@ -9,6 +9,7 @@ import { takeSnapshot } from '../invariants/snapshot.js';
 import { runWorkload } from '../invariants/workload.js';
 import type { LocalMesh } from '../local/local-mesh.js';
 import { meshServices } from '../policy/services.js';
+import { strikePlan } from './strike-plan.js';
 
 export interface ChaosOptions {
   seed: number;
@@ -60,7 +61,7 @@ export async function runChaos(mesh: LocalMesh, rest: RestClient, options: Chaos
     ...(nats ? mesh.natsNodes : []),
     ...(postgres === undefined ? [] : [postgres]),
   ];
-  const strikes = victims.length === 0 ? new Map<number, Victim>() : strikePlan(random, options.operations, options.kills, victims);
+  const strikes = strikePlan(random, options.operations, options.kills, victims);
   const kills: string[] = [];
   // One victim down at a time: a strike waits until the one before is back.
   let lastBack: Promise<void> = Promise.resolve();
@@ -93,23 +94,6 @@ export async function runChaos(mesh: LocalMesh, rest: RestClient, options: Chaos
 }
 
 type Victim = { service: string; replica: number } | NatsServer | PostgresServer;
-
-/**
- * Which operation each kill strikes before: one in each of `kills` equal stretches of the
- * workload, at a seeded place within it, so every kill lands while the workload runs.
- */
-function strikePlan(random: SeededRandom, operations: number, kills: number, victims: readonly Victim[]): Map<number, Victim> {
-  const plan = new Map<number, Victim>();
-  const stretch = operations / Math.max(kills, 1);
-  for (let kill = 0; kill < kills && operations > 0; kill += 1) {
-    const from = Math.floor(kill * stretch);
-    const to = Math.max(from, Math.floor((kill + 1) * stretch) - 1);
-    let index = random.int(from, to);
-    while (plan.has(index) && index < operations - 1) index += 1;
-    if (!plan.has(index)) plan.set(index, random.pick(victims));
-  }
-  return plan;
-}
 
 /**
  * SIGKILLs `victim` and says so in `kills`; resolves once it is dead, with `back`: once the mesh's
