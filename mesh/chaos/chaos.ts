@@ -9,12 +9,13 @@ import { takeSnapshot } from '../invariants/snapshot.js';
 import { runWorkload } from '../invariants/workload.js';
 import type { LocalMesh } from '../local/local-mesh.js';
 import { meshServices } from '../policy/services.js';
+import { strikePlan } from './strike-plan.js';
 
 export interface ChaosOptions {
   seed: number;
   operations: number;
   concurrency: number;
-  /** SIGKILLs during the workload, of service replicas and of the broker. */
+  /** SIGKILLs during the workload, of service replicas, the broker and the store: each one happens. */
   kills: number;
   /**
    * Who may be killed: service replicas and NATS nodes by default, and the PostgreSQL server the
@@ -45,41 +46,35 @@ export interface ChaosReport {
 
 /**
  * The seeded workload through the edge while seeded SIGKILLs hit service replicas (the mesh's
- * supervisor restarts them), the broker and the store (restarted here), each after the last victim
- * is back; then the invariant checker. Needs a supervised mesh, best with two replicas per service.
+ * supervisor restarts them), the broker and the store (restarted here): each kill before a seeded
+ * operation of its own stretch of the workload, once the last victim is back, so every requested
+ * kill happens while the workload runs; then, every victim back, the invariant checker. Needs a
+ * supervised mesh, best with two replicas per service.
  */
 export async function runChaos(mesh: LocalMesh, rest: RestClient, options: ChaosOptions): Promise<ChaosReport> {
   const random = new SeededRandom(options.seed);
   // Orders the shop had before are not the workload's to account for.
   const before = (await takeSnapshot(rest)).orders.map((order) => order.id);
-  const working = { yes: true };
-  const workload = runWorkload(rest, options).finally(() => {
-    working.yes = false;
-  });
   const { replicas = true, nats = true, postgres } = options.victims ?? {};
-  const victims = [
+  const victims: Victim[] = [
     ...(replicas ? meshServices.flatMap((service) => Array.from({ length: mesh.replicaCount(service.name) }, (_, replica) => ({ service: service.name, replica }))) : []),
     ...(nats ? mesh.natsNodes : []),
     ...(postgres === undefined ? [] : [postgres]),
   ];
+  const strikes = strikePlan(random, options.operations, options.kills, victims);
   const kills: string[] = [];
-  for (let kill = 0; kill < options.kills && working.yes && victims.length > 0; kill += 1) {
-    await new Promise((resolve) => setTimeout(resolve, random.int(200, 1_500)));
-    const victim = random.pick(victims);
-    if (victim instanceof NatsServer || victim instanceof PostgresServer) {
-      kills.push(victim instanceof NatsServer ? `nats-server :${String(victim.port)}` : `postgres :${String(victim.port)}`);
-      await victim.kill();
-      await new Promise((resolve) => setTimeout(resolve, random.int(100, 1_000)));
-      await victim.resume();
-      continue;
-    }
-    const process = mesh.process(victim.service, victim.replica);
-    kills.push(process.spec.label);
-    const pid = process.pid;
-    await process.kill();
-    await waitFor(() => Promise.resolve(process.ready && process.pid !== pid), `${process.spec.label} to be restarted by the supervisor`, 120_000, 100);
-  }
+  // One victim down at a time: a strike waits until the one before is back.
+  let lastBack: Promise<void> = Promise.resolve();
+  const beforeOperation = async (index: number): Promise<void> => {
+    const victim = strikes.get(index);
+    if (victim === undefined) return;
+    const struck = lastBack.then(() => strike(mesh, victim, random, kills));
+    lastBack = struck.then(({ back }) => back);
+    await struck;
+  };
+  const workload = runWorkload(rest, { ...options, beforeOperation });
   const result = await workload;
+  await lastBack;
   const violations = await checkOnceQuiet(rest, { acceptedOrderIds: [...before, ...result.acceptedOrderIds] }, options.quietTimeoutMs);
   const snapshot = await takeSnapshot(rest);
   const customers = new Set(result.customerIds);
@@ -96,6 +91,26 @@ export async function runChaos(mesh: LocalMesh, rest: RestClient, options: Chaos
     unexpected: result.unexpected,
     violations,
   };
+}
+
+type Victim = { service: string; replica: number } | NatsServer | PostgresServer;
+
+/**
+ * SIGKILLs `victim` and says so in `kills`; resolves once it is dead, with `back`: once the mesh's
+ * supervisor restarted a replica, or once the broker or store was started again here.
+ */
+async function strike(mesh: LocalMesh, victim: Victim, random: SeededRandom, kills: string[]): Promise<{ back: Promise<void> }> {
+  if (victim instanceof NatsServer || victim instanceof PostgresServer) {
+    kills.push(victim instanceof NatsServer ? `nats-server :${String(victim.port)}` : `postgres :${String(victim.port)}`);
+    await victim.kill();
+    const downMs = random.int(100, 1_000);
+    return { back: new Promise((resolve) => setTimeout(resolve, downMs)).then(() => victim.resume()) };
+  }
+  const process = mesh.process(victim.service, victim.replica);
+  kills.push(process.spec.label);
+  const pid = process.pid;
+  await process.kill();
+  return { back: waitFor(() => Promise.resolve(process.ready && process.pid !== pid), `${process.spec.label} to be restarted by the supervisor`, 120_000, 100) };
 }
 
 /** `chaos: 300 operations, 287 acknowledged, 0 lost, 0 duplicated, invariants hold` */

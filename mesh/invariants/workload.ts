@@ -10,6 +10,8 @@ export interface WorkloadOptions {
   concurrency: number;
   /** When given, the card processor's faults change during the run (outage, latency, failures, declines). */
   processor?: CardProcessorClient | undefined;
+  /** Awaited before operation `index` (0-based) starts: chaos strikes at chosen operations. */
+  beforeOperation?: ((index: number) => Promise<void>) | undefined;
 }
 
 export interface WorkloadResult {
@@ -99,16 +101,22 @@ export async function runWorkload(rest: RestClient, options: WorkloadOptions): P
       case 'placeOrder':
       case 'placeOrderWithCoupon': {
         const coupon = operation === 'placeOrderWithCoupon' && coupons.length > 0 ? random.pick(coupons) : undefined;
-        const order = await rest.post('/orders', {
+        const body = {
           customerId: coupon?.customerId ?? random.pick(customerIds),
           bookId: random.pick(bookIds),
           quantity: random.int(1, 3),
           deliveryAddress: `${random.int(1, 99)} Workload Street`,
           ...(coupon === undefined ? {} : { couponId: coupon.id }),
           requestId,
-        });
-        result.acceptedOrderIds.push(idOf(order));
-        return order;
+        };
+        try {
+          const order = await rest.post('/orders', body);
+          result.acceptedOrderIds.push(idOf(order));
+          return order;
+        } catch (error) {
+          if (shopFailed(error)) await learnPlacement(body);
+          throw error;
+        }
       }
       case 'cancelOrder':
         if (result.acceptedOrderIds.length === 0) return undefined;
@@ -130,12 +138,23 @@ export async function runWorkload(rest: RestClient, options: WorkloadOptions): P
     }
   };
 
+  // A placement the shop failed may have been committed all the same (the store died in its
+  // commit, the answer was lost): as a customer would, ask again with its requestId, which answers
+  // the order it made or makes it once. The failure still counts as the shop's answer.
+  const learnPlacement = async (body: Record<string, unknown>): Promise<void> => {
+    const order = await createSurely(rest, '/orders', body).catch((error: unknown) => {
+      if (shopFailed(error)) throw error;
+    });
+    if (order !== undefined) result.acceptedOrderIds.push(idOf(order));
+  };
+
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < plan.length) {
       const index = next;
       next += 1;
       const operation = plan[index] ?? 'placeOrder';
+      await options.beforeOperation?.(index);
       try {
         await perform(operation, new SeededRandom(options.seed * 7919 + index), `workload-${options.seed}-${index}-${randomSuffix}`);
         count(operation, '2xx');
@@ -163,9 +182,13 @@ async function createSurely(rest: RestClient, path: string, body: Record<string,
     try {
       return await rest.post(path, body);
     } catch (error) {
-      const shopFailed = !(error instanceof RestError) || error.status >= 500;
-      if (!shopFailed || Date.now() > deadline) throw error;
+      if (!shopFailed(error) || Date.now() > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
+}
+
+/** A failure of the shop (5xx, no answer), not a refusal of the request. */
+function shopFailed(error: unknown): boolean {
+  return !(error instanceof RestError) || error.status >= 500;
 }

@@ -44,7 +44,7 @@ function orderBlueprint(): ServiceBlueprint<OrderConfig> {
       clients.push(catalog, coupon, payment);
       const store = new KnexOrderStore(db, eventsCommitted);
       const payments = new PaymentServicePayments(payment, log);
-      const commands = new OrderCommands(store, new CatalogBooks(catalog), new CouponServiceLookup(coupon), payments, systemClock, config.shopCurrency);
+      const commands = new OrderCommands(store, new CatalogBooks(catalog), new CouponServiceLookup(coupon), payments, systemClock, config.shopCurrency, log);
       return [{ definition: OrderServiceService, implementation: orderService(commands, new OrderQueries(store)) }];
     },
     consumers: ({ db }) => [

@@ -5,6 +5,7 @@ import { orderEvents } from '#contracts/events.js';
 import { openDatabase, type Database } from '#kit/db/database.js';
 import { DomainError, type DomainErrorKind } from '#kit/domain/errors.js';
 import { NotYet } from '#kit/events/event.js';
+import { createLogger } from '#kit/log/log.js';
 import { eventMigrations } from '#kit/events/migrations.js';
 import { recordedEvents, type RecordedEvent } from '#kit-testing/outbox.js';
 import { createTestStore, storeKinds } from '#kit-testing/stores.js';
@@ -41,8 +42,14 @@ class KnownBooksAndCoupons implements BookLookup, CouponLookup, Payments {
     return this.failure === undefined ? this.prices.get(bookId) : Promise.reject(this.failure);
   }
 
-  pay(): Promise<PaymentState> {
-    return Promise.resolve(this.payment);
+  /** Runs while payment is being asked, once. */
+  paying: (() => Promise<unknown>) | undefined;
+
+  async pay(): Promise<PaymentState> {
+    const paying = this.paying;
+    this.paying = undefined;
+    await paying?.();
+    return this.payment;
   }
 
   coupon(couponId: number): Promise<Coupon | undefined> {
@@ -82,13 +89,14 @@ for (const kind of storeKinds) {
       db = await openDatabase(testStore.url, [...eventMigrations, ...orderMigrations]);
       store = new KnexOrderStore(db);
       lookups = new KnownBooksAndCoupons();
-      commands = new OrderCommands(store, lookups, lookups, lookups, systemClock, 'KRW');
+      commands = new OrderCommands(store, lookups, lookups, lookups, systemClock, 'KRW', createLogger('test', 'silent'));
       queries = new OrderQueries(store);
     });
 
     afterEach(() => {
       lookups.failure = undefined;
       lookups.meanwhile = undefined;
+      lookups.paying = undefined;
       lookups.payment = 'PAID';
     });
 
@@ -130,6 +138,16 @@ for (const kind of storeKinds) {
       const declined = await commands.placeOrder(order({ customerId: 67, couponId: undefined }));
       expect(declined).to.include({ state: 'CANCELLED', cancelReason: 'PAYMENT_DECLINED', paymentState: 'DECLINED' });
       expect((await recordedSince(before)).map((row) => row.subject)).to.deep.equal([orderEvents.OrderPlaced.subject, orderEvents.OrderCancelled.subject]);
+    });
+
+    it('answers a placed order as placed when its store fails while Pay\'s answer is recorded (payment\'s events bring it)', async () => {
+      // A store of its own, closed while payment is asked: the order is committed by then.
+      const failing = await openDatabase(testStore.url, [...eventMigrations, ...orderMigrations]);
+      const placing = new OrderCommands(new KnexOrderStore(failing), lookups, lookups, lookups, systemClock, 'KRW', createLogger('test', 'silent'));
+      lookups.paying = () => failing.close();
+      const placed = await placing.placeOrder(order({ customerId: 68 }));
+      expect(placed).to.include({ state: 'ORDERED', paymentState: 'PENDING' });
+      expect(await queries.order(placed.id)).to.deep.include({ id: placed.id, customerId: 68, paymentState: 'PENDING' });
     });
 
     it('keeps "no coupon" as no coupon', async () => {

@@ -1,7 +1,8 @@
 import { notFound } from '#kit/domain/errors.js';
+import type { Logger } from '#kit/log/log.js';
 import { checkCouponUsable } from '../domain/coupon.js';
 import { answerRetry, cancelByCustomer, checkNewOrder, orderPlaced, type NewOrder, type Order } from '../domain/order.js';
-import { recordPayment } from '../domain/payment.js';
+import { recordPayment, type PaymentState } from '../domain/payment.js';
 import { priceOrder } from '../domain/pricing.js';
 import { checkId } from '#kit/domain/ids.js';
 import type { BookLookup, Clock, CouponLookup, OrderStore, Payments, PlacedByRequest } from './ports.js';
@@ -16,6 +17,7 @@ export class OrderCommands {
     private readonly clock: Clock,
     /** ISO 4217 code of the shop's currency (SHOP_CURRENCY). */
     private readonly currency: string,
+    private readonly log: Logger,
   ) {}
 
   /**
@@ -27,6 +29,8 @@ export class OrderCommands {
    * The order is priced from catalog's answer, written PENDING with OrderPlaced, then paid: Pay's
    * answer is recorded as payment's events would record it (PAID, or DECLINED which cancels the
    * order); an unreachable payment leaves it PENDING, and payment settles it from OrderPlaced.
+   * Once the order is committed, the placement succeeds: a store that fails while Pay's answer is
+   * recorded leaves that to payment's events.
    */
   async placeOrder(input: NewOrder): Promise<Order> {
     const valid = checkNewOrder(input);
@@ -50,9 +54,21 @@ export class OrderCommands {
     });
     if (!placed.isNew) return placed.order;
     const paymentState = await this.payments.pay(placed.order);
-    return await this.store.transaction(async (tx) => {
-      const order = await tx.orderForUpdate(placed.order.id);
-      if (order === undefined) throw new Error(`order ${placed.order.id} vanished after it was placed`);
+    if (paymentState === 'PENDING') return placed.order;
+    try {
+      return await this.recordPayAnswer(placed.order.id, paymentState);
+    } catch (error) {
+      // The order is committed: answering a failure would hide it from its customer. Pay's answer
+      // is only an early copy of payment's events, which bring the same state to the order.
+      this.log.warn({ err: error, orderId: placed.order.id }, `order ${placed.order.id} placed; Pay's answer not recorded, payment's events will bring it`);
+      return placed.order;
+    }
+  }
+
+  private recordPayAnswer(orderId: number, paymentState: PaymentState): Promise<Order> {
+    return this.store.transaction(async (tx) => {
+      const order = await tx.orderForUpdate(orderId);
+      if (order === undefined) throw new Error(`order ${orderId} vanished after it was placed`);
       const decision = recordPayment(order, paymentState, this.clock.now());
       if (decision.order === order) return order;
       await tx.saveOrder(decision.order);
