@@ -93,12 +93,16 @@ export class LocalMesh {
     }
     const dataDir = resolve(options.dataDir);
     const natsNodes = options.natsNodes ?? 1;
-    const nats =
+    // The broker and the certificates (services serve gRPC over mutual TLS and admit only the
+    // callers of their call edges) are made side by side: neither needs the other.
+    const natsStarting =
       options.natsUrl !== undefined
         ? undefined
         : natsNodes > 1
-          ? await NatsCluster.start({ nodes: natsNodes, storeDir: join(dataDir, 'nats'), ports: options.natsPort === undefined ? undefined : [options.natsPort] })
-          : await NatsServer.start({ storeDir: join(dataDir, 'nats'), port: options.natsPort });
+          ? NatsCluster.start({ nodes: natsNodes, storeDir: join(dataDir, 'nats'), ports: options.natsPort === undefined ? undefined : [options.natsPort] })
+          : NatsServer.start({ storeDir: join(dataDir, 'nats'), port: options.natsPort });
+    const certificates = localCertificates(dataDir, [...meshServices.map((service) => service.name), 'auth', 'edge']);
+    const [nats, tlsFiles] = await Promise.all([natsStarting, certificates]);
     const natsUrl = options.natsUrl ?? nats?.url ?? '';
     const streamReplicas = options.natsUrl === undefined ? Math.min(3, natsNodes) : 1;
     // A port free a moment ago may come back from the next ask too: each process gets one of its own.
@@ -158,8 +162,6 @@ export class LocalMesh {
       ...peers,
       ...options.env,
     };
-    // Services serve gRPC over mutual TLS and admit only the callers of their call edges.
-    const tlsFiles = localCertificates(dataDir, [...meshServices.map((service) => service.name), 'auth', 'edge']);
 
     const replicas = new Map<string, Replica[]>();
     for (const service of meshServices) {
@@ -207,15 +209,14 @@ export class LocalMesh {
     const started = nats === undefined ? [] : nats instanceof NatsCluster ? nats.nodes : [nats];
     const mesh = new LocalMesh(options, natsUrl, started, replicas, externals, edge, `http://127.0.0.1:${httpPort}`, `http://127.0.0.1:${edgeAdmin}`, auth, authUrl, tlsFiles, traces);
     try {
-      await Promise.all([...externals.values()].map((external) => external.process.start()));
       // In waves, one replica of every service at a time: a dozen processes starting at once on a
-      // small machine can outlast the readiness timeout.
+      // small machine can outlast the readiness timeout. The first wave also starts the card
+      // processor, the token service and the edge, which call the services only when asked to.
       const waves = Math.max(...[...replicas.values()].map((list) => list.length));
       for (let wave = 0; wave < waves; wave += 1) {
-        await Promise.all([...replicas.values()].flatMap((list) => list[wave] ?? []).map((replica) => replica.process.start()));
+        const others = wave === 0 ? [...[...externals.values()].map((external) => external.process), auth, edge] : [];
+        await Promise.all([...[...replicas.values()].flatMap((list) => list[wave]?.process ?? []), ...others].map((starting) => starting.start()));
       }
-      await auth.start();
-      await edge.start();
     } catch (error) {
       await mesh.stop();
       throw error;

@@ -21,6 +21,7 @@ describe('make bench: the whole shop', function () {
 
   it('sees orders on my page, and consumers catching up', () => {
     expect(measured.visibility.samples).to.equal(3);
+    expect(measured.visibility.afterAnswer.samples).to.equal(3);
     expect(measured.rawVisibility.samples).to.equal(3);
     expect(measured.deliveryCatchUp.events).to.be.greaterThan(0);
     expect(measured.myPageRebuild.events).to.be.greaterThan(0);

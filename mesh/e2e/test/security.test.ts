@@ -211,7 +211,7 @@ describe('the shop\'s doors: tokens, roles and customers at the edge', function 
       const order = await getCustomer(clientCredentials(shop.mesh.tlsFiles('order')));
       expect(order, 'order, which has no call edge to customer').to.deep.equal({ code: status.PERMISSION_DENIED, message: 'order may not call customer (mesh/policy/resilience.ts declares no such call edge)' });
       expect((await getCustomer(credentials.createInsecure())).code, 'a plaintext client').to.equal(status.UNAVAILABLE);
-      const foreign = localCertificates(elsewhere, ['edge'])('edge');
+      const foreign = (await localCertificates(elsewhere, ['edge']))('edge');
       expect((await getCustomer(clientCredentials({ ...foreign, ca: shop.mesh.tlsFiles('edge').ca }))).code, 'a certificate of another CA').to.equal(status.UNAVAILABLE);
     } finally {
       rmSync(elsewhere, { recursive: true, force: true });

@@ -88,24 +88,34 @@ export async function startService<C extends ServiceConfig>(config: C, blueprint
     ]);
   };
   try {
-    const store = await openDatabase(config.databaseUrl, [...eventMigrations, ...blueprint.migrations]);
-    db = store;
-    const broker = await connectEventBus({ url: config.natsUrl, name: `${config.service}-${String(process.pid)}`, log });
-    bus = broker;
-    await broker.ensureStreams(config.eventStreamReplicas);
+    // The store (and its migrations) and the broker (and its streams) open side by side; each is
+    // kept as soon as it is open, so a failure of the other still closes it.
+    const opening = openDatabase(config.databaseUrl, [...eventMigrations, ...blueprint.migrations]).then((opened) => {
+      db = opened;
+      return opened;
+    });
+    const connecting = connectEventBus({ url: config.natsUrl, name: `${config.service}-${String(process.pid)}`, log }).then(async (connected) => {
+      bus = connected;
+      await connected.ensureStreams(config.eventStreamReplicas);
+      return connected;
+    });
+    await allSettledOrThrow([opening, connecting]);
+    const store = await opening;
+    const broker = await connecting;
     const outbox = new OutboxRelay({ db: store.knex, bus: broker, log, pollIntervalMs: relayPollMs });
     relay = outbox;
     outbox.start();
 
     const parts: ServiceParts<C> = { config, log, db: store, bus: broker, eventsCommitted: () => { outbox.nudge(); } };
     await blueprint.beforeServing?.(parts);
-    for (const options of blueprint.consumers?.(parts) ?? []) {
-      consumers.push(
-        // Redelivery as consumeDefaults sets it (consumer.ts says why), unless a service says otherwise.
-        await broker.consume({ ...options, db: store.knex, afterCommit: () => { outbox.nudge(); } }),
-      );
-    }
-    for (const options of blueprint.replays?.(parts) ?? []) replays.push(await broker.replay({ ...options, db: store.knex }));
+    // Redelivery as consumeDefaults sets it (consumer.ts says why), unless a service says otherwise.
+    const consuming = (blueprint.consumers?.(parts) ?? []).map(async (options) => {
+      consumers.push(await broker.consume({ ...options, db: store.knex, afterCommit: () => { outbox.nudge(); } }));
+    });
+    const replaying = (blueprint.replays?.(parts) ?? []).map(async (options) => {
+      replays.push(await broker.replay({ ...options, db: store.knex }));
+    });
+    await allSettledOrThrow([...consuming, ...replaying]);
     await Promise.all(replays.map((replay) => replay.caughtUp()));
     grpc = await startGrpcServer({ service: config.service, port: config.grpcPort, services: blueprint.grpcServices(parts), log });
     admin = await startAdminServer({ port: config.adminPort, log, faultsEnabled: config.faultsEnabled, readiness: () => readiness(store, broker) });
@@ -130,4 +140,10 @@ async function readiness(db: Database, bus: EventBus): Promise<Readiness> {
   );
   const broker = bus.isConnected() || 'NATS connection lost; events wait in the outbox';
   return { ok: store === true, checks: { store }, informational: { broker } };
+}
+
+/** Waits for every one of `work`, then throws the first failure: nothing is still opening behind the stop that follows. */
+async function allSettledOrThrow(work: readonly Promise<unknown>[]): Promise<void> {
+  const failure = (await Promise.allSettled(work)).find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  if (failure !== undefined) throw failure.reason;
 }
