@@ -25,6 +25,7 @@ TEST_SPEC := 'services/*/test/**/*.test.ts' 'mesh/**/test/**/*.test.ts'
 # The JavaScript the services run as (tsconfig.build.json): rebuilt when a source it may come from changes.
 STAMP_DIST := dist/.stamp
 DIST_SRC := $(shell find services mesh -name '*.ts' -not -path '*/test/*' -not -path '*/node_modules/*' 2>/dev/null)
+CONSOLE_PAGE := $(wildcard mesh/console/page/*)
 
 .PHONY: help deps proto build lint breaking release-contracts dev test bench generate-mesh check-manifests clean check-invariants new-context token trace load rollout chaos
 
@@ -60,11 +61,12 @@ $(STAMP_PROTO): $(STAMP_DEPS) $(PROTO_SRC) proto/buf.yaml proto/buf.gen.yaml $(w
 build: $(STAMP_DIST) ## Generate, then compile every service to JavaScript under dist/ (what make dev and the image run)
 
 # dist/ mirrors the sources; its package.json maps #kit/* and the like inside it, and it gets the
-# descriptor set the edge and reflection read next to the compiled code.
-$(STAMP_DIST): $(STAMP_PROTO) $(DIST_SRC) tsconfig.json tsconfig.build.json package.json
+# files read next to the compiled code: the descriptor set (the edge, reflection) and the console's page.
+$(STAMP_DIST): $(STAMP_PROTO) $(DIST_SRC) $(CONSOLE_PAGE) tsconfig.json tsconfig.build.json package.json
 	rm -rf dist
 	$(BIN)/tsc -p tsconfig.build.json
 	mkdir -p dist/proto/gen && cp proto/gen/bookstore.binpb dist/proto/gen/
+	cp -r mesh/console/page dist/mesh/console/
 	node -e 'const { imports } = require("./package.json"); require("fs").writeFileSync("dist/package.json", JSON.stringify({ type: "module", imports }, null, 2) + "\n")'
 	@touch $@
 
