@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { meshServices } from '../../policy/services.js';
 import { dashboardExpressions, exposedLabels, exposedMetricNames, metricNames, natsExporterMetrics, ruleExpressions, scrapeLabels, selectorLabels } from '../../test/support/promql.js';
-import { id, Shop } from './shop.js';
+import { id, shopForSuite } from './shop.js';
 
 /**
  * The dashboards and alert rules (mesh/observability) name only metrics the shop exports: the local
@@ -9,19 +9,7 @@ import { id, Shop } from './shop.js';
  */
 describe('dashboards and alerts name only metrics a running shop exports', function () {
   this.timeout(300_000);
-  let shop: Shop;
-
-  before(async () => {
-    shop = await Shop.open();
-  });
-
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') console.log(shop.problems().join('\n'));
-  });
-
-  after(async () => {
-    await shop.close();
-  });
+  const shop = shopForSuite();
 
   const scrape = async (url: string): Promise<string> => {
     const response = await fetch(url);
@@ -30,15 +18,15 @@ describe('dashboards and alerts name only metrics a running shop exports', funct
   };
 
   it('after an order, every metric a dashboard or rule selects is on some replica\'s /metrics or the edge\'s', async () => {
-    const rest = shop.rest;
+    const rest = shop().rest;
     const bookId = id(await rest.post('/books', { bookName: 'Observed', stock: 5, price: 1500 }));
     const customerId = id(await rest.post('/customers', { name: 'Olga', email: 'olga@example.com' }));
     const orderId = id(await rest.post('/orders', { customerId, bookId, quantity: 1, deliveryAddress: '1 Metric Road' }));
-    await shop.eventually('the order to start delivery', async () => ((await rest.get(`/orders/${orderId}`)) as { state?: string }).state, (state) => state === 'DELIVERY_STARTED');
+    await shop().eventually('the order to start delivery', async () => ((await rest.get(`/orders/${orderId}`)) as { state?: string }).state, (state) => state === 'DELIVERY_STARTED');
 
     const urls = [
-      ...meshServices.flatMap((service) => Array.from({ length: shop.mesh.replicaCount(service.name) }, (_, replica) => `${shop.mesh.adminUrl(service.name, replica)}/metrics`)),
-      `${shop.mesh.edgeAdminUrl}/metrics`,
+      ...meshServices.flatMap((service) => Array.from({ length: shop().mesh.replicaCount(service.name) }, (_, replica) => `${shop().mesh.adminUrl(service.name, replica)}/metrics`)),
+      `${shop().mesh.edgeAdminUrl}/metrics`,
     ];
     const expositions = await Promise.all(urls.map(scrape));
     const exported = new Set(expositions.flatMap((text) => [...exposedMetricNames(text)]));
