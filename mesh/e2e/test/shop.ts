@@ -49,12 +49,18 @@ export class Shop {
   /** Waits until `read` returns something `done` accepts (events travel), and returns it. */
   async eventually<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
     let last: T | undefined;
+    let failure: unknown;
     await waitFor(
       async () => {
-        last = await read();
+        try {
+          last = await read();
+        } catch (error) {
+          failure = error;
+          throw error;
+        }
         return done(last);
       },
-      `${what} (last seen: ${JSON.stringify(last)})`,
+      () => `${what} (last seen: ${(JSON.stringify(last) as string | undefined)?.slice(0, 4_000) ?? 'nothing'}${failure instanceof Error ? `; last failure: ${failure.message}` : ''})`,
       timeoutMs,
       100,
     );

@@ -15,11 +15,12 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 10_000, everyMs = 50): Promise<void> {
+/** Polls `check` until it holds; `what` is described when the wait times out, so it may say what was last seen. */
+export async function waitFor(check: () => Promise<boolean>, what: string | (() => string), timeoutMs = 10_000, everyMs = 50): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
