@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import type { Trace, TracesAnswer, TraceSpan } from '../../local/traces/trace-api.js';
+import { CardProcessorClient } from '../../invariants/card-processor-client.js';
 import { RouteTokens } from '../../tokens/route-tokens.js';
 import { id, shopForSuite, type Json } from './shop.js';
 
@@ -49,15 +50,22 @@ describe('traces of an order through the whole mesh', function () {
     const consumers = ['catalog', 'coupon', 'delivery', 'payment', 'order', 'mypage'];
     const found = await shop().eventually(
       `the trace of order ${orderId} to hold every consumer that handled its events`,
-      async () => ({ traces: await tracesOf(orderId), handled: handledOf(orderId) }),
-      ({ traces, handled }) => {
-        const placed = traces.find((trace) => trace.spans.some((span) => span.name === 'POST /orders'));
+      async () => {
+        const placed = (await tracesOf(orderId)).find((trace) => trace.spans.some((span) => span.name === 'POST /orders'));
+        const handled = handledOf(orderId);
         const handledBy = new Set(handled.map((handling) => handling.consumer));
-        return placed !== undefined && consumers.every((consumer) => handledBy.has(consumer)) && handled.every((handling) => processSpanOf(placed, handling) !== undefined);
+        // What is still missing, so a timeout says what never arrived.
+        const missing = [
+          ...(placed === undefined ? ['the trace of POST /orders'] : []),
+          ...consumers.filter((consumer) => !handledBy.has(consumer)).map((consumer) => `a handling by ${consumer}`),
+          ...handled.filter((handling) => placed === undefined || processSpanOf(placed, handling) === undefined).map((handling) => `the span of ${handling.consumer}'s ${handling.eventId}`),
+        ];
+        return { missing, placed };
       },
+      ({ missing }) => missing.length === 0,
       60_000,
     );
-    return found.traces.find((trace) => trace.spans.some((span) => span.name === 'POST /orders')) as Trace;
+    return found.placed as Trace;
   };
 
   it('makes one trace of an order placed through the edge, from the edge to every consumer of its events, parents intact', async () => {
@@ -86,6 +94,24 @@ describe('traces of an order through the whole mesh', function () {
       const publish = placed.spans.find((span) => span.spanId === process?.parentSpanId);
       expect(publish, `the publish span of ${handling.consumer}'s ${handling.eventId}`).to.deep.include({ kind: 'PRODUCER', name: process?.name.replace(/^process/, 'publish') });
     }
+  });
+
+  it('keeps an order paid later by the settler in its trace: the settling and the events it raised are spans of the order\'s trace', async () => {
+    const processor = new CardProcessorClient(shop().mesh.externalUrl('card-processor'));
+    await processor.setFaults({ outage: true });
+    let placed: { orderId: string };
+    try {
+      placed = await placeOrder();
+      expect(await shop().rest.get(`/orders/${placed.orderId}`)).to.include({ paymentState: 'PENDING' });
+    } finally {
+      await processor.setFaults({});
+    }
+    await shop().eventually(`order ${placed.orderId} to be paid`, async () => ((await shop().rest.get(`/orders/${placed.orderId}`)) as Json).paymentState, (state) => state === 'PAID');
+    const trace = await wholeTrace(placed.orderId);
+    const settling = trace.spans.filter((span) => span.service === 'payment' && span.name === 'settle payment');
+    expect(settling, 'the settler\'s spans').not.to.deep.equal([]);
+    const completed = trace.spans.find((span) => span.name === 'publish bookstore.payment.PaymentCompleted');
+    expect(completed, 'PaymentCompleted published in the order\'s trace').not.to.equal(undefined);
   });
 
   it('keeps a caller\'s decision not to sample: the trace id travels with the order, no span is recorded', async () => {

@@ -12,6 +12,7 @@ import {
   MESSAGING_OPERATION_TYPE_VALUE_SEND,
 } from '@opentelemetry/semantic-conventions/incubating';
 import { contextFromHeaders, traceHeaders } from '../telemetry/propagation.js';
+import { contextOfStored } from '../telemetry/stored-trace.js';
 import { inSpan, markOrder } from '../telemetry/spans.js';
 import type { ReceivedEvent } from './event.js';
 import { eventNameOf } from './routes.js';
@@ -37,7 +38,6 @@ export interface PublishedEvent {
  * headers that carry the span to the consumers.
  */
 export function publishInSpan<T>(event: PublishedEvent, storedTrace: string | null, publish: (trace: Record<string, string>) => Promise<T>): Promise<T> {
-  const stored = storedTrace === null ? {} : (JSON.parse(storedTrace) as Record<string, string>);
   const attributes = {
     [ATTR_MESSAGING_SYSTEM]: 'nats',
     [ATTR_MESSAGING_OPERATION_TYPE]: MESSAGING_OPERATION_TYPE_VALUE_SEND,
@@ -53,7 +53,7 @@ export function publishInSpan<T>(event: PublishedEvent, storedTrace: string | nu
       if (event.correlationId !== undefined) markOrder(event.correlationId);
       return publish(traceHeaders());
     },
-    contextFromHeaders((name) => stored[name]),
+    contextOfStored(storedTrace),
   );
 }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { hotStatements } from '../db/store-transaction.js';
 import type { NewEvent, ReceivedEvent } from './event.js';
-import { traceHeaders } from '../telemetry/propagation.js';
+import { storedTrace } from '../telemetry/stored-trace.js';
 import { lineageHeaders } from './headers.js';
 import { outboxTable } from './migrations.js';
 
@@ -27,8 +27,7 @@ export interface OutboxRow {
 export async function recordEvents(trx: Knex.Transaction, events: readonly NewEvent[], cause?: ReceivedEvent): Promise<string[]> {
   if (events.length === 0) return [];
   const occurredAt = new Date();
-  const trace = traceHeaders();
-  const traceContext = Object.keys(trace).length === 0 ? null : JSON.stringify(trace);
+  const traceContext = storedTrace();
   const rows = events.map((event) => {
     const payload = event.type.codec.encode(event.payload).finish();
     return {

@@ -19,7 +19,14 @@ export interface PaymentStore {
   /** Oldest first; of one order, or of every order when undefined. */
   payments(orderId: number | undefined, page: PageRequest): Promise<Page<Payment>>;
   /** Orders whose payment has processor work due: PENDING and due for an attempt, or a refund due. */
-  dueOrderIds(now: Date, limit: number): Promise<number[]>;
+  dueOrders(now: Date, limit: number): Promise<DueOrder[]>;
+}
+
+/** An order whose payment has processor work due. */
+export interface DueOrder {
+  orderId: number;
+  /** Runs the settling of it as part of the order's story (the trace its payment began in). */
+  inItsTrace: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
 /** The card processor as payment needs it. Never throws: what it cannot know is `unknown`. */

@@ -39,13 +39,15 @@ export class Settler {
   /** Settles what is due now; returns how many payments it looked at. */
   async settleDue(): Promise<number> {
     const { store, settlement, clock } = this.options;
-    const orderIds = await store.dueOrderIds(clock.now(), batch);
-    for (const orderId of orderIds) {
+    const due = await store.dueOrders(clock.now(), batch);
+    for (const { orderId, inItsTrace } of due) {
       if (this.stopped) break;
-      const payment = await settlement.refundIfDue(orderId);
-      if (payment.state === 'PENDING') await settlement.attemptCharge(orderId);
+      await inItsTrace(async () => {
+        const payment = await settlement.refundIfDue(orderId);
+        if (payment.state === 'PENDING') await settlement.attemptCharge(orderId);
+      });
     }
-    return orderIds.length;
+    return due.length;
   }
 
   private schedule(): void {

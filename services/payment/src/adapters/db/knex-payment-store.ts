@@ -5,7 +5,9 @@ import { pageById, type Page, type PageRequest } from '#kit/db/pagination.js';
 import { asNumber, asOptionalDate } from '#kit/db/columns.js';
 import type { Backlog } from '#kit/admin/backlog-gauges.js';
 import type { NewEvent, ReceivedEvent } from '#kit/events/event.js';
-import type { PaymentStore, PaymentTransaction } from '../../app/ports.js';
+import { orderIdAttribute } from '#kit/telemetry/spans.js';
+import { inStoredTrace, storedTrace } from '#kit/telemetry/stored-trace.js';
+import type { DueOrder, PaymentStore, PaymentTransaction } from '../../app/ports.js';
 import type { PaymentEvent } from '../../domain/events.js';
 import type { NewPayment, Payment } from '../../domain/payment.js';
 import { toNewEvent } from '../events/outgoing.js';
@@ -28,7 +30,7 @@ export class KnexPaymentStore extends OutboxStore<KnexPaymentTransaction> implem
     return pageById(query, request, toPayment);
   }
 
-  async dueOrderIds(now: Date, limit: number): Promise<number[]> {
+  async dueOrders(now: Date, limit: number): Promise<DueOrder[]> {
     const rows = await this.db
       .knex<PaymentRow>('payments')
       .where((due) => {
@@ -37,8 +39,14 @@ export class KnexPaymentStore extends OutboxStore<KnexPaymentTransaction> implem
       .orWhere({ refund_due: true })
       .orderBy('id')
       .limit(limit)
-      .select('order_id');
-    return rows.map((row) => asNumber(row.order_id));
+      .select('order_id', 'trace_context');
+    return rows.map((row) => {
+      const orderId = asNumber(row.order_id);
+      return {
+        orderId,
+        inItsTrace: (work) => inStoredTrace('settle payment', row.trace_context ?? null, { [orderIdAttribute]: String(orderId) }, work),
+      };
+    });
   }
 
   /** How many payments are PENDING and since when the oldest, for the payment gauges (pending-payments.ts). */
@@ -76,6 +84,7 @@ export class KnexPaymentTransaction extends OutboxTransaction<PaymentEvent> impl
         refunded_at: null,
         created_at: now,
         updated_at: now,
+        trace_context: storedTrace(),
       })
       .onConflict('order_id')
       .ignore()

@@ -26,4 +26,13 @@ export const paymentMigrations: Migration[] = [
       });
     },
   },
+  {
+    // The trace the payment began in, so the settler's later attempts continue the order's trace.
+    name: 'payment/002_payment_trace',
+    async up(db: Knex) {
+      await db.schema.alterTable('payments', (t) => {
+        t.text('trace_context').nullable();
+      });
+    },
+  },
 ];

@@ -17,6 +17,8 @@ export interface PaymentRow {
   refunded_at: unknown;
   created_at: unknown;
   updated_at: unknown;
+  /** The trace the payment began in (stored-trace.ts); not part of the payment itself. */
+  trace_context?: string | null;
 }
 
 const paymentStates: readonly PaymentState[] = ['PENDING', 'PAID', 'DECLINED', 'VOIDED', 'REFUNDED'];
