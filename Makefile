@@ -27,7 +27,7 @@ STAMP_DIST := dist/.stamp
 DIST_SRC := $(shell find services mesh -name '*.ts' -not -path '*/test/*' -not -path '*/node_modules/*' 2>/dev/null)
 CONSOLE_PAGE := $(wildcard mesh/console/page/*)
 
-.PHONY: help deps proto build lint breaking release-contracts dev test bench generate-mesh check-manifests clean check-invariants new-context token trace load rollout chaos
+.PHONY: help deps proto build lint breaking release-contracts dev test bench profile generate-mesh check-manifests clean check-invariants new-context token trace load rollout chaos
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -90,6 +90,9 @@ test: deps lint ## Install what is missing, lint, then run every test (unit, int
 
 bench: deps build ## Measure hot paths and the whole shop as ratios against baselines measured in the same run
 	node --expose-gc --import tsx mesh/bench/main.ts
+
+profile: deps build ## Profile every process of the shop (V8 CPU profiler) under POST /orders: where each order's CPU goes (.data/bench/profile-*/)
+	node --import tsx mesh/bench/profile/main.ts
 
 MESH_GENERATORS := mesh/envoy/generate.ts mesh/istio/generate.ts mesh/observability/generate.ts manifests/generator/generate.ts
 

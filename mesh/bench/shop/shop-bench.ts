@@ -186,7 +186,8 @@ async function withCpu<T>(sample: () => TreeSample[], run: () => Promise<T>): Pr
 /** The label of this process's own CPU: the clients', not the shop's. */
 export const benchClients = 'bench clients';
 
-async function drained(shop: ShopUnderBench): Promise<{ ms: number; atStart: Backlog }> {
+/** Waits until every outbox and consumer is back to zero; fails if they are not within the drain timeout. */
+export async function drained(shop: ShopUnderBench): Promise<{ ms: number; atStart: Backlog }> {
   const outcome = await drain(shop.jsm, shop.adminUrls, drainTimeoutMs);
   if (backlogSize(outcome.left) > 0) throw new Error(`the shop did not catch up within ${drainTimeoutMs} ms: ${describeBacklog(outcome.left)}`);
   return outcome;

@@ -58,8 +58,11 @@ export class ShopUnderBench {
     readonly agents: readonly Agent[],
   ) {}
 
-  /** The mesh started and ready, `runtime` as `make dev` (compiled) or as the tests run it (tsx); nothing in it yet. */
-  static async start(runtime: Runtime): Promise<ShopUnderBench> {
+  /**
+   * The mesh started and ready, `runtime` as `make dev` (compiled) or as the tests run it (tsx);
+   * nothing in it yet. `env` goes to every process (NODE_OPTIONS for `make profile`, say).
+   */
+  static async start(runtime: Runtime, env: Readonly<Record<string, string>> = {}): Promise<ShopUnderBench> {
     const dataDir = mkdtempSync(join(tmpdir(), 'bookstore-bench-'));
     const orderDatabase = await createPostgresDatabase('bench_shop_order');
     let mesh: LocalMesh | undefined;
@@ -72,6 +75,7 @@ export class ShopUnderBench {
         ports: 'free',
         runtime,
         databaseUrls: { order: orderDatabase.url },
+        env,
         onLine: (label, line) => { lineOf.listener?.(label, line); },
       });
       const readyMs = performance.now() - started;
