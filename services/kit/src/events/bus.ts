@@ -70,7 +70,9 @@ async function firstConnection(options: EventBusOptions): Promise<NatsConnection
     try {
       const timeout = Math.min(20_000, Math.max(1_000, deadline - Date.now()));
       // A cluster's servers as a comma-separated list: the client fails over between them.
-      return await connect({ servers: url.split(','), name, maxReconnectAttempts: -1, reconnectTimeWait: reconnectWaitMs, timeout });
+      // noAsyncTraces: the client would otherwise capture a stack trace for every request, each
+      // JetStream publish among them (make profile: 0.3 ms of an order's CPU in order alone).
+      return await connect({ servers: url.split(','), name, maxReconnectAttempts: -1, reconnectTimeWait: reconnectWaitMs, timeout, noAsyncTraces: true });
     } catch (error) {
       if (Date.now() + reconnectWaitMs > deadline) {
         throw new Error(`cannot connect to NATS at ${url} within ${connectTimeoutMs} ms: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
