@@ -46,7 +46,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   }
   const served = services.map(({ definition }) => serviceName(definition));
   const health = addHealthService(server, served);
-  await addReflectionService(server, served, descriptorSetPath);
+  addReflectionService(server, served, descriptorSetPath);
 
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${host}:${options.port}`, serverCredentials(), (error, bound) => {
