@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { compiledEntry, nodeFlags } from '../policy/runtime.js';
+import { compileCacheDir, compiledEntry, nodeFlags } from '../policy/runtime.js';
 
 /** How the local mesh runs a process: its compiled JavaScript (`make build`), or its TypeScript through tsx. */
 export type Runtime = 'compiled' | 'tsx';
@@ -16,3 +16,6 @@ export const ownRuntime: Runtime = compiledHere ? 'compiled' : 'tsx';
 export function nodeArguments(source: string, runtime: Runtime): string[] {
   return runtime === 'compiled' ? [...nodeFlags, join(repoRoot, compiledEntry(source))] : [...nodeFlags, '--import', 'tsx', join(repoRoot, source)];
 }
+
+/** The environment every Node process of the local mesh starts with, before its own. */
+export const nodeEnvironment: Readonly<Record<string, string>> = { NODE_COMPILE_CACHE: join(repoRoot, compileCacheDir) };

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { killWithParent } from '#kit/process/child-processes.js';
 import { waitFor } from '#kit/process/ports.js';
+import { nodeEnvironment } from './entries.js';
 
 export interface ServiceProcessSpec {
   /** Shown before every log line: catalog, order-2, edge. */
@@ -58,7 +59,7 @@ export class ServiceProcess {
   async start(readyTimeoutMs = 120_000, env: Readonly<Record<string, string>> = {}): Promise<void> {
     if (this.child !== undefined) return;
     const child = spawn(process.execPath, this.spec.nodeArguments, {
-      env: { ...process.env, ...this.spec.env, ...env },
+      env: { ...process.env, ...nodeEnvironment, ...this.spec.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
       // A process group of its own: Ctrl-C reaches only the runner, which stops services in order.
       detached: true,

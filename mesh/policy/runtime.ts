@@ -19,6 +19,15 @@ export function compiledEntry(source: string): string {
  */
 export const nodeFlags: readonly string[] = ['--max-semi-space-size=4'];
 
+/**
+ * Where the local mesh keeps Node's compile cache (NODE_COMPILE_CACHE, relative to the repository
+ * root): a process starting again reuses the code V8 compiled for its modules the last time instead
+ * of compiling them again. make profile showed a service's start was mostly loading its modules;
+ * with the cache, loading order's took 0.35 s of CPU instead of 0.46 s. Node keys the cache by each
+ * file's content and its own version, so every process and every run can share it.
+ */
+export const compileCacheDir = '.data/compile-cache';
+
 /** The command that runs an entry in the service image (the working directory is the repository's copy). */
 export function imageCommand(source: string): string[] {
   return ['node', ...nodeFlags, compiledEntry(source)];
