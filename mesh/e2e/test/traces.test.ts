@@ -88,6 +88,13 @@ describe('traces of an order through the whole mesh', function () {
       const caller = placed.spans.find((span) => span.spanId === callee?.parentSpanId);
       expect(caller, `the client span of ${method}`).to.deep.include({ service: 'order', kind: 'CLIENT', name: method, parentSpanId: placing?.spanId });
     }
+    // Payment's charge at the card processor is a client span of Pay.
+    const paying = server('payment', 'bookstore.payment.v1.PaymentService/Pay');
+    expect(placed.spans.find((span) => span.name === 'POST /v1/charges'), 'the charge at the card processor').to.deep.include({
+      service: 'payment',
+      kind: 'CLIENT',
+      parentSpanId: paying?.spanId,
+    });
     // Every handling the consumers logged is a span of this trace, under the span that published its event.
     for (const handling of handledOf(orderId)) {
       const process = processSpanOf(placed, handling);

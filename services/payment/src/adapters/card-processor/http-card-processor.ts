@@ -2,6 +2,7 @@ import { BrokenCircuitError, CircuitState, circuitBreaker, ConsecutiveBreaker, h
 import type { CallPolicy } from '#mesh/policy/resilience.js';
 import type { Logger } from '#kit/log/log.js';
 import { watchCircuit } from '#kit/resilience/circuit-watch.js';
+import { inHttpClientSpan } from '#kit/telemetry/http-client-span.js';
 import type { CardProcessor } from '../../app/ports.js';
 import type { ChargeOutcome, RefundOutcome } from '../../domain/payment.js';
 import { parseCharge, type ProcessorAnswer } from './processor-answers.js';
@@ -52,20 +53,20 @@ export class HttpCardProcessor implements CardProcessor {
   }
 
   async charge(key: string, amount: number, currency: string, reference: string): Promise<ChargeOutcome> {
-    const answer = await this.call('POST', '/v1/charges', key, { amount, currency, reference });
+    const answer = await this.call('POST', '/v1/charges', '/v1/charges', key, { amount, currency, reference });
     if ('unknown' in answer) return answer.unknown;
     return this.chargeOutcome(answer);
   }
 
   async chargeByKey(key: string): Promise<ChargeOutcome | { kind: 'none' }> {
-    const answer = await this.call('GET', `/v1/charges?idempotencyKey=${encodeURIComponent(key)}`);
+    const answer = await this.call('GET', '/v1/charges', `/v1/charges?idempotencyKey=${encodeURIComponent(key)}`);
     if ('unknown' in answer) return answer.unknown;
     if (answer.status === 404) return { kind: 'none' };
     return this.chargeOutcome(answer);
   }
 
   async refund(chargeReference: string, key: string): Promise<RefundOutcome> {
-    const answer = await this.call('POST', `/v1/charges/${encodeURIComponent(chargeReference)}/refunds`, key);
+    const answer = await this.call('POST', '/v1/charges/{id}/refunds', `/v1/charges/${encodeURIComponent(chargeReference)}/refunds`, key);
     if ('unknown' in answer) return answer.unknown;
     if (answer.status === 200 || answer.status === 201) return { kind: 'refunded' };
     return { kind: 'unknown', why: `refund of ${chargeReference} answered ${answer.status}` };
@@ -79,12 +80,15 @@ export class HttpCardProcessor implements CardProcessor {
     return charge.status === 'succeeded' ? { kind: 'charged', reference: charge.id } : { kind: 'declined', reason: charge.declineReason };
   }
 
-  /** One HTTP call; a failure of the processor is counted by the breaker and comes back as unknown. */
-  private async call(method: string, path: string, key?: string, body?: unknown): Promise<ProcessorAnswer | { unknown: { kind: 'unknown'; why: string } }> {
-    const send = async (): Promise<ProcessorAnswer> => {
+  /**
+   * One HTTP call of `path` (its `template` names its span); a failure of the processor is counted
+   * by the breaker and comes back as unknown.
+   */
+  private async call(method: string, template: string, path: string, key?: string, body?: unknown): Promise<ProcessorAnswer | { unknown: { kind: 'unknown'; why: string } }> {
+    const send = (): Promise<ProcessorAnswer> => inHttpClientSpan(method, template, async (trace) => {
       const response = await fetch(`${this.options.baseUrl}${path}`, {
         method,
-        headers: { ...(key === undefined ? {} : { 'idempotency-key': key }), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: { ...trace, ...(key === undefined ? {} : { 'idempotency-key': key }), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(this.options.policy.retries.perTryTimeoutMs),
       }).catch((error: unknown) => {
@@ -97,7 +101,7 @@ export class HttpCardProcessor implements CardProcessor {
       } catch {
         throw new ProcessorFailure(`${method} ${path} answered ${response.status} with a body that is not JSON`);
       }
-    };
+    });
     try {
       return await (this.breaker === undefined ? send() : this.breaker.execute(send));
     } catch (error) {
