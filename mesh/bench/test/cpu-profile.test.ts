@@ -53,8 +53,12 @@ describe('make profile: where the CPU went, from a real V8 profile', function ()
 
   it('reports each process per order, its parts largest first', () => {
     const window = { fromUs: marks.firstFrom, toUs: marks.secondTo };
-    const report = profileReport([{ label: 'spinner', breakdown: breakdownOf(profile, window) }], 10, window);
-    expect(report).to.match(/\| spinner \| \d+\.\d\d \|/);
+    const breakdown = breakdownOf(profile, window);
+    // Linux counted 200 ms of CPU for 10 orders: 20 ms each, split by the samples' shares.
+    const report = profileReport([{ label: 'spinner', cpuMs: 200, breakdown }], 10, window);
+    expect(report).to.contain('| spinner | 20.00 |');
+    const [[, firstMs] = ['', 0]] = breakdown.byFunction;
+    expect(report).to.contain(`| \`${breakdown.byFunction[0]?.[0] ?? ''}\` | ${((200 * firstMs) / breakdown.busyMs / 10).toFixed(2)} |`);
     expect(report).to.contain('## spinner:');
     expect(report).to.match(/`spinFirst [^`]*spin\.mjs:2`/);
   });
