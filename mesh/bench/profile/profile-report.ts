@@ -33,6 +33,18 @@ export function profileReport(profiles: readonly ProcessProfile[], orders: numbe
     ...(natsCpuMs === undefined ? [] : [`| nats-server (not profiled) | ${(natsCpuMs / orders).toFixed(2)} | |`]),
     `| all | ${(total / orders).toFixed(2)} | |`,
   ];
+  const shopWide = new Map<string, number>();
+  for (const { cpuMs, breakdown } of sorted) {
+    for (const [group, ms] of breakdown.byGroup) shopWide.set(group, (shopWide.get(group) ?? 0) + (breakdown.busyMs === 0 ? 0 : (cpuMs * ms) / breakdown.busyMs));
+  }
+  lines.push(
+    '',
+    '## The whole shop, by where the code comes from',
+    '',
+    '| where the code comes from | self ms per order, all processes | share of the profiled CPU |',
+    '|---|---|---|',
+    ...[...shopWide].sort((a, b) => b[1] - a[1]).slice(0, groupsShown + 8).map(([group, ms]) => `| ${group} | ${(ms / orders).toFixed(2)} | ${share(ms, total - (natsCpuMs ?? 0))} |`),
+  );
   for (const { label, cpuMs, breakdown } of sorted) {
     const part = scaled(cpuMs, breakdown.busyMs, orders);
     const inclusive = new Map(breakdown.inclusiveByGroup);

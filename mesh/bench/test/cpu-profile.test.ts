@@ -60,6 +60,7 @@ describe('make profile: where the CPU went, from a real V8 profile', function ()
     const [[, firstMs] = ['', 0]] = breakdown.byFunction;
     expect(report).to.contain(`| \`${breakdown.byFunction[0]?.[0] ?? ''}\` | ${((200 * firstMs) / breakdown.busyMs / 10).toFixed(2)} |`);
     expect(report).to.contain('## spinner:');
+    expect(report).to.contain('## The whole shop, by where the code comes from');
     expect(report).to.match(/`spinFirst [^`]*spin\.mjs:2`/);
   });
 
