@@ -45,19 +45,8 @@ export function knexConfigFor(url: string): { config: Knex.Config; dialect: Dial
         client: ImmediateSqliteClient as unknown as typeof knexFactory.Client,
         connection: { filename },
         useNullAsDefault: true,
-        // One connection: SQLite has one writer; knex queues transactions on it instead of
-        // failing with SQLITE_BUSY.
-        pool: {
-          min: 1,
-          max: 1,
-          afterCreate: (conn: { pragma(sql: string): unknown }, done: (err: Error | null, conn: unknown) => void) => {
-            conn.pragma('journal_mode = WAL');
-            conn.pragma('synchronous = NORMAL');
-            conn.pragma('foreign_keys = ON');
-            conn.pragma('busy_timeout = 5000');
-            done(null, conn);
-          },
-        },
+        // One connection, lent in turn (sqlite-client.ts): SQLite has one writer, and transactions
+        // queue for it instead of failing with SQLITE_BUSY.
       },
     };
   }

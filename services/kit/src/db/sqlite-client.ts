@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Knex } from 'knex';
+import { OneConnectionPool, type Lendable } from './one-connection-pool.js';
 
 /**
  * knex's better-sqlite3 client, with write transactions that take SQLite's write lock when they
@@ -25,6 +26,10 @@ interface QueryObject {
 interface ClientInternals {
   _query(connection: BetterSqlite3.Database, obj: QueryObject): Promise<QueryObject>;
   _formatBindings(bindings: readonly unknown[] | undefined): unknown[];
+  acquireRawConnection(): Promise<BetterSqlite3.Database>;
+  destroyRawConnection(connection: BetterSqlite3.Database): Promise<void>;
+  pool: unknown;
+  _ownsPool: boolean;
 }
 type ClientClass = new (config: Knex.Config) => ClientInternals;
 
@@ -59,9 +64,22 @@ export function preparedOn(connection: BetterSqlite3.Database, sql: string): Bet
   return statement;
 }
 
+/** How long a user waits for the store's connection before failing (knex's default acquire timeout). */
+const connectionWaitMs = 60_000;
+
 export class ImmediateSqliteClient extends BetterSqlite3Client {
   transaction(...args: unknown[]): TransactionInternals {
     return new ImmediateTransaction(this, ...args);
+  }
+
+  /** One connection, lent in turn (one-connection-pool.ts), instead of knex's pool. */
+  initializePool(): void {
+    this.pool = new OneConnectionPool<BetterSqlite3.Database & Lendable>(
+      async () => configured(await this.acquireRawConnection()),
+      (connection) => this.destroyRawConnection(connection),
+      connectionWaitMs,
+    );
+    this._ownsPool = true;
   }
 
   override async _query(connection: BetterSqlite3.Database, obj: QueryObject): Promise<QueryObject> {
@@ -78,6 +96,18 @@ export class ImmediateSqliteClient extends BetterSqlite3Client {
     obj.context = { lastID: response.lastInsertRowid, changes: response.changes };
     return obj;
   }
+}
+
+/**
+ * Write-ahead logging: readers do not block the writer. synchronous = NORMAL: a commit is durable
+ * once in the log, which survives the process being killed (not the machine losing power).
+ */
+function configured(connection: BetterSqlite3.Database): BetterSqlite3.Database {
+  connection.pragma('journal_mode = WAL');
+  connection.pragma('synchronous = NORMAL');
+  connection.pragma('foreign_keys = ON');
+  connection.pragma('busy_timeout = 5000');
+  return connection;
 }
 
 function hasOwnSafeIntegers(options: unknown): boolean {
