@@ -1,3 +1,4 @@
+import { tracedTransaction } from '#kit/db/traced-transaction.js';
 import { recordEvents } from '#kit/events/outbox.js';
 import { OutboxRelay } from '#kit/events/relay.js';
 import { natsUrlOf, type BenchEnv, type Benchmark, type Contest } from '../benchmark.js';
@@ -33,10 +34,10 @@ export const outboxEndToEnd: Benchmark = {
   maxOps: 3_000,
   setUp: (env) =>
     outboxContest(env, (kit, relay) => ({
-      label: 'recordEvents in its own knex transaction on SQLite, relay.nudge() after each commit, then flush',
+      label: 'recordEvents in its own kit store transaction on SQLite (as a use case records them), relay.nudge() after each commit, then flush',
       run: asWhole(async (ops) => {
         for (let index = 0; index < ops; index++) {
-          await kit.db.knex.transaction((trx) => recordEvents(trx, [benchEvent(relayed)]));
+          await tracedTransaction(kit.db.knex, (trx) => recordEvents(trx, [benchEvent(relayed)]));
           relay.nudge();
         }
         await relay.flush();
