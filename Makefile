@@ -85,7 +85,7 @@ dev: build ## Run the local mesh from the compiled tree: nats-server, every serv
 	MESH_DEPS=dev mesh/tools/ensure-system-deps.sh
 	node dist/mesh/local/main.js
 
-test: deps lint ## Install what is missing, lint, then run every test (unit, integration, e2e, config)
+test: deps lint build ## Install what is missing, lint, compile (one suite runs the shop from dist/), then run every test (unit, integration, e2e, config)
 	$(BIN)/mocha $(TEST_SPEC)
 
 bench: deps build ## Measure hot paths and the whole shop as ratios against baselines measured in the same run

@@ -19,7 +19,7 @@ export class Shop {
     readonly logs: string[],
   ) {}
 
-  static async open(options: Pick<LocalMeshOptions, 'replicas' | 'env' | 'supervise' | 'natsNodes' | 'databaseUrls'> = {}): Promise<Shop> {
+  static async open(options: Pick<LocalMeshOptions, 'replicas' | 'env' | 'supervise' | 'natsNodes' | 'databaseUrls' | 'runtime'> = {}): Promise<Shop> {
     const dataDir = mkdtempSync(join(tmpdir(), 'bookstore-e2e-'));
     const logs: string[] = [];
     const mesh = await LocalMesh.start({
