@@ -11,7 +11,7 @@ import type { DueOrder, PaymentStore, PaymentTransaction } from '../../app/ports
 import type { PaymentEvent } from '../../domain/events.js';
 import type { NewPayment, Payment } from '../../domain/payment.js';
 import { toNewEvent } from '../events/outgoing.js';
-import { changedColumns, toPayment, type PaymentRow } from './rows.js';
+import { addPaymentSql, savePaymentSql, savePaymentValues, toPayment, type PaymentRow } from './rows.js';
 
 /** The payments table through knex, on PostgreSQL or SQLite. */
 export class KnexPaymentStore extends OutboxStore<KnexPaymentTransaction> implements PaymentStore {
@@ -62,37 +62,17 @@ export class KnexPaymentTransaction extends OutboxTransaction<PaymentEvent> impl
   }
 
   async paymentOfOrderForUpdate(orderId: number): Promise<Payment | undefined> {
-    const row = await this.forUpdate(this.trx<PaymentRow>('payments').where({ order_id: orderId })).first();
+    const [row] = await this.statements.rows<PaymentRow>(this.lockingSql('select * from payments where order_id = ?'), [orderId]);
     return row === undefined ? undefined : toPayment(row);
   }
 
   /** On PostgreSQL an uncommitted payment of the same order is waited for, then this insert writes nothing. */
   async addPayment(payment: NewPayment, nextAttemptAt: Date, now: Date): Promise<Payment | undefined> {
-    const [row] = await this.trx<PaymentRow>('payments')
-      .insert({
-        order_id: payment.orderId,
-        customer_id: payment.customerId,
-        amount: payment.amount,
-        currency: payment.currency,
-        state: 'PENDING',
-        provider_reference: null,
-        attempts: 0,
-        decline_reason: null,
-        refund_due: false,
-        next_attempt_at: nextAttemptAt,
-        paid_at: null,
-        refunded_at: null,
-        created_at: now,
-        updated_at: now,
-        trace_context: storedTrace(),
-      })
-      .onConflict('order_id')
-      .ignore()
-      .returning('*');
+    const [row] = await this.statements.rows<PaymentRow>(addPaymentSql, [payment.orderId, payment.customerId, payment.amount, payment.currency, false, nextAttemptAt, now, now, storedTrace()]);
     return row === undefined ? undefined : toPayment(row);
   }
 
   async savePayment(payment: Payment): Promise<void> {
-    await this.trx('payments').where({ id: payment.id }).update(changedColumns(payment));
+    await this.statements.rows(savePaymentSql, savePaymentValues(payment));
   }
 }

@@ -46,15 +46,24 @@ export const toPayment = (row: PaymentRow): Payment => {
   };
 };
 
-/** The columns a saved payment changes. */
-export const changedColumns = (payment: Payment) => ({
-  state: payment.state,
-  provider_reference: payment.providerReference ?? null,
-  attempts: payment.attempts,
-  decline_reason: payment.declineReason ?? null,
-  refund_due: payment.refundDue,
-  next_attempt_at: payment.nextAttemptAt ?? null,
-  paid_at: payment.paidAt ?? null,
-  refunded_at: payment.refundedAt ?? null,
-  updated_at: payment.updatedAt,
-});
+/** The columns a saved payment changes, each with how its value is read off the payment. */
+const changedColumns: readonly [string, (payment: Payment) => unknown][] = [
+  ['state', (payment) => payment.state],
+  ['provider_reference', (payment) => payment.providerReference ?? null],
+  ['attempts', (payment) => payment.attempts],
+  ['decline_reason', (payment) => payment.declineReason ?? null],
+  ['refund_due', (payment) => payment.refundDue],
+  ['next_attempt_at', (payment) => payment.nextAttemptAt ?? null],
+  ['paid_at', (payment) => payment.paidAt ?? null],
+  ['refunded_at', (payment) => payment.refundedAt ?? null],
+  ['updated_at', (payment) => payment.updatedAt],
+];
+
+/** The update that saves a payment: the changed columns' values, then the payment's id. */
+export const savePaymentSql = `update payments set ${changedColumns.map(([column]) => `${column} = ?`).join(', ')} where id = ?`;
+
+export const savePaymentValues = (payment: Payment): unknown[] => [...changedColumns.map(([, value]) => value(payment)), payment.id];
+
+/** A new payment, PENDING with no attempt yet; nothing when the order has one (one payment per order). */
+export const addPaymentSql = `insert into payments (order_id, customer_id, amount, currency, state, provider_reference, attempts, decline_reason, refund_due, next_attempt_at, paid_at, refunded_at, created_at, updated_at, trace_context)
+  values (?, ?, ?, ?, 'PENDING', null, 0, null, ?, ?, null, null, ?, ?, ?) on conflict (order_id) do nothing returning *`;
