@@ -35,39 +35,34 @@ export class KnexDeliveryTransaction extends OutboxTransaction<DeliveryEvent> im
   }
 
   deliveryForUpdate(id: number): Promise<Delivery | undefined> {
-    return this.lockedDelivery({ id });
+    return this.lockedDelivery('id', id);
   }
 
   deliveryOfOrderForUpdate(orderId: number): Promise<Delivery | undefined> {
-    return this.lockedDelivery({ order_id: orderId });
+    return this.lockedDelivery('order_id', orderId);
   }
 
   async addDelivery(delivery: NewDelivery, now: Date): Promise<Delivery> {
-    const [row] = await this.trx<DeliveryRow>('deliveries')
-      .insert({
-        order_id: delivery.orderId,
-        customer_id: delivery.customerId,
-        book_id: delivery.bookId,
-        quantity: delivery.quantity,
-        delivery_address: delivery.deliveryAddress,
-        state: 'READY',
-        start_confirmed_at: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .returning('*');
+    const [row] = await this.statements.rows<DeliveryRow>(
+      "insert into deliveries (order_id, customer_id, book_id, quantity, delivery_address, state, start_confirmed_at, created_at, updated_at) values (?, ?, ?, ?, ?, 'READY', null, ?, ?) returning *",
+      [delivery.orderId, delivery.customerId, delivery.bookId, delivery.quantity, delivery.deliveryAddress, now, now],
+    );
     if (row === undefined) throw new Error('insert into deliveries returned no row');
     return toDelivery(row);
   }
 
   async saveDelivery(delivery: Delivery): Promise<void> {
-    await this.trx('deliveries')
-      .where({ id: delivery.id })
-      .update({ state: delivery.state, start_confirmed_at: delivery.startConfirmedAt ?? null, updated_at: delivery.updatedAt });
+    await this.statements.rows('update deliveries set state = ?, start_confirmed_at = ?, updated_at = ? where id = ?', [
+      delivery.state,
+      delivery.startConfirmedAt ?? null,
+      delivery.updatedAt,
+      delivery.id,
+    ]);
   }
 
-  private async lockedDelivery(where: Partial<Pick<DeliveryRow, 'id' | 'order_id'>>): Promise<Delivery | undefined> {
-    const row = await this.forUpdate(this.trx<DeliveryRow>('deliveries').where(where)).first();
+  /** The delivery whose `column` is `value`, locked until the transaction ends; the statements run prepared, as every event of an order reaches them. */
+  private async lockedDelivery(column: 'id' | 'order_id', value: number): Promise<Delivery | undefined> {
+    const [row] = await this.statements.rows<DeliveryRow>(this.lockingSql(`select * from deliveries where ${column} = ?`), [value]);
     return row === undefined ? undefined : toDelivery(row);
   }
 }
