@@ -1,5 +1,7 @@
 import type { Database, Knex } from '#kit/db/database.js';
 import { readPageRequest, toPage, type Page, type PageRequest } from '#kit/db/pagination.js';
+import { hotStatements, type HotStatements } from '#kit/db/store-transaction.js';
+import { insertOnceSql, upsertSql } from '#kit/db/upsert-sql.js';
 import { forgetReplayPosition } from '#kit/events/replay.js';
 import type { MyPageStore, MyPageTransaction } from '../../app/ports.js';
 import type { BookName } from '../../domain/book-name.js';
@@ -66,43 +68,50 @@ export class KnexMyPageStore implements MyPageStore {
   }
 }
 
+/**
+ * What applying an event does to the read model. Every event of an order reaches these, so they
+ * run as the transaction's prepared statements (store-transaction.ts), not through knex.
+ */
 class KnexMyPageTransaction implements MyPageTransaction {
-  constructor(private readonly trx: Knex.Transaction) {}
+  private readonly statements: HotStatements;
+
+  constructor(trx: Knex.Transaction) {
+    this.statements = hotStatements(trx);
+  }
 
   async row(orderId: number): Promise<MyPageRow | undefined> {
-    const record = await this.trx<MyPageRecord>('my_pages').where({ order_id: orderId }).first();
+    const [record] = await this.statements.rows<MyPageRecord>('select * from my_pages where order_id = ?', [orderId]);
     return record === undefined ? undefined : toMyPageRow(record);
   }
 
   async saveRow(row: MyPageRow): Promise<void> {
-    await this.trx('my_pages').insert(myPageRecord(row)).onConflict('order_id').merge();
+    await this.upsert('my_pages', 'order_id', myPageRecord(row));
   }
 
   async rowsOfBook(bookId: number): Promise<MyPageRow[]> {
-    const records = await this.trx<MyPageRecord>('my_pages').where({ book_id: bookId }).orderBy('order_id');
+    const records = await this.statements.rows<MyPageRecord>('select * from my_pages where book_id = ? order by order_id', [bookId]);
     return records.map(toMyPageRow);
   }
 
   async bookName(bookId: number): Promise<BookName | undefined> {
-    const record = await this.trx<BookNameRecord>('book_names').where({ book_id: bookId }).first();
+    const [record] = await this.statements.rows<BookNameRecord>('select * from book_names where book_id = ?', [bookId]);
     return record === undefined ? undefined : toBookName(record);
   }
 
   async saveBookName(book: BookName): Promise<void> {
-    await this.trx('book_names')
-      .insert({ book_id: book.bookId, book_name: book.bookName, revision: book.revision, named_at: book.namedAt })
-      .onConflict('book_id')
-      .merge();
+    await this.upsert('book_names', 'book_id', { book_id: book.bookId, book_name: book.bookName, revision: book.revision, named_at: book.namedAt });
   }
 
   async saveCustomer(customer: CustomerRegistered): Promise<void> {
-    await this.trx('customer_names')
-      .insert({ customer_id: customer.customerId, customer_name: customer.customerName })
-      .onConflict('customer_id')
-      .merge();
+    await this.upsert('customer_names', 'customer_id', { customer_id: customer.customerId, customer_name: customer.customerName });
   }
 
   async addCouponEntry(entry: MyCouponEntry): Promise<void> {
-    await this.trx('my_coupons').insert(myCouponRecord(entry)).onConflict('event_id').ignore();
+    const record = myCouponRecord(entry);
+    await this.statements.rows(insertOnceSql('my_coupons', 'event_id', Object.keys(record)), Object.values(record));
+  }
+
+  private async upsert(table: string, key: string, record: Record<string, unknown>): Promise<void> {
+    await this.statements.rows(upsertSql(table, key, Object.keys(record)), Object.values(record));
   }
 }
