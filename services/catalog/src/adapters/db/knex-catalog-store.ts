@@ -52,7 +52,7 @@ export class KnexCatalogTransaction extends OutboxTransaction<CatalogEvent> impl
   }
 
   async bookForUpdate(id: number): Promise<Book | undefined> {
-    const row = await this.forUpdate(this.trx<BookRow>('books').where({ id })).first();
+    const [row] = await this.statements.rows<BookRow>(this.lockingSql(`select ${bookColumns} from books where id = ?`), [id]);
     return row === undefined ? undefined : toBook(row);
   }
 
@@ -66,9 +66,14 @@ export class KnexCatalogTransaction extends OutboxTransaction<CatalogEvent> impl
   }
 
   async saveBook(book: Book): Promise<void> {
-    await this.trx('books')
-      .where({ id: book.id })
-      .update({ book_name: book.bookName, stock: book.stock, price: book.price, revision: book.revision, updated_at: book.updatedAt });
+    await this.statements.rows('update books set book_name = ?, stock = ?, price = ?, revision = ?, updated_at = ? where id = ?', [
+      book.bookName,
+      book.stock,
+      book.price,
+      book.revision,
+      book.updatedAt,
+      book.id,
+    ]);
   }
 
   async addStockInput(input: NewStockInput, now: Date): Promise<StockInput> {
@@ -80,7 +85,7 @@ export class KnexCatalogTransaction extends OutboxTransaction<CatalogEvent> impl
   }
 
   async deliverableOfOrder(orderId: number): Promise<Deliverable | undefined> {
-    const row = await this.trx<DeliverableRow>('deliverables').where({ order_id: orderId }).first();
+    const [row] = await this.statements.rows<DeliverableRow>('select * from deliverables where order_id = ?', [orderId]);
     return row === undefined ? undefined : toDeliverable(row);
   }
 
@@ -90,23 +95,17 @@ export class KnexCatalogTransaction extends OutboxTransaction<CatalogEvent> impl
   }
 
   async addDeliverable(deliverable: NewDeliverable, now: Date): Promise<Deliverable> {
-    const [row] = await this.trx<DeliverableRow>('deliverables')
-      .insert({
-        order_id: deliverable.orderId,
-        book_id: deliverable.bookId,
-        quantity: deliverable.quantity,
-        state: 'WAITING',
-        created_at: now,
-        updated_at: now,
-      })
-      .returning('*');
+    const [row] = await this.statements.rows<DeliverableRow>(
+      "insert into deliverables (order_id, book_id, quantity, state, created_at, updated_at) values (?, ?, ?, 'WAITING', ?, ?) returning *",
+      [deliverable.orderId, deliverable.bookId, deliverable.quantity, now, now],
+    );
     if (row === undefined) throw new Error('insert into deliverables returned no row');
     return toDeliverable(row);
   }
 
   async saveDeliverables(deliverables: readonly Deliverable[]): Promise<void> {
     for (const deliverable of deliverables) {
-      await this.trx('deliverables').where({ id: deliverable.id }).update({ state: deliverable.state, updated_at: deliverable.updatedAt });
+      await this.statements.rows('update deliverables set state = ?, updated_at = ? where id = ?', [deliverable.state, deliverable.updatedAt, deliverable.id]);
     }
   }
 }

@@ -34,7 +34,7 @@ export class KnexCouponTransaction extends OutboxTransaction<CouponEvent> implem
   }
 
   async couponForUpdate(id: number): Promise<Coupon | undefined> {
-    const row = await this.forUpdate(this.trx<CouponRow>('coupons').where({ id })).first();
+    const [row] = await this.statements.rows<CouponRow>(this.lockingSql('select * from coupons where id = ?'), [id]);
     return row === undefined ? undefined : toCoupon(row);
   }
 
@@ -47,21 +47,19 @@ export class KnexCouponTransaction extends OutboxTransaction<CouponEvent> implem
   }
 
   async saveCoupon(coupon: Coupon): Promise<void> {
-    await this.trx('coupons')
-      .where({ id: coupon.id })
-      .update({ state: coupon.state, order_id: coupon.orderId ?? null, updated_at: coupon.updatedAt });
+    await this.statements.rows('update coupons set state = ?, order_id = ?, updated_at = ? where id = ?', [coupon.state, coupon.orderId ?? null, coupon.updatedAt, coupon.id]);
   }
 
   async useOfOrder(orderId: number): Promise<CouponUse | undefined> {
-    const row = await this.trx<CouponUseRow>('coupon_uses').where({ order_id: orderId }).first();
+    const [row] = await this.statements.rows<CouponUseRow>('select * from coupon_uses where order_id = ?', [orderId]);
     return row === undefined ? undefined : toCouponUse(row);
   }
 
   async addUse(use: CouponUse, now: Date): Promise<void> {
-    await this.trx('coupon_uses').insert({ order_id: use.orderId, coupon_id: use.couponId, state: use.state, created_at: now, updated_at: now });
+    await this.statements.rows('insert into coupon_uses (order_id, coupon_id, state, created_at, updated_at) values (?, ?, ?, ?, ?)', [use.orderId, use.couponId, use.state, now, now]);
   }
 
   async saveUse(use: CouponUse, now: Date): Promise<void> {
-    await this.trx('coupon_uses').where({ order_id: use.orderId }).update({ state: use.state, updated_at: now });
+    await this.statements.rows('update coupon_uses set state = ?, updated_at = ? where order_id = ?', [use.state, now, use.orderId]);
   }
 }

@@ -49,7 +49,7 @@ export class KnexOrderTransaction extends OutboxTransaction<OrderEvent> implemen
   }
 
   async orderPlacedWith(customerId: number, requestId: string): Promise<Order | undefined> {
-    const row = await this.trx<OrderRow>('orders').where({ customer_id: customerId, request_id: requestId }).first();
+    const [row] = await this.statements.rows<OrderRow>(`select ${orderColumns} from orders where customer_id = ? and request_id = ?`, [customerId, requestId]);
     return row === undefined ? undefined : toOrder(row);
   }
 
